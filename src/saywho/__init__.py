@@ -1,0 +1,29 @@
+"""saywho: who said what, about what, and when, in news articles.
+
+>>> import saywho
+>>> article = saywho.extract('"Prices will fall," Maria Lopez said.')
+>>> article.attributions[0].speaker.name
+'Maria Lopez'
+"""
+
+from .errors import InputError, SaywhoError
+from .models import Article, Attribution, Document, Speaker, SpeakerRef, TextSpan, When
+from .pipeline import Extractor, Options, extract
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Article",
+    "Attribution",
+    "Document",
+    "Extractor",
+    "InputError",
+    "Options",
+    "SaywhoError",
+    "Speaker",
+    "SpeakerRef",
+    "TextSpan",
+    "When",
+    "extract",
+    "__version__",
+]

@@ -1,0 +1,536 @@
+"""Finding attributions in a parsed article: cue, source, content, type.
+
+The logic, in order:
+
+1. **Cues** are tokens whose lemma the learned lexicon (``lexicon.py``) rates as a
+   likely cue, and that govern something a statement can be: a clausal
+   complement, a quote, an object. "according to X" is a cue of its own.
+2. **Content** is that complement's subtree; when it touches a quote the content
+   grows to the whole quote, and quotes that continue the same statement after
+   the cue (``"A," he said, "B."``) are joined to it as further spans.
+3. **Source** is the cue's subject (or agent, or the subject it inherits as a
+   participle, conjunct or relative clause: "..., adding that", "who said").
+4. **Type**: ``direct`` when the content is all quote, ``mixed`` when it holds a
+   quote among reported words, ``indirect`` otherwise.
+
+Speakers are resolved afterwards (``speakers.py``); this module only finds spans.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from .lexicon import BELIEF_LEMMAS, CORE_SPEECH_VERBS, MIN_PRIOR, CueLexicon, load_lexicon
+from .models import Attribution, TextSpan
+from .quotes import QUOTE_CHARS, Quote, find_quotes
+
+#: Dependency labels of a cue's children that can carry its content, best first.
+CONTENT_DEPS = ("ccomp", "parataxis", "xcomp", "dobj", "oprd", "attr")
+#: Object-like content ("issued a report", "called him crazy"): weak evidence of a statement.
+OBJECT_DEPS = frozenset({"dobj", "attr", "oprd", "prep"})
+#: Prepositions after an object that belong to the content: "slammed X for Y", "accused X of Y".
+OBJECT_PREPOSITIONS = frozenset({"for", "of", "over", "as"})
+#: Clausal complements: the strongest structural evidence of an attribution.
+CLAUSAL_DEPS = frozenset({"ccomp", "parataxis"})
+#: Prepositions whose object is the content: "talked about X", "warned of X".
+CONTENT_PREPOSITIONS = frozenset({"about", "of", "on", "against"})
+#: Subject-less cues that take the subject of the verb they hang from.
+INHERITING_DEPS = frozenset({"advcl", "xcomp", "conj", "acl", "pcomp"})
+#: Nouns after which "statement"-like phrases join the cue ("said in a statement").
+STATEMENT_NOUNS = frozenset({"statement", "interview", "release", "email", "tweet", "letter", "post", "memo", "speech"})
+
+#: Confidence parts (summed, then clipped to [0.05, 0.99]); calibrated by eye on
+#: PolNeAR dev: an attribution with a quote, a source and a core verb is near-certain.
+BASE_CONFIDENCE = 0.25
+PRIOR_WEIGHT = 0.6
+SOURCE_BONUS = 0.15
+QUOTE_BONUS = 0.2
+CLAUSE_BONUS = 0.1
+
+#: A cue with no source is kept only when it governs a clause or quote and is at least this likely.
+SOURCELESS_MIN_PRIOR = 0.3
+#: A quote next to a verb (with no syntactic link) makes an attribution only for verbs this likely.
+ADJACENT_QUOTE_MIN_PRIOR = 0.2
+
+#: Below this confidence a candidate is dropped outright.
+MIN_CANDIDATE_CONFIDENCE = 0.3
+
+_TRIM_CHARS = " \t\r\n\u00a0\u2009\u200a\u202f,;:.—–-"
+_SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+
+
+@dataclass(slots=True)
+class _Candidate:
+    cue_tokens: list[Token]
+    content: list[tuple[int, int]]
+    source: tuple[int, int] | None
+    source_root: Token | None
+    act: str
+    prior: float
+    clausal: bool
+    #: The dependency that carried the content ("ccomp", "dobj", "quote", ...).
+    content_dep: str = ""
+    #: The source is the subject of a governing verb ("..., adding that"), not the cue's own.
+    inherited: bool = False
+
+
+def find_attributions(doc: Doc, *, title: str | None = None) -> list[Attribution]:
+    """All attributions of an article, in text order (headline quotes last)."""
+    text = doc.text
+    lexicon = load_lexicon()
+    quotes = find_quotes(text)
+    candidates: list[_Candidate] = []
+    for token in doc:
+        candidate = _according_to(token, quotes) or _verb_cue(token, lexicon, quotes)
+        if candidate is not None:
+            candidates.append(candidate)
+    candidates = _resolve_nesting(candidates, text)
+    _join_following_quotes(candidates, quotes, text)
+    results = [_to_attribution(c, quotes, text) for c in candidates]
+    results = [r for r in results if r is not None and r.confidence >= MIN_CANDIDATE_CONFIDENCE]
+    results = _drop_duplicates(results)
+    results.sort(key=lambda a: a.content.start)
+    headline = _headline_quote(doc, title, quotes, results)
+    if headline is not None:
+        results.append(headline)
+    return results
+
+
+# --- cues ---------------------------------------------------------------------
+
+
+def _inside_quote(index: int, quotes: list[Quote]) -> bool:
+    return any(q.start < index < q.end for q in quotes)
+
+
+def _verb_cue(token: Token, lexicon: CueLexicon, quotes: list[Quote]) -> _Candidate | None:
+    if token.pos_ not in ("VERB", "AUX") and token.tag_ != "VBN":
+        return None
+    lemma = token.lemma_.lower()
+    prior = max(lexicon.prior(lemma, token.pos_), lexicon.prior(lemma, "VERB"))
+    if lemma in CORE_SPEECH_VERBS:
+        prior = max(prior, 0.3)
+    if prior < MIN_PRIOR:
+        return None
+    if _inside_quote(token.idx, quotes):
+        return None  # the speaker's own words ("I said we would win"), not the article's attribution
+    content, clausal, content_dep = _content(token, quotes)
+    if not content:
+        return None
+    source_root = _source_root(token)
+    source = _subtree_range(source_root, exclude=token) if source_root is not None else None
+    if source is not None and any(_overlaps(source, r) for r in content):
+        source, source_root = None, None
+    if source is None and not (clausal and prior >= SOURCELESS_MIN_PRIOR):
+        return None  # "was declared liberated": without a speaker only a strong clausal cue counts
+    return _Candidate(
+        cue_tokens=_cue_tokens(token, lexicon),
+        content=content,
+        source=source,
+        source_root=source_root,
+        act="belief" if lemma in BELIEF_LEMMAS else "speech",
+        prior=prior,
+        clausal=clausal,
+        content_dep=content_dep,
+        inherited=source_root is not None and source_root.head is not token,
+    )
+
+
+def _cue_tokens(head: Token, lexicon: CueLexicon) -> list[Token]:
+    """The cue head plus the adjacent children annotators draw with it ("has also said")."""
+    tokens = [head]
+    for child in head.children:
+        if child.dep_ in ("punct", "nsubj", "nsubjpass", "ccomp", "dobj", "mark"):
+            continue
+        if child.dep_ == "prep" and any(
+            w.lemma_.lower() in STATEMENT_NOUNS for w in child.children if w.dep_ == "pobj"
+        ):
+            tokens.extend(child.subtree)
+        elif abs(child.i - head.i) <= 3 and lexicon.include_child(head.lemma_.lower(), child.dep_, child.lower_):
+            if child.dep_ == "prep" or not list(child.children):
+                tokens.append(child)
+    tokens.sort(key=lambda t: t.i)
+    # Keep the contiguous run around the head only: a cue is one phrase.
+    run = [head]
+    by_index = {t.i: t for t in tokens}
+    i = head.i - 1
+    while i in by_index:
+        run.insert(0, by_index[i])
+        i -= 1
+    i = head.i + 1
+    while i in by_index:
+        run.append(by_index[i])
+        i += 1
+    return run
+
+
+def _according_to(token: Token, quotes: list[Quote]) -> _Candidate | None:
+    """"according to X": X is the source, the clause it modifies is the content."""
+    if token.lower_ != "according":
+        return None
+    to = next((c for c in token.children if c.lower_ == "to"), None)
+    if to is None or token.i + 1 >= len(token.doc) or token.doc[token.i + 1].lower_ != "to":
+        return None
+    pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if pobj is None or _inside_quote(token.idx, quotes):
+        return None
+    clause = token.head
+    while clause.dep_ in ("prep", "pobj") and clause.head is not clause:
+        clause = clause.head
+    phrase = set(t.i for t in token.subtree)
+    sentence = token.sent
+    tokens = [t for t in clause.subtree if t.i not in phrase and t.sent == sentence]
+    before = [t for t in tokens if t.i < token.i]
+    after = [t for t in tokens if t.i > max(phrase)]
+    # The content is the side of the clause that has words: "X, according to Y." or "According to Y, X."
+    side = before if len([t for t in before if not t.is_punct]) >= len([t for t in after if not t.is_punct]) else after
+    content = _trimmed_range(side, token.doc.text)
+    if content is None:
+        return None
+    return _Candidate(
+        cue_tokens=[token, to],
+        content=[content],
+        source=_subtree_range(pobj),
+        source_root=pobj,
+        act="speech",
+        prior=0.9,
+        clausal=True,
+        content_dep="according",
+    )
+
+
+# --- content ------------------------------------------------------------------
+
+
+def _content(cue: Token, quotes: list[Quote]) -> tuple[list[tuple[int, int]], bool, str]:
+    """Character ranges of what the cue introduces, whether it is a clause or quote, and its dependency."""
+    text = cue.doc.text
+    for dep in CONTENT_DEPS:
+        for child in cue.children:
+            if child.dep_ != dep:
+                continue
+            if dep in ("dobj", "attr", "oprd") and child.pos_ == "PRON" and child.lower_ in ("it", "this", "that", "so"):
+                continue
+            tokens = [t for t in child.subtree if t.i != cue.i]
+            if dep == "dobj":
+                # "called Trump crazy", "slammed X for Y": the object with its complement
+                tokens += [
+                    t
+                    for c in cue.children
+                    if c.dep_ in ("oprd", "ccomp") or (c.dep_ == "prep" and c.i > child.i and c.lower_ in OBJECT_PREPOSITIONS)
+                    for t in c.subtree
+                ]
+            elif dep == "xcomp":
+                # "urged it to admit": the object belongs to the content
+                tokens += [t for c in cue.children if c.dep_ == "dobj" and c.i < child.i for t in c.subtree]
+            span = _trimmed_range(tokens, text)
+            if span is None:
+                continue
+            span = _grow_to_quotes(span, quotes, cue)
+            quoted = _is_quote(span, quotes)
+            return [span], dep in CLAUSAL_DEPS or quoted, "quote" if quoted else dep
+    for child in cue.children:
+        if child.dep_ == "prep" and child.lower_ in CONTENT_PREPOSITIONS:
+            objects = [t for c in child.children if c.dep_ in ("pobj", "pcomp") for t in c.subtree]
+            span = _trimmed_range(objects, text)
+            if span is not None:
+                return [_grow_to_quotes(span, quotes, cue)], False, "prep"
+    if load_lexicon().prior(cue.lemma_.lower(), "VERB") >= ADJACENT_QUOTE_MIN_PRIOR or cue.lemma_.lower() in CORE_SPEECH_VERBS:
+        quote = _adjacent_quote(cue, quotes)
+        if quote is not None:
+            return list(quote.ranges), True, "quote"
+    return [], False, ""
+
+
+def _adjacent_quote(cue: Token, quotes: list[Quote]) -> Quote | None:
+    """A quote that the cue's clause introduces or closes: 'He said: "..."' or '"...", he said'."""
+    text = cue.doc.text
+    sentence = cue.sent
+    clause_start = min(t.idx for t in cue.subtree)
+    clause_end = max(t.idx + len(t) for t in cue.subtree)
+    for quote in quotes:
+        gap_after = text[clause_end : quote.start]
+        if 0 <= len(gap_after) <= 4 and gap_after.strip() in ("", ":", ",", ":,") and quote.start >= sentence.start_char - 1:
+            # A line break between cue and quote only after a colon ('He said:\n"...').
+            if "\n" not in gap_after or ":" in text[clause_end - 1 : quote.start]:
+                return quote
+        gap_before = text[quote.end : clause_start]
+        if 0 <= len(gap_before) <= 3 and gap_before.strip() in ("", ",", "—", "-") and "\n" not in gap_before:
+            return quote
+    return None
+
+
+def _grow_to_quotes(span: tuple[int, int], quotes: list[Quote], cue: Token) -> tuple[int, int]:
+    """Content touching a quote takes the whole quote: spaCy's clause rarely covers it all."""
+    start, end = span
+    for quote in quotes:
+        if quote.contains(cue.idx):
+            continue
+        if quote.start < end and start < quote.end:
+            if quote.start < start and quote.end <= cue.idx + 1 or quote.start <= start + 1:
+                start = min(start, quote.start)
+            end = max(end, quote.end) if quote.end - end < 400 or quote.end <= cue.idx else end
+    return start, end
+
+
+def _is_quote(span: tuple[int, int], quotes: list[Quote]) -> bool:
+    return any(q.start <= span[0] and span[1] <= q.end for q in quotes)
+
+
+def _join_following_quotes(candidates: list[_Candidate], quotes: list[Quote], text: str) -> None:
+    """'"A," he said, "B."': the quote after the cue continues the same statement.
+
+    A quote joins when it follows the cue's own clause in the same paragraph with
+    only punctuation between, and no other cue claims it.
+    """
+    claimed = [r for c in candidates for r in c.content]
+    for candidate in candidates:
+        first = candidate.content[0]
+        if not _is_quote(first, quotes) or first[1] > candidate.cue_tokens[0].idx:
+            continue
+        tail = max(
+            [candidate.cue_tokens[-1].idx + len(candidate.cue_tokens[-1])]
+            + ([candidate.source[1]] if candidate.source else [])
+        )
+        for quote in quotes:
+            if quote.start < tail:
+                continue
+            gap = text[tail : quote.start]
+            if len(gap) > 4 or gap.strip(" ,.:;") or "\n" in gap:
+                break
+            if any(_overlaps(r, (quote.start, quote.end)) for r in claimed):
+                break
+            candidate.content.extend(quote.ranges)
+            claimed.extend(quote.ranges)
+            break
+
+
+def _cue_in(inner: _Candidate, outer: _Candidate) -> bool:
+    index = inner.cue_tokens[0].idx
+    return inner is not outer and any(s <= index < e for s, e in outer.content)
+
+
+def _resolve_nesting(candidates: list[_Candidate], text: str) -> list[_Candidate]:
+    """Sort out cues found inside other cues' content.
+
+    * "X stated that A, adding that B": spaCy often hangs "adding" under A. The
+      participle takes X as its source and A's content stops before it.
+    * "issued a report slamming X": an object-only content that holds a real cue
+      gives way to that cue.
+    * Any other subject-less cue inside someone's content ("urging it to admit")
+      is part of what was said, not a new attribution.
+    """
+    dropped: set[int] = set()
+    for inner in candidates:
+        for outer in candidates:
+            if not _cue_in(inner, outer) or id(outer) in dropped:
+                continue
+            head = inner.cue_tokens[0] if len(inner.cue_tokens) == 1 else max(inner.cue_tokens, key=lambda t: t.dep_ != "aux")
+            if inner.inherited and head.tag_ == "VBG" and head.dep_ in ("advcl", "conj") and outer.source is not None:
+                cut = head.idx
+                while cut > 0 and text[cut - 1] in _TRIM_CHARS:
+                    cut -= 1
+                outer.content = [(s, min(e, cut)) for s, e in outer.content if s < cut]
+                inner.source, inner.source_root = outer.source, outer.source_root
+            elif outer.content_dep in OBJECT_DEPS and (inner.clausal or inner.source is not None):
+                dropped.add(id(outer))
+            elif inner.inherited or inner.source is None:
+                dropped.add(id(inner))
+    return [c for c in candidates if id(c) not in dropped and c.content]
+
+
+# --- source -------------------------------------------------------------------
+
+
+def _source_root(cue: Token) -> Token | None:
+    """The token heading the source phrase, following the cue up its clause if needed."""
+    subject = next((c for c in cue.children if c.dep_ in _SUBJECT_DEPS), None)
+    if subject is not None and subject.dep_ == "nsubjpass":
+        agent = next((c for c in cue.children if c.dep_ == "agent"), None)
+        pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        return pobj  # "X was asked": the asker is unknown, X is not the source
+    if subject is not None:
+        return subject
+    node = cue
+    for _ in range(3):
+        if node.dep_ not in INHERITING_DEPS or node.head is node:
+            return None
+        if node.dep_ == "acl":
+            # "issued a report slamming X": the report's issuer speaks
+            holder = node.head
+            verb = holder.head if holder.dep_ in ("dobj", "pobj", "attr") else None
+            if verb is None:
+                return None
+            return next((c for c in verb.children if c.dep_ in _SUBJECT_DEPS), None)
+        node = node.head
+        subject = next((c for c in node.children if c.dep_ in ("nsubj",)), None)
+        if subject is not None:
+            return subject
+    return None
+
+
+def _subtree_range(root: Token, exclude: Token | None = None) -> tuple[int, int] | None:
+    """The phrase under ``root``, less the cue's own clause when the cue hangs inside it."""
+    tokens = list(root.subtree)
+    if exclude is not None and root.left_edge.i <= exclude.i <= root.right_edge.i:
+        inner = {t.i for t in exclude.subtree}
+        tokens = [t for t in tokens if t.i not in inner and t.i < exclude.i]
+    return _trimmed_range(tokens, root.doc.text, keep_quotes=False)
+
+
+# --- assembling -----------------------------------------------------------------
+
+
+def _trimmed_range(tokens: list[Token], text: str, keep_quotes: bool = True) -> tuple[int, int] | None:
+    if not tokens:
+        return None
+    start = min(t.idx for t in tokens)
+    end = max(t.idx + len(t) for t in tokens)
+    while start < end and text[start] in _TRIM_CHARS:
+        start += 1
+    while end > start and (text[end - 1] in _TRIM_CHARS or (not keep_quotes and text[end - 1] in QUOTE_CHARS)):
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _type(ranges: list[tuple[int, int]], quotes: list[Quote], text: str) -> str:
+    quoted = 0
+    total = 0
+    for start, end in ranges:
+        for i in range(start, end):
+            if text[i].isalnum():
+                total += 1
+                if any(q.start <= i < q.end for q in quotes):
+                    quoted += 1
+    if total == 0 or quoted == 0:
+        return "indirect"
+    if quoted == total and all(_starts_with_quote(text, s, quotes) for s, _ in ranges):
+        return "direct"
+    return "mixed"
+
+
+def _starts_with_quote(text: str, start: int, quotes: list[Quote]) -> bool:
+    return any(q.start == start or any(r[0] == start for r in q.ranges) for q in quotes)
+
+
+def _to_attribution(candidate: _Candidate, quotes: list[Quote], text: str) -> Attribution | None:
+    cue_range = (candidate.cue_tokens[0].idx, candidate.cue_tokens[-1].idx + len(candidate.cue_tokens[-1]))
+    content = [r for r in candidate.content if not _overlaps(r, cue_range)]
+    if not content:
+        return None
+    kind = _type(content, quotes, text)
+    confidence = BASE_CONFIDENCE + PRIOR_WEIGHT * candidate.prior
+    if candidate.source is not None:
+        confidence += SOURCE_BONUS
+    if kind != "indirect":
+        confidence += QUOTE_BONUS
+    if candidate.clausal:
+        confidence += CLAUSE_BONUS
+    if candidate.source is None and kind == "indirect" and not candidate.clausal:
+        confidence -= 0.2  # an object with no speaker is rarely a statement
+    return Attribution(
+        type=kind,  # type: ignore[arg-type]
+        content=TextSpan.from_ranges(text, content),
+        cue=TextSpan.from_ranges(text, [cue_range]),
+        source=TextSpan.from_ranges(text, [candidate.source]) if candidate.source else None,
+        speaker=None,
+        act=candidate.act,  # type: ignore[arg-type]
+        confidence=round(max(0.05, min(0.99, confidence)), 3),
+    )
+
+
+def _drop_duplicates(results: list[Attribution]) -> list[Attribution]:
+    """Two cues claiming overlapping content ("said", "speaking" for one quote): keep the
+    more confident, unless one is nested inside the other's content."""
+    kept: list[Attribution] = []
+    for item in sorted(results, key=lambda a: (-a.confidence, a.cue.start if a.cue else 0)):
+        if any(_competing(k, item) for k in kept):
+            continue
+        kept.append(item)
+    return kept
+
+
+def _competing(a: Attribution, b: Attribution) -> bool:
+    overlap = any(_overlaps(x, y) for x in a.content.spans for y in b.content.spans)
+    if not overlap or a.cue is None or b.cue is None:
+        return False
+    nested = any(s <= b.cue.start < e for s, e in a.content.spans) or any(s <= a.cue.start < e for s, e in b.content.spans)
+    return not nested
+
+
+# --- headlines --------------------------------------------------------------------
+
+_WORDS = re.compile(r"\w+")
+
+
+def _headline_quote(doc: Doc, title: str | None, quotes: list[Quote], found: list[Attribution]) -> Attribution | None:
+    """A headline that quotes the body: the speaker is whoever said those words below."""
+    if not title:
+        return None
+    text = doc.text
+    title_at = text.find(title)
+    if title_at < 0:
+        return None
+    title_end = title_at + len(title)
+    for quote in quotes:
+        if not (title_at <= quote.start and quote.end <= title_end):
+            continue
+        words = [w.lower() for w in _WORDS.findall(text[quote.start : quote.end])]
+        if not words:
+            continue
+        best, best_score = None, 0.0
+        for attribution in found:
+            if attribution.type == "indirect" or attribution.content.start < title_end:
+                continue
+            body_words = [w.lower() for w in _WORDS.findall(attribution.content.text)]
+            score = _ordered_coverage(words, body_words)
+            if score > best_score:
+                best, best_score = attribution, score
+        if best is not None and best_score >= 0.75:
+            inner = (quote.start, quote.end)
+            return Attribution(
+                type="direct",
+                content=TextSpan.from_ranges(text, [inner]),
+                cue=None,
+                source=None,
+                speaker=None,
+                act=best.act,
+                confidence=round(best.confidence * best_score, 3),
+                headline=True,
+            )
+    return None
+
+
+def _ordered_coverage(words: list[str], body: list[str]) -> float:
+    """Share of ``words`` found in ``body`` in the same order."""
+    position, hits = 0, 0
+    for word in words:
+        try:
+            position = body.index(word, position) + 1
+            hits += 1
+        except ValueError:
+            continue
+    return hits / len(words)
+
+
+def headline_source(headline: Attribution, found: list[Attribution], text: str) -> Attribution | None:
+    """The body attribution a headline quote repeats (for speaker resolution)."""
+    words = [w.lower() for w in _WORDS.findall(headline.content.text)]
+    best, best_score = None, 0.0
+    for attribution in found:
+        if attribution is headline or attribution.headline or attribution.type == "indirect":
+            continue
+        score = _ordered_coverage(words, [w.lower() for w in _WORDS.findall(attribution.content.text)])
+        if score > best_score:
+            best, best_score = attribution, score
+    return best
+
+
+__all__ = ["find_attributions", "headline_source"]

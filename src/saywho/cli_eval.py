@@ -1,0 +1,200 @@
+"""``saywho eval``: score saywho against annotated corpora (``docs/evaluation.md``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from .errors import InputError
+from .evaluate.polnear import SystemRun, load_polnear, run_saywho, run_textacy, score_run, sentence_bounds
+from .evaluate.scoring import MODES, ROLES, Counts, Scores
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``eval`` command group to the main CLI."""
+    eval_app = typer.Typer(help="Score saywho against annotated corpora.", no_args_is_help=True)
+    eval_app.command("polnear")(polnear)
+    app.add_typer(eval_app, name="eval")
+
+
+def polnear(
+    folder: Annotated[Path, typer.Argument(help="A PolNeAR split: holds text/ and attributions/.")],
+    limit: Annotated[int | None, typer.Option(help="Score only the first N articles (sorted by name).", min=1)] = None,
+    jobs: Annotated[int, typer.Option(help="Processes for saywho's analysis.", min=1)] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON instead of tables.")] = False,
+    errors: Annotated[int, typer.Option(help="Show up to N examples of each kind of error per role.", min=0)] = 0,
+    errors_file: Annotated[
+        Path | None, typer.Option(help="Write every saywho error to this JSON-lines file (for grep/jq).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed for sampling error examples.")] = 0,
+    textacy: Annotated[
+        bool, typer.Option("--textacy", help="Also score textacy's direct_quotations on the same articles.")
+    ] = False,
+    sentences: Annotated[
+        bool, typer.Option("--sentences/--no-sentences", help="Also score at sentence level.")
+    ] = True,
+    model: Annotated[str | None, typer.Option(help="spaCy pipeline (default: the installed small English).")] = None,
+) -> None:
+    """Precision, recall and F1 of source, cue and content, and of whole attributions, on PolNeAR."""
+    try:
+        report = evaluate_polnear(folder, limit=limit, jobs=jobs, textacy=textacy, sentences=sentences, model=model)
+    except InputError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from error
+    saywho_scores = report["scores"]["saywho"]
+    if errors_file is not None:
+        _write_jsonl(errors_file, (e.to_dict() for e in saywho_scores.errors))
+    if as_json:
+        out = _report_dict(report)
+        if errors:
+            out["errors"] = [e.to_dict() for e in saywho_scores.sample_errors(errors, seed)]
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    console = Console()
+    _print_report(console, report)
+    if errors:
+        _print_errors(console, saywho_scores, errors, seed)
+
+
+def evaluate_polnear(
+    folder: Path,
+    *,
+    limit: int | None = None,
+    jobs: int = 1,
+    textacy: bool = False,
+    sentences: bool = True,
+    model: str | None = None,
+) -> dict:
+    """Load the corpus, run the systems, score them; the data behind both outputs."""
+    articles = load_polnear(folder, limit)
+    bounds = sentence_bounds([a.text for a in articles]) if sentences else None
+    runs: list[SystemRun] = [run_saywho(articles, jobs=jobs, model=model)]
+    if textacy:
+        runs.append(run_textacy(articles, model=model))
+    return {
+        "folder": str(folder),
+        "articles": len(articles),
+        "gold_attributions": sum(len(a.gold) for a in articles),
+        "skipped_events": sum(a.skipped_events for a in articles),
+        "runs": {run.name: run for run in runs},
+        "scores": {run.name: score_run(articles, run, bounds) for run in runs},
+    }
+
+
+def _report_dict(report: dict) -> dict:
+    systems = {}
+    for name, run in report["runs"].items():
+        scores = report["scores"][name].to_dict()
+        scores["seconds"] = round(run.seconds, 2)
+        scores["articles_per_second"] = round(report["articles"] / run.seconds, 2) if run.seconds else None
+        scores["failures"] = run.failures
+        systems[name] = scores
+    return {key: report[key] for key in ("folder", "articles", "gold_attributions", "skipped_events")} | {
+        "systems": systems
+    }
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.1f}"
+
+
+#: Columns of the score table: (mode, metric); strict shows F1 only to fit 80 columns.
+_COLUMNS = (("strict", "F1"), ("exact", "P"), ("exact", "R"), ("exact", "F1"), ("overlap", "P"), ("overlap", "R"), ("overlap", "F1"))
+
+
+def _score_table(title: str, rows: list[tuple[str, dict[str, Counts]]]) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("")
+    for mode, metric in _COLUMNS:
+        table.add_column(f"{mode}\n{metric}", justify="right", style="bold" if metric == "F1" else None)
+    table.add_column("gold", justify="right")
+    table.add_column("pred", justify="right")
+    for label, by_mode in rows:
+        cells = [_pct(getattr(by_mode[mode], {"P": "precision", "R": "recall", "F1": "f1"}[metric])) for mode, metric in _COLUMNS]
+        overlap = by_mode["overlap"]
+        table.add_row(label, *cells, str(overlap.gold), str(overlap.predicted))
+    return table
+
+
+def _print_report(console: Console, report: dict) -> None:
+    console.print(
+        f"[bold]{report['folder']}[/]: {report['articles']} articles, {report['gold_attributions']} gold attributions"
+        + (f" ({report['skipped_events']} events without content skipped)" if report["skipped_events"] else "")
+    )
+    for name, run in report["runs"].items():
+        scores: Scores = report["scores"][name]
+        speed = report["articles"] / run.seconds if run.seconds else 0.0
+        note = f", could not analyse {len(run.failures)} articles" if run.failures else ""
+        console.print(f"\n[bold]{name}[/]: {run.seconds:.1f} s, {speed:.1f} articles/s{note}")
+        rows = [(role, {m: scores.roles[m][role] for m in MODES}) for role in ROLES]
+        rows.append(("attribution", dict(scores.attributions)))
+        console.print(_score_table(f"{name}: spans (%)", rows))
+        if any(scores.sentences["overlap"][r].gold for r in ROLES):
+            sentence_rows = [(role, {m: scores.sentences[m][role] for m in MODES}) for role in ROLES]
+            console.print(_score_table(f"{name}: sentence level, spans cut at sentence ends (%)", sentence_rows))
+        acts = Table(title=f"{name}: attributions by act, overlap (%)", title_justify="left")
+        for column in ("act", "P", "R", "F1", "gold", "pred"):
+            acts.add_column(column, justify="left" if column == "act" else "right")
+        for act, c in scores.by_act.items():
+            acts.add_row(act, _pct(c.precision), _pct(c.recall), _pct(c.f1), str(c.gold), str(c.predicted))
+        console.print(acts)
+
+
+def _print_errors(console: Console, scores: Scores, per_kind: int, seed: int) -> None:
+    console.rule("[bold]saywho errors")
+    console.print(
+        "boundary = overlaps gold but not exact; missed = no overlapping prediction; "
+        "spurious = no overlapping gold; wrong-source = content found, source differs"
+    )
+    totals: dict[tuple[str, str], int] = {}
+    for error in scores.errors:
+        totals[(error.role, error.kind)] = totals.get((error.role, error.kind), 0) + 1
+    current = None
+    for error in scores.sample_errors(per_kind, seed):
+        key = (error.role, error.kind)
+        if key != current:
+            current = key
+            console.print(f"\n[bold underline]{error.role} {error.kind}[/] ({totals[key]} in all)")
+        parts = [f"[dim]{escape(error.article)}[/]"]
+        if error.gold is not None:
+            parts.append(f"  gold: [green]{escape(_short(error.gold))}[/]")
+        if error.pred is not None or error.kind == "wrong-source":
+            parts.append(f"  pred: [red]{escape(_short(error.pred)) if error.pred is not None else '(none)'}[/]")
+        parts.append(f"  [dim]{escape(error.context)}[/]")
+        console.print("\n".join(parts), highlight=False, markup=True)
+    for kind in ("missed", "spurious"):
+        common = scores.frequent_error_texts("cue", kind)  # type: ignore[arg-type]
+        if common:
+            console.print(
+                f"\n[bold]most frequent {kind} cues[/]: " + ", ".join(escape(f"{text!r}×{n}") for text, n in common),
+                highlight=False,
+            )
+
+
+def _short(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _write_jsonl(path: Path, rows) -> None:
+    """Write atomically: a temp file in the same folder, then rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp")
+    try:
+        with handle:
+            for row in rows:
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        os.replace(handle.name, path)
+    except BaseException:
+        os.unlink(handle.name)
+        raise

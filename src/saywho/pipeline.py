@@ -1,0 +1,240 @@
+"""Orchestration: one Document in, one Article out.
+
+clean (scraped text only) -> spaCy parse -> attributions -> speakers -> dates.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from . import attribution, clean, dates, speakers
+from .errors import InputError
+from .models import Article, Attribution, Document, Speaker
+from .nlp import load_model
+
+#: Articles longer than this (characters) are analysed paragraph-block by block so
+#: memory stays flat; spaCy's own limit is 1,000,000.
+MAX_PARSE_CHARS = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Everything that changes what extraction returns, in one place (CLI flags map onto it)."""
+
+    #: Keep ``text`` exactly as decoded so offsets index the input file.
+    raw: bool = False
+    #: Keep lines the cleaner would drop as scraping junk.
+    keep_junk: bool = False
+    #: spaCy pipeline name; None picks the first installed default.
+    model: str | None = None
+    #: Attributions below this confidence are left out.
+    min_confidence: float = 0.0
+    #: Include thoughts and beliefs (``act == "belief"``), not just speech.
+    beliefs: bool = True
+
+
+class Extractor:
+    """Holds the loaded model; reuse one instance for many articles."""
+
+    def __init__(self, options: Options | None = None):
+        self.options = options or Options()
+        self.nlp = load_model(self.options.model)
+
+    def extract(
+        self,
+        text: str,
+        *,
+        published: str | None = None,
+        title: str | None = None,
+        input: str = "<text>",
+    ) -> Article:
+        return self.analyse(Document(input=input, text=text, title=title, published=published))
+
+    def analyse(self, document: Document) -> Article:
+        article, analysed = self._prepare(document)
+        return self._finish(article, analysed, self._parse(analysed))
+
+    def analyse_many(self, documents: Iterable[Document], batch_size: int = 16) -> Iterator[Article]:
+        """Analyse in input order, parsing with ``nlp.pipe`` for throughput."""
+        prepared = map(self._prepare, documents)
+        buffer: list[tuple[Article, str]] = []
+        for item in prepared:
+            buffer.append(item)
+            if len(buffer) >= batch_size:
+                yield from self._flush(buffer)
+                buffer = []
+        yield from self._flush(buffer)
+
+    def _flush(self, buffer: list[tuple[Article, str]]) -> Iterator[Article]:
+        short = [analysed for _, analysed in buffer if len(analysed) <= MAX_PARSE_CHARS]
+        parsed = iter(self.nlp.pipe(short))
+        for article, analysed in buffer:
+            doc = next(parsed) if len(analysed) <= MAX_PARSE_CHARS else self._parse(analysed)
+            yield self._finish(article, analysed, doc)
+
+    def _prepare(self, document: Document) -> tuple[Article, str]:
+        """Clean the text; return the article shell and the string analysis reads.
+
+        The analysed string has the same length as ``article.text``: in raw mode
+        junk lines are blanked rather than removed so offsets still index the input.
+        """
+        cleaned = clean.clean_document(document, raw=self.options.raw, keep_junk=self.options.keep_junk)
+        article = Article(
+            input=document.input,
+            text=cleaned.text,
+            title=cleaned.title,
+            published=document.published,
+            url=document.url,
+            publisher=document.publisher,
+            authors=list(document.authors),
+            language=document.language,
+            dropped=cleaned.dropped,
+            raw=self.options.raw,
+        )
+        return article, cleaned.analysed
+
+    def _parse(self, analysed: str) -> Doc:
+        if len(analysed) <= MAX_PARSE_CHARS:
+            return self.nlp(analysed)
+        return _parse_in_blocks(self.nlp, analysed)
+
+    def _finish(self, article: Article, analysed: str, doc: Doc) -> Article:
+        found, article.speakers = annotate(doc, title=article.title, published=article.published)
+        article.attributions = [
+            a
+            for a in found
+            if a.confidence >= self.options.min_confidence and (self.options.beliefs or a.act == "speech")
+        ]
+        return article
+
+
+def annotate(doc: Doc, *, title: str | None = None, published: str | None = None) -> tuple[list[Attribution], list[Speaker]]:
+    """Attributions, their speakers and dates for a parsed Doc (shared by Extractor and the spaCy component)."""
+    found = attribution.find_attributions(doc, title=title)
+    found_speakers = speakers.resolve(doc, found)
+    for item in found:
+        item.when = dates.find_when(doc, item, published=published)
+    return found, found_speakers
+
+
+def _parse_in_blocks(nlp, text: str) -> Doc:
+    """Parse a very long text in paragraph-aligned blocks and join the Docs.
+
+    Offsets stay true because each block keeps its own whitespace and
+    ``Doc.from_docs`` keeps trailing whitespace between them.
+    """
+    blocks: list[str] = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + MAX_PARSE_CHARS)
+        if end < len(text):
+            cut = text.rfind("\n", start + MAX_PARSE_CHARS // 2, end)
+            if cut == -1:
+                cut = text.rfind(" ", start + MAX_PARSE_CHARS // 2, end)
+            end = cut + 1 if cut != -1 else end
+        blocks.append(text[start:end])
+        start = end
+    return Doc.from_docs(list(nlp.pipe(blocks)), ensure_whitespace=False)
+
+
+_default: dict[Options, Extractor] = {}
+
+
+def get_extractor(options: Options | None = None) -> Extractor:
+    """A process-wide Extractor per options (models load once)."""
+    options = options or Options()
+    if options not in _default:
+        _default[options] = Extractor(options)
+    return _default[options]
+
+
+def extract(text: str, *, published: str | None = None, title: str | None = None, options: Options | None = None) -> Article:
+    """Find who said what in one article's text.
+
+    >>> article = extract('"We will win," Jane Smith said on Tuesday.', published="2024-05-02")
+    >>> a = article.attributions[0]
+    >>> (a.type, a.cue.text, a.speaker.name)
+    ('direct', 'said', 'Jane Smith')
+    """
+    return get_extractor(options).extract(text, published=published, title=title)
+
+
+# --- several processes -------------------------------------------------------
+
+_worker: Extractor | None = None
+
+
+def _init_worker(options: Options) -> None:
+    global _worker
+    _worker = Extractor(options)
+
+
+def _analyse_batch(documents: list[Document]) -> list[Article | InputError]:
+    assert _worker is not None
+    out: list[Article | InputError] = []
+    for document in documents:
+        try:
+            out.append(_worker.analyse(document))
+        except InputError as error:
+            out.append(error)
+    return out
+
+
+def analyse_parallel(
+    items: Iterable[Document | InputError], options: Options, jobs: int, batch_size: int = 8
+) -> Iterator[Article | InputError]:
+    """Analyse documents with ``jobs`` processes, yielding results in input order.
+
+    Ingest errors pass straight through in their place. With ``jobs == 1`` no
+    process is spawned.
+    """
+    if jobs <= 1:
+        extractor = get_extractor(options)
+        for item in items:
+            if isinstance(item, InputError):
+                yield item
+                continue
+            try:
+                yield extractor.analyse(item)
+            except InputError as error:
+                yield error
+        return
+
+    def batches() -> Iterator[list[Document | InputError]]:
+        batch: list[Document | InputError] = []
+        for item in items:
+            batch.append(item)
+            if len(batch) >= batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    # Bounded look-ahead keeps memory flat on huge inputs while every worker stays busy.
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(options,)) as pool:
+        pending = []
+        for batch in batches():
+            documents = [d for d in batch if not isinstance(d, InputError)]
+            pending.append((batch, pool.submit(_analyse_batch, documents)))
+            while len(pending) > jobs * 3:
+                yield from _merge(*pending.pop(0))
+        for entry in pending:
+            yield from _merge(*entry)
+
+
+def _merge(batch, future) -> Iterator[Article | InputError]:
+    results = iter(future.result())
+    for item in batch:
+        yield item if isinstance(item, InputError) else next(results)
+
+
+def default_jobs() -> int:
+    return max(1, (os.cpu_count() or 1))
+
+
+__all__ = ["Extractor", "Options", "extract", "get_extractor", "analyse_parallel"]

@@ -1,0 +1,568 @@
+"""The corpus store: articles, their attributions and speakers, search, and a fact-checker's marks.
+
+>>> from saywho.models import Article
+>>> store = Store.open(":memory:")
+>>> store.add_article(Article(input="a.txt", text="Hi."), content_hash("Hi."))
+1
+>>> store.add_article(Article(input="copy.txt", text="Hi."), content_hash("Hi.")) is None  # same text: nothing changes
+True
+>>> store.counts()["articles"]
+1
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..models import Article, Document
+from . import speakers as speaker_rules
+from .db import Backend, Conn, SQLiteBackend, StoreError, open_backend
+
+#: Where the embedded database lives unless ``--db`` or ``SAYWHO_DB`` says otherwise.
+DEFAULT_DB = "saywho.db"
+
+#: Most rows one search page may ask for (exports stream without this limit).
+MAX_PAGE_SIZE = 500
+
+ATTRIBUTION_TYPES = ("direct", "indirect", "mixed")
+SPEAKER_KINDS = ("person", "organization", "group", "unnamed")
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TAG = re.compile(r"[\w][\w .:/-]{0,63}")
+
+
+def content_hash(document: Document | str) -> str:
+    """The idempotency key of an article: sha256 of its text with line endings normalised."""
+    text = document if isinstance(document, str) else document.text
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+@dataclass(slots=True)
+class SearchQuery:
+    """Filters of a statement search; every field is optional."""
+
+    text: str | None = None
+    #: A corpus speaker id, or a name fragment matched against speaker names and aliases.
+    speaker: str | None = None
+    publisher: str | None = None
+    #: Article publication date range, inclusive, YYYY-MM-DD.
+    since: str | None = None
+    until: str | None = None
+    type: str | None = None
+    kind: str | None = None
+    tag: str | None = None
+    bookmarked: bool = False
+    article_id: int | None = None
+    limit: int = 20
+    offset: int = 0
+
+    def validate(self) -> SearchQuery:
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value and not _DATE.fullmatch(value):
+                raise StoreError(f"{name} must be a date like 2016-05-31, not {value!r}")
+        if self.type and self.type not in ATTRIBUTION_TYPES:
+            raise StoreError(f"type must be one of {', '.join(ATTRIBUTION_TYPES)}, not {self.type!r}")
+        if self.kind and self.kind not in SPEAKER_KINDS:
+            raise StoreError(f"kind must be one of {', '.join(SPEAKER_KINDS)}, not {self.kind!r}")
+        if not 1 <= self.limit <= MAX_PAGE_SIZE:
+            raise StoreError(f"limit must be between 1 and {MAX_PAGE_SIZE}")
+        if self.offset < 0:
+            raise StoreError("offset must not be negative")
+        return self
+
+
+@dataclass(slots=True)
+class SearchPage:
+    total: int
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+#: Columns of a search result row, in export order.
+RESULT_COLUMNS = (
+    "id", "article_id", "published_date", "publisher", "title", "speaker_id", "speaker",
+    "speaker_kind", "mention", "type", "act", "cue", "content", "confidence", "when_date", "tags", "bookmarked",
+)
+
+_RESULT_SELECT = """
+SELECT a.id, a.article_id, ar.published_date, ar.publisher, ar.title, m.speaker_id,
+       COALESCE(s.name, m.name) AS speaker, m.kind AS speaker_kind, m.name AS mention,
+       a.type, a.act, a.cue, a.content, a.confidence, a.when_date, a.seq
+"""
+_RESULT_FROM = """
+FROM attributions a
+JOIN articles ar ON ar.id = a.article_id
+LEFT JOIN mentions m ON m.id = a.mention_id
+LEFT JOIN speakers s ON s.id = m.speaker_id
+"""
+
+
+class Store:
+    """A corpus of analysed articles in SQLite or PostgreSQL (same code, one SQL dialect layer)."""
+
+    def __init__(self, backend: Backend):
+        self.backend = backend
+        self.schema_version = backend.migrate()
+
+    @classmethod
+    def open(cls, target: str | Path | None = None, *, create: bool = True) -> Store:
+        """Open (and migrate) the store at a path or ``postgresql://`` DSN.
+
+        With ``create=False`` a missing SQLite file is an error instead of a new empty corpus.
+        """
+        backend = open_backend(target or DEFAULT_DB)
+        if isinstance(backend, SQLiteBackend) and not create and str(backend.path) != ":memory:" and not backend.path.exists():
+            raise StoreError(f"{backend.path}: no such database (fill one with: saywho ingest PATH --db {backend.path})")
+        return cls(backend)
+
+    @property
+    def dialect(self) -> str:
+        return self.backend.dialect
+
+    def close(self) -> None:
+        self.backend.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _read(self) -> Conn:
+        if isinstance(self.backend, SQLiteBackend) and str(self.backend.path) == ":memory:":
+            # An in-memory database exists only on its one connection.
+            with self.backend.write() as conn:
+                return conn
+        return self.backend.reader()
+
+    # --- writing ---------------------------------------------------------------------
+    def known_hashes(self, hashes: list[str]) -> set[str]:
+        """Which of these content hashes are stored already (for skipping before analysis)."""
+        found: set[str] = set()
+        conn = self._read()
+        for start in range(0, len(hashes), 500):
+            chunk = hashes[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            found |= {r["content_hash"] for r in conn.all(f"SELECT content_hash FROM articles WHERE content_hash IN ({marks})", chunk)}
+        return found
+
+    def add_article(self, article: Article, hash_: str) -> int | None:
+        """Store one analysed article with its attributions and speakers in one transaction.
+
+        Returns the new article id, or None when an article with this content hash is
+        already stored (nothing is written then).
+        """
+        record = article.to_dict()
+        record.pop("text")
+        now = _now()
+        with self.backend.write() as conn:
+            article_id = conn.value(
+                "INSERT INTO articles (content_hash, input, title, published, published_date, url, publisher, language, "
+                "text, record, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (content_hash) DO NOTHING RETURNING id",
+                (hash_, article.input, article.title, article.published, _date_of(article.published), article.url,
+                 article.publisher, article.language, article.text, json.dumps(record, ensure_ascii=False), now),
+            )
+            if article_id is None:
+                return None
+            mention_ids = speaker_rules.store_mentions(conn, article_id, article, now)
+            for seq, attribution in enumerate(article.attributions):
+                mention = mention_ids.get(attribution.speaker.id) if attribution.speaker else None
+                when = attribution.when
+                conn.run(
+                    "INSERT INTO attributions (article_id, seq, mention_id, type, act, content, content_start, "
+                    "content_end, cue, source, when_text, when_date, confidence, headline) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (article_id, seq, mention, attribution.type, attribution.act, attribution.content.text,
+                     attribution.content.start, attribution.content.end,
+                     attribution.cue.text if attribution.cue else None,
+                     attribution.source.text if attribution.source else None,
+                     when.text if when else None, when.date if when else None,
+                     float(attribution.confidence), int(attribution.headline)),
+                )
+            return article_id
+
+    # --- counts ----------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        conn = self._read()
+        return {
+            "articles": conn.value("SELECT COUNT(*) AS n FROM articles"),
+            "attributions": conn.value("SELECT COUNT(*) AS n FROM attributions"),
+            "mentions": conn.value("SELECT COUNT(*) AS n FROM mentions"),
+            "speakers": conn.value(
+                "SELECT COUNT(*) AS n FROM speakers s WHERE s.merged_into IS NULL "
+                "AND EXISTS (SELECT 1 FROM mentions m WHERE m.speaker_id = s.id)"
+            ),
+        }
+
+    def publishers(self) -> list[dict[str, Any]]:
+        return self._read().all(
+            "SELECT publisher, COUNT(*) AS articles FROM articles WHERE publisher IS NOT NULL "
+            "GROUP BY publisher ORDER BY articles DESC, publisher"
+        )
+
+    # --- search ----------------------------------------------------------------------
+    def search(self, query: SearchQuery) -> SearchPage:
+        query.validate()
+        where, params, order, order_params = self._search_filters(query)
+        conn = self._read()
+        total = conn.value(f"SELECT COUNT(*) AS n {self._fts_from(query)} {where}", params)
+        rows = conn.all(
+            f"{_RESULT_SELECT} {self._fts_from(query)} {where} ORDER BY {order} LIMIT ? OFFSET ?",
+            [*params, *order_params, query.limit, query.offset],
+        )
+        self._add_marks(conn, rows)
+        return SearchPage(total, rows)
+
+    def iter_search(self, query: SearchQuery) -> Iterator[dict[str, Any]]:
+        """Every result of a search (no paging), for exports."""
+        query.validate()
+        where, params, order, order_params = self._search_filters(query)
+        conn = self.backend._connect(writer=False) if self.dialect == "postgresql" else self._read()
+        batch: list[dict[str, Any]] = []
+        for row in conn.iter(f"{_RESULT_SELECT} {self._fts_from(query)} {where} ORDER BY {order}", [*params, *order_params]):
+            batch.append(row)
+            if len(batch) == 200:
+                self._add_marks(self._read(), batch)
+                yield from batch
+                batch = []
+        self._add_marks(self._read(), batch)
+        yield from batch
+
+    def _fts_from(self, query: SearchQuery) -> str:
+        if query.text and self.dialect == "sqlite" and fts5_query(query.text):
+            return _RESULT_FROM + " JOIN attributions_fts f ON f.rowid = a.id"
+        return _RESULT_FROM
+
+    def _search_filters(self, query: SearchQuery) -> tuple[str, list[Any], str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        order = "ar.published_date IS NULL, ar.published_date DESC, a.id"
+        order_params: list[Any] = []
+        if query.text:
+            if self.dialect == "sqlite":
+                match = fts5_query(query.text)
+                if match:
+                    clauses.append("attributions_fts MATCH ?")
+                    params.append(match)
+                    order = "f.rank, a.id"
+            else:
+                clauses.append("a.content_tsv @@ websearch_to_tsquery('english', ?)")
+                params.append(query.text)
+                order = "ts_rank(a.content_tsv, websearch_to_tsquery('english', ?)) DESC, a.id"
+                order_params.append(query.text)
+        if query.speaker:
+            ids = self.speaker_ids(query.speaker)
+            if ids is not None:
+                clauses.append(f"m.speaker_id IN ({', '.join('?' for _ in ids)})" if ids else "1 = 0")
+                params.extend(ids)
+            else:
+                pattern = f"%{_like_escape(query.speaker.lower())}%"
+                clauses.append(
+                    "(lower(m.name) LIKE ? ESCAPE '\\' OR m.speaker_id IN (SELECT id FROM speakers WHERE lower(name) LIKE ? ESCAPE '\\') "
+                    "OR m.speaker_id IN (SELECT m2.speaker_id FROM mention_names n JOIN mentions m2 ON m2.id = n.mention_id "
+                    "WHERE lower(n.name) LIKE ? ESCAPE '\\'))"
+                )
+                params.extend([pattern, pattern, pattern])
+        if query.publisher:
+            clauses.append("lower(ar.publisher) = ?")
+            params.append(query.publisher.lower())
+        if query.since:
+            clauses.append("ar.published_date >= ?")
+            params.append(query.since)
+        if query.until:
+            clauses.append("ar.published_date <= ?")
+            params.append(query.until)
+        if query.type:
+            clauses.append("a.type = ?")
+            params.append(query.type)
+        if query.kind:
+            clauses.append("m.kind = ?")
+            params.append(query.kind)
+        if query.tag:
+            clauses.append("a.id IN (SELECT attribution_id FROM tags WHERE tag = ?)")
+            params.append(query.tag)
+        if query.bookmarked:
+            clauses.append("a.id IN (SELECT attribution_id FROM bookmarks)")
+        if query.article_id is not None:
+            clauses.append("a.article_id = ?")
+            params.append(query.article_id)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        return where, params, order, order_params
+
+    def speaker_ids(self, speaker: str) -> list[int] | None:
+        """A numeric speaker filter as the ids it covers (a merged id means its target); None for a name."""
+        if not speaker.strip().isdigit():
+            return None
+        speaker_id = self.live_speaker_id(int(speaker))
+        return [speaker_id] if speaker_id is not None else []
+
+    def live_speaker_id(self, speaker_id: int) -> int | None:
+        """Follow merges: the id a (possibly merged) speaker lives on as, None if unknown."""
+        conn = self._read()
+        for _ in range(100):  # merge chains are short; the bound only guards against a cycle
+            row = conn.one("SELECT id, merged_into FROM speakers WHERE id = ?", (speaker_id,))
+            if row is None:
+                return None
+            if row["merged_into"] is None:
+                return row["id"]
+            speaker_id = row["merged_into"]
+        return None
+
+    def _add_marks(self, conn: Conn, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        ids = [r["id"] for r in rows]
+        marks = ", ".join("?" for _ in ids)
+        tags: dict[int, list[str]] = {}
+        for r in conn.all(f"SELECT attribution_id, tag FROM tags WHERE attribution_id IN ({marks}) ORDER BY tag", ids):
+            tags.setdefault(r["attribution_id"], []).append(r["tag"])
+        bookmarked = {r["attribution_id"] for r in conn.all(f"SELECT attribution_id FROM bookmarks WHERE attribution_id IN ({marks})", ids)}
+        for row in rows:
+            row["tags"] = tags.get(row["id"], [])
+            row["bookmarked"] = row["id"] in bookmarked
+            row["confidence"] = round(float(row["confidence"]), 3)
+
+    # --- speakers --------------------------------------------------------------------
+    def speakers(self, *, kind: str | None = None, name: str | None = None, limit: int = 20, offset: int = 0) -> SearchPage:
+        """Corpus speakers, most quoted first, with their top aliases and descriptors."""
+        clauses = ["s.merged_into IS NULL"]
+        params: list[Any] = []
+        if kind:
+            if kind not in SPEAKER_KINDS:
+                raise StoreError(f"kind must be one of {', '.join(SPEAKER_KINDS)}, not {kind!r}")
+            clauses.append("s.kind = ?")
+            params.append(kind)
+        if name:
+            clauses.append("lower(s.name) LIKE ? ESCAPE '\\'")
+            params.append(f"%{_like_escape(name.lower())}%")
+        where = " AND ".join(clauses)
+        conn = self._read()
+        total = conn.value(
+            f"SELECT COUNT(DISTINCT s.id) AS n FROM speakers s JOIN mentions m ON m.speaker_id = s.id "
+            f"JOIN attributions a ON a.mention_id = m.id WHERE {where}",
+            params,
+        )
+        rows = conn.all(
+            "SELECT s.id, s.name, s.kind, COUNT(a.id) AS attributions, COUNT(DISTINCT m.article_id) AS articles "
+            "FROM speakers s JOIN mentions m ON m.speaker_id = s.id JOIN attributions a ON a.mention_id = m.id "
+            f"WHERE {where} GROUP BY s.id, s.name, s.kind ORDER BY attributions DESC, s.name, s.id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        if rows:
+            ids = [r["id"] for r in rows]
+            aliases = self._top_per_speaker(conn, ids, "mention_names", "name")
+            descriptors = self._top_per_speaker(conn, ids, "mention_descriptors", "descriptor")
+            for row in rows:
+                row["aliases"] = [a for a, _ in aliases.get(row["id"], []) if a != row["name"]][:5]
+                row["descriptors"] = [d for d, _ in descriptors.get(row["id"], [])][:3]
+        return SearchPage(total or 0, rows)
+
+    @staticmethod
+    def _top_per_speaker(conn: Conn, ids: list[int], table: str, column: str) -> dict[int, list[tuple[str, int]]]:
+        marks = ", ".join("?" for _ in ids)
+        out: dict[int, list[tuple[str, int]]] = {}
+        for r in conn.all(
+            f"SELECT m.speaker_id, t.{column} AS value, COUNT(*) AS n FROM {table} t JOIN mentions m ON m.id = t.mention_id "
+            f"WHERE m.speaker_id IN ({marks}) GROUP BY m.speaker_id, t.{column} ORDER BY n DESC, value",
+            ids,
+        ):
+            out.setdefault(r["speaker_id"], []).append((r["value"], r["n"]))
+        return out
+
+    def speaker_breakdown(self, by: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Attribution counts by speaker kind, or by descriptor (lower-cased)."""
+        conn = self._read()
+        if by == "kind":
+            return conn.all(
+                "SELECT COALESCE(m.kind, 'no speaker') AS value, COUNT(*) AS attributions FROM attributions a "
+                "LEFT JOIN mentions m ON m.id = a.mention_id GROUP BY COALESCE(m.kind, 'no speaker') "
+                "ORDER BY attributions DESC, value"
+            )
+        if by == "descriptor":
+            return conn.all(
+                "SELECT lower(d.descriptor) AS value, COUNT(*) AS attributions FROM attributions a "
+                "JOIN mention_descriptors d ON d.mention_id = a.mention_id GROUP BY lower(d.descriptor) "
+                "ORDER BY attributions DESC, value LIMIT ?",
+                (limit,),
+            )
+        raise StoreError(f"breakdown must be by kind or descriptor, not {by!r}")
+
+    def speaker(self, speaker_id: int) -> dict[str, Any] | None:
+        """One speaker: names, descriptors, keys, counts and a monthly timeline."""
+        conn = self._read()
+        row = conn.one("SELECT id, name, kind, merged_into FROM speakers WHERE id = ?", (speaker_id,))
+        if row is None:
+            return None
+        aliases = self._top_per_speaker(conn, [speaker_id], "mention_names", "name").get(speaker_id, [])
+        descriptors = self._top_per_speaker(conn, [speaker_id], "mention_descriptors", "descriptor").get(speaker_id, [])
+        row["aliases"] = [{"name": a, "mentions": n} for a, n in aliases]
+        row["descriptors"] = [{"descriptor": d, "mentions": n} for d, n in descriptors]
+        row["keys"] = conn.all("SELECT key, origin FROM speaker_keys WHERE speaker_id = ? ORDER BY key", (speaker_id,))
+        row["attributions"] = conn.value(
+            "SELECT COUNT(*) AS n FROM attributions a JOIN mentions m ON m.id = a.mention_id WHERE m.speaker_id = ?",
+            (speaker_id,),
+        )
+        row["articles"] = conn.value("SELECT COUNT(DISTINCT article_id) AS n FROM mentions WHERE speaker_id = ?", (speaker_id,))
+        row["timeline"] = conn.all(
+            "SELECT substr(ar.published_date, 1, 7) AS month, COUNT(*) AS attributions FROM attributions a "
+            "JOIN mentions m ON m.id = a.mention_id JOIN articles ar ON ar.id = a.article_id "
+            "WHERE m.speaker_id = ? AND ar.published_date IS NOT NULL "
+            "GROUP BY substr(ar.published_date, 1, 7) ORDER BY month",
+            (speaker_id,),
+        )
+        return row
+
+    def merge_speakers(self, into: int, others: list[int]) -> None:
+        with self.backend.write() as conn:
+            speaker_rules.merge(conn, into, others, _now())
+
+    def split_speaker(self, speaker_id: int, names: list[str]) -> int:
+        with self.backend.write() as conn:
+            return speaker_rules.split(conn, speaker_id, names, _now())
+
+    def speaker_edits(self) -> list[dict[str, Any]]:
+        rows = self._read().all("SELECT id, op, detail, created_at FROM speaker_edits ORDER BY id")
+        for row in rows:
+            row["detail"] = json.loads(row["detail"])
+        return rows
+
+    # --- articles --------------------------------------------------------------------
+    def articles(self, *, limit: int = 20, offset: int = 0) -> SearchPage:
+        conn = self._read()
+        total = conn.value("SELECT COUNT(*) AS n FROM articles")
+        rows = conn.all(
+            "SELECT ar.id, ar.input, ar.title, ar.published_date, ar.publisher, "
+            "(SELECT COUNT(*) FROM attributions a WHERE a.article_id = ar.id) AS attributions "
+            "FROM articles ar ORDER BY ar.id LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        return SearchPage(total, rows)
+
+    def article(self, article_id: int) -> dict[str, Any] | None:
+        """One stored article: its record, attribution ids and each speaker's corpus speaker."""
+        conn = self._read()
+        row = conn.one(
+            "SELECT id, content_hash, input, title, published, published_date, publisher, url, text, record, ingested_at "
+            "FROM articles WHERE id = ?",
+            (article_id,),
+        )
+        if row is None:
+            return None
+        record = json.loads(row.pop("record"))
+        record["text"] = row.pop("text")
+        row["article"] = Article.from_dict(record)
+        row["attribution_ids"] = [
+            r["id"] for r in conn.all("SELECT id FROM attributions WHERE article_id = ? ORDER BY seq", (article_id,))
+        ]
+        row["speakers"] = {
+            r["local_id"]: {"id": r["speaker_id"], "name": r["name"] or r["mention"]}
+            for r in conn.all(
+                "SELECT m.local_id, m.speaker_id, m.name AS mention, s.name FROM mentions m "
+                "LEFT JOIN speakers s ON s.id = m.speaker_id WHERE m.article_id = ?",
+                (article_id,),
+            )
+        }
+        marks = self.search(SearchQuery(article_id=article_id, limit=MAX_PAGE_SIZE))
+        row["marks"] = {r["id"]: {"tags": r["tags"], "bookmarked": r["bookmarked"]} for r in marks.rows}
+        return row
+
+    def iter_articles(self) -> Iterator[dict[str, Any]]:
+        """Every article as its Article record plus ``store_id`` and ``corpus_speakers`` (for export)."""
+        ids = [r["id"] for r in self._read().all("SELECT id FROM articles ORDER BY id")]
+        for article_id in ids:
+            stored = self.article(article_id)
+            if stored is None:  # deleted meanwhile
+                continue
+            data = stored["article"].to_dict()
+            data["store_id"] = article_id
+            data["content_hash"] = stored["content_hash"]
+            data["corpus_speakers"] = {local: s["id"] for local, s in stored["speakers"].items()}
+            yield data
+
+    # --- a fact-checker's marks ------------------------------------------------------
+    def add_tag(self, attribution_id: int, tag: str) -> None:
+        tag = tag.strip()
+        if not _TAG.fullmatch(tag):
+            raise StoreError("a tag is 1-64 letters, digits, spaces or . : / - (starting with a letter or digit)")
+        with self.backend.write() as conn:
+            self._require_attribution(conn, attribution_id)
+            conn.run(
+                "INSERT INTO tags (attribution_id, tag, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                (attribution_id, tag, _now()),
+            )
+
+    def remove_tag(self, attribution_id: int, tag: str) -> None:
+        with self.backend.write() as conn:
+            conn.run("DELETE FROM tags WHERE attribution_id = ? AND tag = ?", (attribution_id, tag))
+
+    def set_bookmark(self, attribution_id: int, on: bool, note: str = "") -> None:
+        with self.backend.write() as conn:
+            self._require_attribution(conn, attribution_id)
+            if on:
+                conn.run(
+                    "INSERT INTO bookmarks (attribution_id, note, created_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT (attribution_id) DO UPDATE SET note = excluded.note",
+                    (attribution_id, note[:1000], _now()),
+                )
+            else:
+                conn.run("DELETE FROM bookmarks WHERE attribution_id = ?", (attribution_id,))
+
+    def tags(self) -> list[dict[str, Any]]:
+        return self._read().all("SELECT tag, COUNT(*) AS statements FROM tags GROUP BY tag ORDER BY statements DESC, tag")
+
+    def attribution(self, attribution_id: int) -> dict[str, Any] | None:
+        rows = self._read().all(f"{_RESULT_SELECT} {_RESULT_FROM} WHERE a.id = ?", (attribution_id,))
+        self._add_marks(self._read(), rows)
+        return rows[0] if rows else None
+
+    @staticmethod
+    def _require_attribution(conn: Conn, attribution_id: int) -> None:
+        if conn.value("SELECT id FROM attributions WHERE id = ?", (attribution_id,)) is None:
+            raise StoreError(f"no statement {attribution_id}")
+
+
+def fts5_query(text: str) -> str:
+    """A user's search text as a safe FTS5 query: quoted phrases stay phrases, other words are ANDed.
+
+    >>> fts5_query('troop levels')
+    '"troop" "levels"'
+    >>> fts5_query('"troop levels" OR x*')
+    '"troop levels" "OR" "x"'
+    """
+    terms: list[str] = []
+    for phrase, word in re.findall(r'"([^"]*)"|(\w+)', text):
+        words = re.findall(r"\w+", phrase) if phrase else [word]
+        if words:
+            terms.append('"' + " ".join(words) + '"')
+    return " ".join(terms)
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _date_of(published: str | None) -> str | None:
+    if published and _DATE.match(published):
+        return published[:10]
+    return None
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def row_for_export(row: dict[str, Any]) -> dict[str, Any]:
+    """A search row with the export columns only (tags joined for CSV by the writer)."""
+    return {column: row.get(column) for column in RESULT_COLUMNS}
+
+
+__all__ = ["Store", "SearchQuery", "SearchPage", "StoreError", "content_hash", "DEFAULT_DB", "RESULT_COLUMNS", "asdict"]
