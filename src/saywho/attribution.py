@@ -55,8 +55,11 @@ SOURCELESS_MIN_PRIOR = 0.3
 #: A quote next to a verb (with no syntactic link) makes an attribution only for verbs this likely.
 ADJACENT_QUOTE_MIN_PRIOR = 0.2
 
+#: In a headline only likely cues count: headlines drop the words that make verbs unambiguous.
+HEADLINE_MIN_PRIOR = 0.3
+
 #: Below this confidence a candidate is dropped outright.
-MIN_CANDIDATE_CONFIDENCE = 0.3
+MIN_CANDIDATE_CONFIDENCE = 0.5
 
 _TRIM_CHARS = " \t\r\n\u00a0\u2009\u200a\u202f,;:.—–-"
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
@@ -82,11 +85,15 @@ def find_attributions(doc: Doc, *, title: str | None = None) -> list[Attribution
     text = doc.text
     lexicon = load_lexicon()
     quotes = find_quotes(text)
+    title_end = _title_end(text, title)
     candidates: list[_Candidate] = []
     for token in doc:
         candidate = _according_to(token, quotes) or _verb_cue(token, lexicon, quotes)
-        if candidate is not None:
-            candidates.append(candidate)
+        if candidate is None:
+            continue
+        if token.idx < title_end and candidate.prior < HEADLINE_MIN_PRIOR:
+            continue  # headlinese ("Council delays vote on bridge") is full of verbs that are no cues
+        candidates.append(candidate)
     candidates = _resolve_nesting(candidates, text)
     _join_following_quotes(candidates, quotes, text)
     results = [_to_attribution(c, quotes, text) for c in candidates]
@@ -99,11 +106,19 @@ def find_attributions(doc: Doc, *, title: str | None = None) -> list[Attribution
     return results
 
 
+def _title_end(text: str, title: str | None) -> int:
+    if not title:
+        return 0
+    at = text.find(title, 0, len(title) + 2000)
+    return at + len(title) if at >= 0 else 0
+
+
 # --- cues ---------------------------------------------------------------------
 
 
 def _inside_quote(index: int, quotes: list[Quote]) -> bool:
-    return any(q.start < index < q.end for q in quotes)
+    """Inside a closed quote. An unclosed quote may well end before '..., the mayor said'."""
+    return any(q.closed and q.start < index < q.end for q in quotes)
 
 
 def _verb_cue(token: Token, lexicon: CueLexicon, quotes: list[Quote]) -> _Candidate | None:
@@ -281,31 +296,30 @@ def _is_quote(span: tuple[int, int], quotes: list[Quote]) -> bool:
 
 
 def _join_following_quotes(candidates: list[_Candidate], quotes: list[Quote], text: str) -> None:
-    """'"A," he said, "B."': the quote after the cue continues the same statement.
+    """'"A," he said, "B."' and '"A," he told reporters. "B."': the next quote continues the statement.
 
-    A quote joins when it follows the cue's own clause in the same paragraph with
-    only punctuation between, and no other cue claims it.
+    A quote joins when, in the same paragraph, nothing but the rest of the cue's
+    own clause and punctuation stands between the cue and it, and no other cue
+    claims it.
     """
     claimed = [r for c in candidates for r in c.content]
     for candidate in candidates:
         first = candidate.content[0]
-        if not _is_quote(first, quotes) or first[1] > candidate.cue_tokens[0].idx:
+        cue = candidate.cue_tokens[0]
+        if not _is_quote(first, quotes) or first[1] > cue.idx:
             continue
-        tail = max(
-            [candidate.cue_tokens[-1].idx + len(candidate.cue_tokens[-1])]
-            + ([candidate.source[1]] if candidate.source else [])
-        )
-        for quote in quotes:
-            if quote.start < tail:
-                continue
-            gap = text[tail : quote.start]
-            if len(gap) > 4 or gap.strip(" ,.:;") or "\n" in gap:
-                break
-            if any(_overlaps(r, (quote.start, quote.end)) for r in claimed):
-                break
-            candidate.content.extend(quote.ranges)
-            claimed.extend(quote.ranges)
-            break
+        clause = {t.i for t in cue.subtree}
+        tail = max(cue.idx + len(cue), candidate.source[1] if candidate.source else 0)
+        following = next((q for q in quotes if q.start >= tail), None)
+        if following is None or any(_overlaps(r, (following.start, following.end)) for r in claimed):
+            continue
+        gap = text[tail : following.start]
+        if "\n" in gap or len(gap) > 80:
+            continue
+        gap_tokens = [t for t in cue.doc.char_span(tail, following.start, alignment_mode="expand") or []]
+        if all(t.i in clause or t.is_punct or t.is_space for t in gap_tokens):
+            candidate.content.extend(following.ranges)
+            claimed.extend(following.ranges)
 
 
 def _cue_in(inner: _Candidate, outer: _Candidate) -> bool:

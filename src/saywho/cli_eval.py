@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -87,7 +88,8 @@ def evaluate_polnear(
         "gold_attributions": sum(len(a.gold) for a in articles),
         "skipped_events": sum(a.skipped_events for a in articles),
         "runs": {run.name: run for run in runs},
-        "scores": {run.name: score_run(articles, run, bounds) for run in runs},
+        # Errors are collected for saywho only: they are for tuning its rules.
+        "scores": {run.name: score_run(articles, run, bounds, collect_errors=run.name == "saywho") for run in runs},
     }
 
 
@@ -108,15 +110,26 @@ def _pct(value: float) -> str:
     return f"{100 * value:.1f}"
 
 
-#: Columns of the score table: (mode, metric); strict shows F1 only to fit 80 columns.
+#: Columns of the score table: (mode, metric); strict shows F1 only, to fit 80 columns.
 _COLUMNS = (("strict", "F1"), ("exact", "P"), ("exact", "R"), ("exact", "F1"), ("overlap", "P"), ("overlap", "R"), ("overlap", "F1"))
 
 
+_MODE_ABBREVIATIONS = {"strict": "str", "exact": "ex", "overlap": "ov"}
+
+
 def _score_table(title: str, rows: list[tuple[str, dict[str, Counts]]]) -> Table:
-    table = Table(title=title, title_justify="left")
-    table.add_column("")
+    table = Table(
+        title=title,
+        title_justify="left",
+        caption="str = strict, ex = exact, ov = overlap (docs/evaluation.md)",
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    table.add_column("", no_wrap=True)
     for mode, metric in _COLUMNS:
-        table.add_column(f"{mode}\n{metric}", justify="right", style="bold" if metric == "F1" else None)
+        label = f"{_MODE_ABBREVIATIONS[mode]} {metric}"
+        table.add_column(label, justify="right", no_wrap=True, style="bold" if metric == "F1" else None)
     table.add_column("gold", justify="right")
     table.add_column("pred", justify="right")
     for label, by_mode in rows:
@@ -142,7 +155,7 @@ def _print_report(console: Console, report: dict) -> None:
         if any(scores.sentences["overlap"][r].gold for r in ROLES):
             sentence_rows = [(role, {m: scores.sentences[m][role] for m in MODES}) for role in ROLES]
             console.print(_score_table(f"{name}: sentence level, spans cut at sentence ends (%)", sentence_rows))
-        acts = Table(title=f"{name}: attributions by act, overlap (%)", title_justify="left")
+        acts = Table(title=f"{name}: attributions by act, overlap (%)", title_justify="left", box=box.SIMPLE_HEAD)
         for column in ("act", "P", "R", "F1", "gold", "pred"):
             acts.add_column(column, justify="left" if column == "act" else "right")
         for act, c in scores.by_act.items():

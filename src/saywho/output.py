@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import io
 import json
 import os
 import sys
@@ -88,11 +87,18 @@ def atomic_file(path: str, mode: str = "w") -> Iterator[IO[Any]]:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; a normal file respects the umask
         os.replace(temp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 class Writer:
@@ -202,4 +208,4 @@ def write_all(articles: Iterable[Article], fmt: Format, path: str | None = None)
     return writer.count
 
 
-__all__ = ["FORMATS", "Writer", "atomic_file", "attribution_rows", "format_for_path", "render_table", "write_all", "io"]
+__all__ = ["FORMATS", "Writer", "atomic_file", "attribution_rows", "format_for_path", "render_table", "write_all"]

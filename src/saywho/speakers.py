@@ -39,6 +39,13 @@ TITLES = frozenset(
     commissioner ambassador director chief sheriff detective officer attorney speaker leader
     congressman congresswoman councilman councilwoman premier dean bishop cardinal rabbi imam""".split()
 )
+#: Heads of descriptions that name an organisation ("the regional transport agency").
+ORGANIZATION_NOUNS = frozenset(
+    """agency company firm ministry department council government committee court police office
+    campaign commission board union party bank group organization organisation institute university
+    newspaper network administration authority service association federation coalition army
+    military navy embassy parliament senate congress house""".split()
+)
 #: Nouns through which an organisation speaks: "a spokesman for X" is X speaking.
 SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "representative", "statement", "release"})
 _ORG_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC"})
@@ -192,7 +199,7 @@ class _Resolver:
         elif word in _NEUTER:
             wanted = ("organization",)
         else:
-            wanted = ("person",)
+            wanted = ("person", "unnamed")
         gender = "m" if word in _MALE else "f" if word in _FEMALE else None
 
         def fits(entity: _Entity) -> bool:
@@ -221,6 +228,8 @@ class _Resolver:
                     return self._organization(ent), root.text
         if root.tag_ in ("NNS", "NNPS"):
             return self._group(phrase), None
+        if head in ORGANIZATION_NOUNS and not definite_match_needed(span):
+            return self._named_description(phrase, "organization"), None
         definite = span[0].lower_ in ("the", "this", "that")
         if definite:
             match = self._by_descriptor(head, root.idx)
@@ -248,6 +257,12 @@ class _Resolver:
             if best[0] >= 0:
                 return best[1]
         return None
+
+    def _named_description(self, phrase: str, kind: SpeakerKind) -> _Entity:
+        key = f"{kind}:" + phrase.lower()
+        if key not in self.by_key:
+            self.by_key[key] = self._new(phrase, kind)
+        return self.by_key[key]
 
     def _group(self, phrase: str) -> _Entity:
         key = "group:" + phrase.lower()
@@ -298,6 +313,11 @@ def resolve(doc: Doc, attributions: list[Attribution]) -> list[Speaker]:
 
 
 # --- helpers ---------------------------------------------------------------------
+
+
+def definite_match_needed(span: Span) -> bool:
+    """"the company" may point back to a named organisation; "the regional transport agency" is itself a name."""
+    return span[0].lower_ in ("the", "this", "that") and len([t for t in span if not t.is_punct]) <= 2
 
 
 def _name_tokens(ent: Span) -> list[str]:

@@ -286,6 +286,7 @@ def score_run(
     articles: Sequence[PolnearArticle],
     run: SystemRun,
     sentences: Sequence[Sequence[tuple[int, int]]] | None = None,
+    collect_errors: bool = True,
 ) -> Scores:
     scores = Scores()
     for i, (article, predicted) in enumerate(zip(articles, run.predictions)):
@@ -295,6 +296,7 @@ def score_run(
             article.gold,
             predicted,
             sentences=sentences[i] if sentences is not None else None,
+            collect_errors=collect_errors,
         )
     return scores
 

@@ -233,6 +233,10 @@ class ErrorExample:
         }
 
 
+#: Longest piece of a span shown whole in an error's context; longer ones lose their middle.
+LONGEST_SHOWN = 240
+
+
 def context_of(text: str, ranges: Ranges, width: int = CONTEXT_CHARS) -> str:
     """The span in its surroundings, marked ``⟦…⟧``, on one line."""
     if not ranges:
@@ -243,10 +247,17 @@ def context_of(text: str, ranges: Ranges, width: int = CONTEXT_CHARS) -> str:
     pieces = ["…" if left else "", text[left:start]]
     cursor = start
     for s, e in ranges:
-        pieces += [text[cursor:s], "⟦", text[s:e], "⟧"]
+        pieces += [_elide(text[cursor:s]), "⟦", _elide(text[s:e]), "⟧"]
         cursor = e
     pieces += [text[cursor:right], "…" if right < len(text) else ""]
     return re.sub(r"\s+", " ", "".join(pieces)).strip()
+
+
+def _elide(piece: str) -> str:
+    if len(piece) <= LONGEST_SHOWN:
+        return piece
+    keep = LONGEST_SHOWN // 2
+    return piece[:keep] + " […] " + piece[-keep:]
 
 
 def _span_text(text: str, ranges: Ranges) -> str:
@@ -303,7 +314,6 @@ class Scores:
         pred: Sequence[Scorable],
         *,
         sentences: Sequence[tuple[int, int]] | None = None,
-        pred_acts: Sequence[str] | None = None,
         collect_errors: bool = True,
     ) -> None:
         self.documents += 1
@@ -326,12 +336,12 @@ class Scores:
             pairs = match_attributions(text, gold, pred, mode)
             self.attributions[mode].add(len(pairs), len(pred), len(gold))
             if mode == "overlap":
-                self._add_acts(gold, pred, pairs, pred_acts)
+                self._add_acts(gold, pred, pairs)
                 if collect_errors:
                     self.errors += _source_errors(name, text, gold, pred)
 
-    def _add_acts(self, gold, pred, pairs, pred_acts) -> None:
-        acts = list(pred_acts) if pred_acts is not None else [getattr(p, "act", "speech") for p in pred]
+    def _add_acts(self, gold: Sequence[Scorable], pred: Sequence[Scorable], pairs: list[tuple[int, int]]) -> None:
+        acts = [getattr(p, "act", "speech") for p in pred]
         gold_acts = [gold_act(g.cue.text if g.cue else None) for g in gold]
         for act in ACTS:
             counts = self.by_act[act]
@@ -473,13 +483,15 @@ def _source_errors(name: str, text: str, gold: Sequence[Scorable], pred: Sequenc
         if g in matched:
             continue
         g_src, p_src = gold[g].source, pred[p].source
-        shown = [r for span in (g_src, p_src) if span is not None for r in span.spans]
-        ranges = tuple(sorted(shown)) or tuple(gold[g].content.spans)
+        shown = [f"content {context_of(text, tuple(gold[g].content.spans), 0)}"]
+        for side, src in (("gold", g_src), ("pred", p_src)):
+            if src is not None:
+                shown.append(f"{side} source {context_of(text, tuple(src.spans), 30)}")
         errors.append(
             ErrorExample(
                 name, "attribution", "wrong-source",
                 g_src.text if g_src else None, p_src.text if p_src else None,
-                context_of(text, _hull(ranges, ranges)),
+                " | ".join(shown),
                 tuple(g_src.spans) if g_src else (), tuple(p_src.spans) if p_src else (),
             )
         )

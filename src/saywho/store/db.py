@@ -143,8 +143,17 @@ class SQLiteBackend(Backend):
     def __init__(self, path: Path):
         super().__init__()
         self.path = path
-        if not path.parent.exists():
+        if str(path) != ":memory:" and not path.parent.exists():
             raise StoreError(f"{path}: directory {path.parent} does not exist")
+
+    def reader(self) -> Conn:
+        if str(self.path) == ":memory:":
+            # An in-memory database exists only on its one connection (tests, doctests).
+            with self._write_lock:
+                if self._writer is None:
+                    self._writer = self._connect(writer=True)
+                return self._writer
+        return super().reader()
 
     def _connect(self, *, writer: bool) -> Conn:
         try:

@@ -16,7 +16,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -137,10 +137,6 @@ class Store:
         self.close()
 
     def _read(self) -> Conn:
-        if isinstance(self.backend, SQLiteBackend) and str(self.backend.path) == ":memory:":
-            # An in-memory database exists only on its one connection.
-            with self.backend.write() as conn:
-                return conn
         return self.backend.reader()
 
     # --- writing ---------------------------------------------------------------------
@@ -153,6 +149,9 @@ class Store:
             marks = ", ".join("?" for _ in chunk)
             found |= {r["content_hash"] for r in conn.all(f"SELECT content_hash FROM articles WHERE content_hash IN ({marks})", chunk)}
         return found
+
+    def article_id_for_hash(self, hash_: str) -> int | None:
+        return self._read().value("SELECT id FROM articles WHERE content_hash = ?", (hash_,))
 
     def add_article(self, article: Article, hash_: str) -> int | None:
         """Store one analysed article with its attributions and speakers in one transaction.
@@ -212,30 +211,30 @@ class Store:
     # --- search ----------------------------------------------------------------------
     def search(self, query: SearchQuery) -> SearchPage:
         query.validate()
-        where, params, order, order_params = self._search_filters(query)
-        conn = self._read()
-        total = conn.value(f"SELECT COUNT(*) AS n {self._fts_from(query)} {where}", params)
-        rows = conn.all(
-            f"{_RESULT_SELECT} {self._fts_from(query)} {where} ORDER BY {order} LIMIT ? OFFSET ?",
-            [*params, *order_params, query.limit, query.offset],
-        )
-        self._add_marks(conn, rows)
-        return SearchPage(total, rows)
+        where, params, _, _ = self._search_filters(query)
+        total = self._read().value(f"SELECT COUNT(*) AS n {self._fts_from(query)} {where}", params)
+        return SearchPage(total, self._page(query, query.limit, query.offset))
 
     def iter_search(self, query: SearchQuery) -> Iterator[dict[str, Any]]:
-        """Every result of a search (no paging), for exports."""
+        """Every result of a search (no paging), for exports; fetched a page at a time."""
         query.validate()
+        offset = 0
+        while True:
+            rows = self._page(query, MAX_PAGE_SIZE, offset)
+            yield from rows
+            if len(rows) < MAX_PAGE_SIZE:
+                return
+            offset += MAX_PAGE_SIZE
+
+    def _page(self, query: SearchQuery, limit: int, offset: int) -> list[dict[str, Any]]:
         where, params, order, order_params = self._search_filters(query)
-        conn = self.backend._connect(writer=False) if self.dialect == "postgresql" else self._read()
-        batch: list[dict[str, Any]] = []
-        for row in conn.iter(f"{_RESULT_SELECT} {self._fts_from(query)} {where} ORDER BY {order}", [*params, *order_params]):
-            batch.append(row)
-            if len(batch) == 200:
-                self._add_marks(self._read(), batch)
-                yield from batch
-                batch = []
-        self._add_marks(self._read(), batch)
-        yield from batch
+        conn = self._read()
+        rows = conn.all(
+            f"{_RESULT_SELECT} {self._fts_from(query)} {where} ORDER BY {order} LIMIT ? OFFSET ?",
+            [*params, *order_params, limit, offset],
+        )
+        self._add_marks(conn, rows)
+        return rows
 
     def _fts_from(self, query: SearchQuery) -> str:
         if query.text and self.dialect == "sqlite" and fts5_query(query.text):
@@ -247,18 +246,18 @@ class Store:
         params: list[Any] = []
         order = "ar.published_date IS NULL, ar.published_date DESC, a.id"
         order_params: list[Any] = []
-        if query.text:
-            if self.dialect == "sqlite":
-                match = fts5_query(query.text)
-                if match:
-                    clauses.append("attributions_fts MATCH ?")
-                    params.append(match)
-                    order = "f.rank, a.id"
-            else:
-                clauses.append("a.content_tsv @@ websearch_to_tsquery('english', ?)")
-                params.append(query.text)
-                order = "ts_rank(a.content_tsv, websearch_to_tsquery('english', ?)) DESC, a.id"
-                order_params.append(query.text)
+        terms = search_terms(query.text or "")
+        if terms and self.dialect == "sqlite":
+            clauses.append("attributions_fts MATCH ?")
+            params.append(fts5_query(query.text or ""))
+            order = "f.rank, a.id"
+        elif terms:
+            # Same meaning as on SQLite: every word or "quoted phrase" must occur (stemmed).
+            tsquery = " && ".join("phraseto_tsquery('english', ?)" for _ in terms)
+            clauses.append(f"a.content_tsv @@ ({tsquery})")
+            params.extend(terms)
+            order = f"ts_rank(a.content_tsv, ({tsquery})) DESC, a.id"
+            order_params.extend(terms)
         if query.speaker:
             ids = self.speaker_ids(query.speaker)
             if ids is not None:
@@ -530,20 +529,29 @@ class Store:
             raise StoreError(f"no statement {attribution_id}")
 
 
+def search_terms(text: str) -> list[str]:
+    """The words and "quoted phrases" of a user's search text; everything else is ignored.
+
+    >>> search_terms('"troop levels" OR x* (')
+    ['troop levels', 'OR', 'x']
+    """
+    terms: list[str] = []
+    for phrase, word in re.findall(r'"([^"]*)"|(\w+)', text):
+        words = re.findall(r"\w+", phrase) if phrase else [word]
+        if words:
+            terms.append(" ".join(words))
+    return terms
+
+
 def fts5_query(text: str) -> str:
-    """A user's search text as a safe FTS5 query: quoted phrases stay phrases, other words are ANDed.
+    """A user's search text as a safe FTS5 query: quoted phrases stay phrases, all terms must occur.
 
     >>> fts5_query('troop levels')
     '"troop" "levels"'
     >>> fts5_query('"troop levels" OR x*')
     '"troop levels" "OR" "x"'
     """
-    terms: list[str] = []
-    for phrase, word in re.findall(r'"([^"]*)"|(\w+)', text):
-        words = re.findall(r"\w+", phrase) if phrase else [word]
-        if words:
-            terms.append('"' + " ".join(words) + '"')
-    return " ".join(terms)
+    return " ".join(f'"{term}"' for term in search_terms(text))
 
 
 def _like_escape(text: str) -> str:
@@ -565,4 +573,4 @@ def row_for_export(row: dict[str, Any]) -> dict[str, Any]:
     return {column: row.get(column) for column in RESULT_COLUMNS}
 
 
-__all__ = ["Store", "SearchQuery", "SearchPage", "StoreError", "content_hash", "DEFAULT_DB", "RESULT_COLUMNS", "asdict"]
+__all__ = ["Store", "SearchQuery", "SearchPage", "StoreError", "content_hash", "DEFAULT_DB", "RESULT_COLUMNS"]

@@ -1,0 +1,417 @@
+"""``saywho ingest / search / speakers / export / serve``: the corpus commands (a thin layer over saywho.store).
+
+Every command takes ``--db``: an SQLite file (default ``saywho.db``, or ``$SAYWHO_DB``)
+or a ``postgresql://`` DSN. Exit codes as in :mod:`saywho.cli`: 1 some input failed,
+2 bad usage or store error, 3 output not written, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import IO, Annotated, Any, Optional
+
+import typer
+
+from .errors import InputError, SaywhoError
+
+EXIT_INPUT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_OUTPUT_FAILED = 3
+EXIT_INTERRUPTED = 130
+
+RESULT_FORMATS = ("table", "jsonl", "csv")
+
+DbOption = Annotated[
+    Optional[str],
+    typer.Option("--db", envvar="SAYWHO_DB", help="SQLite file or postgresql:// DSN. [default: saywho.db]", show_default=False),
+]
+
+
+def _error(message: str) -> None:
+    typer.echo(f"saywho: error: {message}", err=True)
+
+
+@contextmanager
+def _opened(db: str | None, *, create: bool = False):
+    from .store import Store
+
+    try:
+        store = Store.open(db, create=create)
+    except SaywhoError as error:
+        _error(str(error))
+        raise typer.Exit(EXIT_USAGE) from None
+    try:
+        yield store
+    except SaywhoError as error:
+        _error(str(error))
+        raise typer.Exit(EXIT_USAGE) from None
+    finally:
+        store.close()
+
+
+def _check_format(fmt: str | None, output: str | None) -> str:
+    chosen = fmt or (output.rsplit(".", 1)[-1] if output and "." in output else None)
+    chosen = chosen or ("table" if sys.stdout.isatty() else "jsonl")
+    if chosen not in RESULT_FORMATS:
+        _error(f"unknown format {chosen!r}; choose one of {', '.join(RESULT_FORMATS)}")
+        raise typer.Exit(EXIT_USAGE)
+    return chosen
+
+
+def write_rows(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], fmt: str, handle: IO[str], title: str = "") -> int:
+    """Rows as JSONL, CSV or a table for people; returns how many were written."""
+    count = 0
+    if fmt == "jsonl":
+        for row in rows:
+            handle.write(json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False) + "\n")
+            count += 1
+    elif fmt == "csv":
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(["|".join(v) if isinstance(v := row.get(c), list) else ("" if v is None else v) for c in columns])
+            count += 1
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=title or None, show_lines=False)
+        for column in columns:
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            table.add_row(*(_cell(row.get(c)) for c in columns))
+            count += 1
+        Console(file=handle, soft_wrap=False).print(table)
+    return count
+
+
+def _cell(value: Any) -> str:
+    from rich.markup import escape
+
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return escape(", ".join(map(str, value)))
+    return escape(str(value))
+
+
+def _emit(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], fmt: str, output: str | None, title: str = "") -> int:
+    if output is None:
+        try:
+            return write_rows(rows, columns, fmt, sys.stdout, title)
+        except BrokenPipeError:
+            sys.stderr.close()
+            raise typer.Exit(0) from None
+    from .output import atomic_file
+
+    try:
+        with atomic_file(output) as handle:
+            return write_rows(rows, columns, fmt, handle, title)
+    except OSError as error:
+        _error(f"cannot write {output}: {error.strerror or error}")
+        raise typer.Exit(EXIT_OUTPUT_FAILED) from None
+
+
+# --- ingest -----------------------------------------------------------------------
+
+
+def ingest_command(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs or URLs, as for extract.", show_default=False)],
+    db: DbOption = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Processes to analyse with.")] = 1,
+    keep_junk: Annotated[bool, typer.Option(help="Do not drop scraping junk lines.")] = False,
+    speech_only: Annotated[bool, typer.Option(help="Leave out thoughts and beliefs.")] = False,
+    model: Annotated[Optional[str], typer.Option(help="spaCy pipeline to use (default: installed small English).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Analyse articles and add them to the corpus store (idempotent, incremental, safe to interrupt).
+
+    \b
+    Articles already stored (same text) are skipped before analysis, so a rerun after
+    an interruption or with new files only analyses what is new.
+    Examples:
+      saywho ingest news/ --db corpus.db
+      saywho ingest more-news/ --db postgresql://user:pass@localhost/saywho --jobs 2
+    """
+    from .ingest import IngestOptions, iter_documents
+    from .pipeline import Options
+    from .store.ingest import IngestReport, ingest
+
+    options = Options(keep_junk=keep_junk, model=model, beliefs=not speech_only)
+    with _opened(db, create=True) as store, _ingest_progress(quiet) as progress:
+
+        def on_error(error: InputError) -> None:
+            progress.log(f"saywho: error: {error}")
+
+        try:
+            report = ingest(store, iter_documents(inputs, IngestOptions()), options=options, jobs=jobs,
+                            on_error=on_error, on_progress=progress.update)
+        except KeyboardInterrupt as interrupt:
+            report: IngestReport = getattr(interrupt, "report", IngestReport())
+            progress.stop()
+            _error(f"interrupted: {report.summary()}; run the same command again to continue")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        progress.stop()
+        counts = store.counts()
+    typer.echo(report.summary(), err=True)
+    typer.echo(
+        f"store now holds {counts['articles']} articles, {counts['attributions']} attributions, "
+        f"{counts['speakers']} speakers",
+        err=True,
+    )
+    if report.failed:
+        raise typer.Exit(EXIT_INPUT_FAILED)
+
+
+class _ingest_progress:
+    """A live count on stderr (the number of inputs is not known before reading them)."""
+
+    def __init__(self, quiet: bool):
+        self.enabled = not quiet and sys.stderr.isatty()
+        self._progress: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> _ingest_progress:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(
+                SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=Console(stderr=True), transient=True
+            )
+            self._progress.start()
+            self._task = self._progress.add_task("starting", total=None)
+        return self
+
+    def update(self, report) -> None:
+        if self._progress is not None:
+            self._progress.update(
+                self._task,
+                description=f"{report.processed} articles: {report.stored} stored, {report.skipped} skipped, "
+                f"{report.failed} failed ({report.rate:.1f}/s)",
+            )
+
+    def log(self, message: str) -> None:
+        if self._progress is not None:
+            self._progress.console.print(message, markup=False, highlight=False)
+        else:
+            typer.echo(message, err=True)
+
+    def stop(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+# --- search -----------------------------------------------------------------------
+
+SEARCH_TABLE_COLUMNS = ("id", "published_date", "speaker", "type", "content", "publisher")
+
+
+def search_command(
+    text: Annotated[Optional[str], typer.Argument(help='Words that must all occur; "quote" a phrase.', show_default=False)] = None,
+    db: DbOption = None,
+    speaker: Annotated[Optional[str], typer.Option(help="Speaker id, or part of a speaker's name or alias.")] = None,
+    publisher: Annotated[Optional[str], typer.Option(help="Exact publisher (case-insensitive).")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Published on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Published on or before (YYYY-MM-DD).")] = None,
+    type: Annotated[Optional[str], typer.Option("--type", help="direct, indirect or mixed.")] = None,
+    kind: Annotated[Optional[str], typer.Option(help="Speaker kind: person, organization, group, unnamed.")] = None,
+    tag: Annotated[Optional[str], typer.Option(help="Only statements with this tag.")] = None,
+    bookmarked: Annotated[bool, typer.Option(help="Only bookmarked statements.")] = False,
+    limit: Annotated[int, typer.Option(min=1, help="Rows per page (ignored with --all).")] = 20,
+    offset: Annotated[int, typer.Option(min=0, help="Rows to skip.")] = 0,
+    all_rows: Annotated[bool, typer.Option("--all", help="Every result, not one page (for export).")] = False,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, jsonl or csv. Default: from -o, else table on a terminal.")] = None,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write here (atomically).")] = None,
+) -> None:
+    """Search what was said: full text over statements, filtered by speaker, publisher, date and type.
+
+    \b
+    Examples:
+      saywho search "troop levels" --speaker Townsend
+      saywho search --speaker "Hillary Clinton" --since 2016-06-01 --all -o clinton.csv
+    """
+    from .store import RESULT_COLUMNS, SearchQuery
+    from .store.store import MAX_PAGE_SIZE
+
+    chosen = _check_format(fmt, output)
+    query = SearchQuery(text=text, speaker=speaker, publisher=publisher, since=since, until=until, type=type, kind=kind,
+                        tag=tag, bookmarked=bookmarked, limit=min(limit, MAX_PAGE_SIZE), offset=offset)
+    columns = SEARCH_TABLE_COLUMNS if chosen == "table" else RESULT_COLUMNS
+    with _opened(db) as store:
+        if all_rows:
+            _emit(store.iter_search(query), columns, chosen, output)
+            return
+        page = store.search(query)
+        shown = _emit(page.rows, columns, chosen, output, title=f"{page.total} statements")
+        if chosen == "table" and page.total > offset + shown:
+            typer.echo(f"{offset + 1}-{offset + shown} of {page.total}; next page: --offset {offset + shown}", err=True)
+
+
+# --- speakers ---------------------------------------------------------------------
+
+speakers_app = typer.Typer(help="Who is quoted most; merge and split speakers.", no_args_is_help=False)
+
+SPEAKER_COLUMNS = ("id", "name", "kind", "attributions", "articles", "aliases", "descriptors")
+
+
+@speakers_app.callback(invoke_without_command=True)
+def speakers_list(
+    ctx: typer.Context,
+    db: DbOption = None,
+    kind: Annotated[Optional[str], typer.Option(help="person, organization or group.")] = None,
+    name: Annotated[Optional[str], typer.Option(help="Part of the speaker's name.")] = None,
+    by: Annotated[str, typer.Option(help="speaker (default), kind, or descriptor: what to count statements by.")] = "speaker",
+    limit: Annotated[int, typer.Option(min=1)] = 20,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, jsonl or csv.")] = None,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write here (atomically).")] = None,
+) -> None:
+    """List speakers, most quoted first (or statement counts by kind or descriptor).
+
+    \b
+    Examples:
+      saywho speakers --kind person --limit 20
+      saywho speakers --by descriptor
+      saywho speakers merge 12 57        # 57 is the same person as 12
+      saywho speakers split 12 "Clinton" # bare "Clinton" is not speaker 12
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    chosen = _check_format(fmt, output)
+    with _opened(db) as store:
+        if by == "speaker":
+            page = store.speakers(kind=kind, name=name, limit=limit, offset=offset)
+            _emit(page.rows, SPEAKER_COLUMNS, chosen, output, title=f"{page.total} speakers")
+        elif by in ("kind", "descriptor"):
+            _emit(store.speaker_breakdown(by, limit=limit), ("value", "attributions"), chosen, output, title=f"statements by {by}")
+        else:
+            _error(f"--by must be speaker, kind or descriptor, not {by!r}")
+            raise typer.Exit(EXIT_USAGE)
+
+
+@speakers_app.command("show")
+def speakers_show(
+    speaker_id: Annotated[int, typer.Argument(help="Speaker id.")],
+    db: DbOption = None,
+) -> None:
+    """One speaker as JSON: names, descriptors, name keys, counts and monthly timeline."""
+    with _opened(db) as store:
+        speaker = store.speaker(speaker_id)
+        if speaker is None:
+            _error(f"no speaker {speaker_id}")
+            raise typer.Exit(EXIT_USAGE)
+        typer.echo(json.dumps(speaker, ensure_ascii=False, indent=2))
+
+
+@speakers_app.command("merge")
+def speakers_merge(
+    into: Annotated[int, typer.Argument(help="The speaker to keep.")],
+    others: Annotated[list[int], typer.Argument(help="Speakers that are the same person or organisation.")],
+    db: DbOption = None,
+) -> None:
+    """Merge speakers into one; their names resolve to it for every article ingested later."""
+    with _opened(db) as store:
+        store.merge_speakers(into, others)
+        typer.echo(f"merged {', '.join(map(str, others))} into {into}", err=True)
+
+
+@speakers_app.command("split")
+def speakers_split(
+    speaker_id: Annotated[int, typer.Argument(help="The speaker that wrongly holds two people.")],
+    names: Annotated[list[str], typer.Argument(help="The names (as mentioned) that belong to someone else.")],
+    db: DbOption = None,
+) -> None:
+    """Move the mentions under these names to a new speaker; later articles follow the split."""
+    with _opened(db) as store:
+        new_id = store.split_speaker(speaker_id, names)
+        typer.echo(new_id)
+
+
+@speakers_app.command("edits")
+def speakers_edits(db: DbOption = None) -> None:
+    """The log of manual merges and splits, as JSONL."""
+    with _opened(db) as store:
+        for edit in store.speaker_edits():
+            typer.echo(json.dumps(edit, ensure_ascii=False))
+
+
+# --- export and serve -------------------------------------------------------------
+
+
+def export_command(
+    db: DbOption = None,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")] = None,
+) -> None:
+    """Every stored article as JSONL (the extract output, plus store_id and corpus_speakers)."""
+
+    def lines(store) -> Iterator[str]:
+        for record in store.iter_articles():
+            yield json.dumps(record, ensure_ascii=False) + "\n"
+
+    with _opened(db) as store:
+        if output is None:
+            try:
+                sys.stdout.writelines(lines(store))
+            except BrokenPipeError:
+                sys.stderr.close()
+                raise typer.Exit(0) from None
+            return
+        from .output import atomic_file
+
+        try:
+            with atomic_file(output) as handle:
+                handle.writelines(lines(store))
+        except OSError as error:
+            _error(f"cannot write {output}: {error.strerror or error}")
+            raise typer.Exit(EXIT_OUTPUT_FAILED) from None
+
+
+def serve_command(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    token: Annotated[
+        Optional[str],
+        typer.Option(envvar="SAYWHO_TOKEN", help="Secret that unlocks writes (upload, tags, merges). Without it the server is read-only.", show_default=False),
+    ] = None,
+) -> None:
+    """Browse and search the corpus in a web browser, with a JSON API (/api, /openapi.json).
+
+    \b
+    Example:
+      SAYWHO_TOKEN=$(openssl rand -hex 16) saywho serve --db corpus.db
+    """
+    import uvicorn
+
+    from .web import create_app
+
+    with _opened(db) as store:
+        pass  # fail early and clearly on a missing or newer database
+    if token is not None and len(token) < MIN_TOKEN_LENGTH:
+        _error(f"--token must be at least {MIN_TOKEN_LENGTH} characters")
+        raise typer.Exit(EXIT_USAGE)
+    app = create_app(db, token=token)
+    mode = "writes need the token" if token else "read-only (no --token)"
+    typer.echo(f"saywho: serving {store.backend.dialect} corpus on http://{host}:{port}/ ({mode})", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+#: Shorter tokens are too easy to guess for a server others can reach.
+MIN_TOKEN_LENGTH = 12
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest_command)
+    app.command("search")(search_command)
+    app.add_typer(speakers_app, name="speakers")
+    app.command("export")(export_command)
+    app.command("serve")(serve_command)

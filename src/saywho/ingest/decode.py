@@ -1,0 +1,64 @@
+"""Bytes to text: BOMs, UTF-8 first, then charset detection; refuse what is not text."""
+
+from __future__ import annotations
+
+import codecs
+
+from charset_normalizer import from_bytes
+
+from ..errors import InputError
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+#: Share of control characters (other than tab, newline, carriage return, form feed)
+#: above which decoded "text" is really binary data that happened to decode.
+MAX_CONTROL_SHARE = 0.01
+
+
+def _bom_encoding(data: bytes) -> str | None:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    return None
+
+
+def _control_share(text: str) -> float:
+    sample = text[:100_000]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
+    return controls / max(1, len(sample))
+
+
+def decode_text(data: bytes, input: str) -> str:
+    """Decode ``data`` or raise ``InputError(input, reason)`` when it is empty or not text.
+
+    Order: a byte-order mark decides; else strict UTF-8 (most text today); else
+    charset-normalizer's best guess. NUL bytes without a UTF-16/32 BOM mean binary.
+    """
+    if not data.strip():
+        raise InputError(input, "empty input")
+    encoding = _bom_encoding(data)
+    if encoding is not None:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as error:
+            raise InputError(input, f"not valid {encoding} despite its byte-order mark ({error.reason})") from None
+    elif b"\x00" in data:
+        raise InputError(input, "binary data (NUL bytes), not text")
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            best = from_bytes(data).best()
+            if best is None:
+                raise InputError(input, "undecodable: no text encoding fits these bytes") from None
+            text = str(best)
+    if _control_share(text) > MAX_CONTROL_SHARE:
+        raise InputError(input, "binary data (control characters), not text")
+    if not text.strip():
+        raise InputError(input, "empty input (whitespace only)")
+    return text

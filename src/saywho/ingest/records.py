@@ -1,0 +1,98 @@
+"""JSONL exports: one article a line, ``text`` or ``html`` plus optional metadata.
+
+Accepted fields: ``text`` or ``html`` (one is required), and ``url``, ``title``,
+``published``, ``id``. A record's input name is ``path#id`` (``path#line-N``
+without an id). A bad line is an ``InputError`` in its place; the file goes on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from ..errors import InputError
+from ..models import Document
+from .html import html_document
+from .options import IngestOptions
+
+#: Metadata fields a record may carry, copied onto the Document when present.
+METADATA_FIELDS = ("url", "title", "published")
+
+
+def record_name(container: str, record: dict[str, Any] | None, line_number: int) -> str:
+    record_id = record.get("id") if isinstance(record, dict) else None
+    if record_id is None or str(record_id).strip() == "":
+        return f"{container}#line-{line_number}"
+    return f"{container}#{record_id}"
+
+
+def _string_field(record: dict[str, Any], key: str, name: str) -> str | None:
+    value = record.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InputError(name, f"field '{key}' must be a string, not {type(value).__name__}")
+    return value.strip() or None
+
+
+def record_document(record: dict[str, Any], name: str, options: IngestOptions) -> Document:
+    """One parsed JSONL record to a Document (HTML through trafilatura, text as given)."""
+    html = _string_field(record, "html", name)
+    text = record.get("text")
+    metadata = {key: _string_field(record, key, name) for key in METADATA_FIELDS}
+    if html is not None:
+        document = html_document(html, name, options, url=metadata["url"])
+    elif isinstance(text, str) and text.strip():
+        title = metadata["title"]
+        # The title becomes the first paragraph (as for HTML) so headline quotes have offsets.
+        body = text if title is None or text.lstrip().startswith(title) else f"{title}\n\n{text}"
+        document = Document(input=name, text=body, origin="record")
+    elif isinstance(text, str) or "text" in record:
+        raise InputError(name, "record's 'text' is empty" if isinstance(text, str) else "field 'text' must be a string")
+    else:
+        raise InputError(name, "record has neither 'text' nor 'html'")
+    for key, value in metadata.items():
+        if value is not None:
+            setattr(document, key, value)
+    return document
+
+
+def iter_records(lines: Iterable[bytes], container: str, options: IngestOptions) -> Iterator[Document | InputError]:
+    """Documents (or errors) from the lines of a JSONL stream, in order."""
+    line_number = 0
+    for line_number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        name = f"{container}#line-{line_number}"
+        if len(raw) > options.max_bytes:
+            yield InputError(name, f"record too large: {len(raw):,} bytes, limit {options.max_bytes:,}")
+            continue
+        try:
+            record = json.loads(raw.decode("utf-8-sig" if line_number == 1 else "utf-8"))
+        except UnicodeDecodeError as error:
+            yield InputError(name, f"not UTF-8 ({error.reason} at byte {error.start})")
+            continue
+        except json.JSONDecodeError as error:
+            yield InputError(name, f"invalid JSON: {error.msg} (column {error.colno})")
+            continue
+        if not isinstance(record, dict):
+            yield InputError(name, f"a record must be a JSON object, not {type(record).__name__}")
+            continue
+        name = record_name(container, record, line_number)
+        try:
+            yield record_document(record, name, options)
+        except InputError as error:
+            yield error
+
+
+def looks_like_jsonl(data: bytes) -> bool:
+    """Sniff: is the first line a JSON object with a ``text`` or ``html`` field?"""
+    first = data.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0]
+    if not first.startswith(b"{"):
+        return False
+    try:
+        record = json.loads(first)
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return isinstance(record, dict) and ("text" in record or "html" in record)

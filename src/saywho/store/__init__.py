@@ -1,0 +1,12 @@
+"""The corpus store: articles, attributions and speakers in SQLite (default) or PostgreSQL.
+
+>>> from saywho.store import Store
+>>> with Store.open(":memory:") as store:
+...     store.counts()["articles"]
+0
+"""
+
+from .db import StoreError
+from .store import DEFAULT_DB, RESULT_COLUMNS, SearchPage, SearchQuery, Store, content_hash
+
+__all__ = ["Store", "SearchQuery", "SearchPage", "StoreError", "content_hash", "DEFAULT_DB", "RESULT_COLUMNS"]

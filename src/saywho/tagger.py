@@ -1,0 +1,391 @@
+"""The trained attribution tagger: a small transformer run with onnxruntime, no torch.
+
+A MiniLM-L6 encoder fine-tuned on PolNeAR train (``scripts/train_tagger.py``,
+``docs/model.md``) tags every word-piece with three independent BIO labels, one
+per role (source, cue, content), so a source inside another attribution's
+content is still tagged. Long articles are read in overlapping windows; each
+token keeps the prediction of the window where it sits furthest from an edge.
+
+The tagged spans are then linked into :class:`~saywho.models.Attribution`
+records by position (:func:`link_spans`): each content goes to the nearest cue
+that is not inside it, quote pieces on both sides of one cue become one
+content (``"A," he said, "B."``), and each cue takes the nearest source in its
+paragraph. Confidence is the tagger's span probability mapped through an
+isotonic calibration fitted on PolNeAR dev (``calibration.json``).
+
+    >>> from saywho.tagger import tag_text
+    >>> spans = tag_text('"We will win," Jane Smith said on Tuesday.')
+    >>> [(s.role, s.text) for s in spans]  # doctest: +SKIP
+    [('content', 'We will win,'), ('source', 'Jane Smith'), ('cue', 'said')]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from .errors import SaywhoError
+from .models import Attribution, TextSpan
+from .quotes import QUOTE_CHARS
+
+if TYPE_CHECKING:  # spaCy is only needed by callers that pass a Doc
+    from spacy.tokens import Doc
+
+Role = Literal["source", "cue", "content"]
+ROLES: tuple[Role, ...] = ("source", "cue", "content")
+#: Per role: 0 = outside, 1 = begins a span, 2 = inside a span.
+OUTSIDE, BEGIN, INSIDE = 0, 1, 2
+LABELS_PER_ROLE = 3
+
+MODEL_DIR = Path(__file__).resolve().parent / "data" / "model"
+#: Word-pieces per window, without [CLS]/[SEP]; the model was trained on this length.
+WINDOW_TOKENS = 254
+#: Word-pieces shared by neighbouring windows, so no token is tagged without context.
+WINDOW_OVERLAP = 64
+#: Windows run through the encoder together (bounded so memory stays flat on long articles).
+BATCH_WINDOWS = 8
+
+#: A content further than this (characters of gap) from every cue gets no cue.
+MAX_CUE_GAP = 400
+#: Quote pieces around one cue are joined only when each is this close to the cue.
+MAX_PIECE_GAP = 60
+#: A source further than this from its cue is not taken (appositions can be long).
+MAX_SOURCE_GAP = 250
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n")
+
+
+@dataclass(frozen=True, slots=True)
+class TaggedSpan:
+    """One span the tagger found: role, character range, mean tag probability."""
+
+    role: Role
+    start: int
+    end: int
+    score: float
+    text: str
+
+
+# --- model loading ---------------------------------------------------------------
+
+
+class TaggerModel:
+    """The ONNX encoder, its tokenizer and calibration; load once per process (:func:`get_model`)."""
+
+    def __init__(self, directory: Path = MODEL_DIR, threads: int | None = None):
+        try:
+            import onnxruntime
+            from tokenizers import Tokenizer
+        except ImportError as error:  # pragma: no cover - depends on the environment
+            raise SaywhoError(f"the model mode needs onnxruntime and tokenizers ({error})") from error
+        model_path = directory / "model.onnx"
+        if not model_path.is_file():
+            raise SaywhoError(f"no tagger model at {model_path}; train one with scripts/train_tagger.py")
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads or int(os.environ.get("SAYWHO_THREADS", "0")) or 1
+        options.inter_op_num_threads = 1
+        self.session = onnxruntime.InferenceSession(
+            str(model_path), options, providers=["CPUExecutionProvider"]
+        )
+        self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        self.tokenizer.no_truncation()
+        self.tokenizer.no_padding()
+        self.cls_id = self.tokenizer.token_to_id("[CLS]")
+        self.sep_id = self.tokenizer.token_to_id("[SEP]")
+        self.pad_id = self.tokenizer.token_to_id("[PAD]") or 0
+        self.calibration = Calibration.load(directory / "calibration.json")
+        self._lock = threading.Lock()
+
+    def logits(self, windows: list[list[int]]) -> np.ndarray:
+        """Raw scores (windows, tokens, roles * labels) for batches of token-id windows."""
+        width = max(len(w) for w in windows) + 2
+        ids = np.full((len(windows), width), self.pad_id, dtype=np.int64)
+        mask = np.zeros((len(windows), width), dtype=np.int64)
+        for row, window in enumerate(windows):
+            ids[row, : len(window) + 2] = [self.cls_id, *window, self.sep_id]
+            mask[row, : len(window) + 2] = 1
+        with self._lock:  # onnxruntime sessions are thread-safe, but one run at a time keeps memory flat
+            (out,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
+        return out[:, 1:-1, :]
+
+
+@lru_cache(maxsize=1)
+def get_model() -> TaggerModel:
+    """The process-wide tagger (loaded on first use)."""
+    return TaggerModel()
+
+
+# --- calibration -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """A monotone map from raw span probability to the chance the attribution is right.
+
+    Stored as isotonic-regression breakpoints; between them it interpolates
+    linearly. Without a file it is the identity.
+    """
+
+    raw: tuple[float, ...] = (0.0, 1.0)
+    calibrated: tuple[float, ...] = (0.0, 1.0)
+
+    @classmethod
+    def load(cls, path: Path) -> Calibration:
+        if not path.is_file():
+            return cls()
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(tuple(data["raw"]), tuple(data["calibrated"]))
+
+    def __call__(self, score: float) -> float:
+        return float(np.interp(score, self.raw, self.calibrated))
+
+
+# --- tokens and windows --------------------------------------------------------------
+
+
+def window_bounds(n_tokens: int, size: int = WINDOW_TOKENS, overlap: int = WINDOW_OVERLAP) -> list[tuple[int, int]]:
+    """Start/end token indices of overlapping windows covering ``n_tokens``.
+
+    >>> window_bounds(10, size=4, overlap=2)
+    [(0, 4), (2, 6), (4, 8), (6, 10)]
+    >>> window_bounds(3, size=4, overlap=2)
+    [(0, 3)]
+    """
+    if n_tokens <= size:
+        return [(0, n_tokens)]
+    step = size - overlap
+    starts = list(range(0, n_tokens - size, step)) + [n_tokens - size]
+    return [(s, s + size) for s in sorted(set(starts))]
+
+
+def stitch(n_tokens: int, bounds: list[tuple[int, int]], per_window: list[np.ndarray]) -> np.ndarray:
+    """One row per token, taken from the window where that token is furthest from an edge."""
+    width = per_window[0].shape[-1]
+    out = np.zeros((n_tokens, width), dtype=np.float32)
+    best = np.full(n_tokens, -1)
+    for (start, end), values in zip(bounds, per_window):
+        positions = np.arange(start, end)
+        margin = np.minimum(positions - start, end - 1 - positions)
+        better = margin > best[start:end]
+        out[start:end][better] = values[: end - start][better]
+        best[start:end] = np.maximum(best[start:end], margin)
+    return out
+
+
+def role_probabilities(logits: np.ndarray) -> np.ndarray:
+    """(tokens, roles * labels) scores -> (tokens, roles, labels) probabilities."""
+    shaped = logits.reshape(logits.shape[0], len(ROLES), LABELS_PER_ROLE).astype(np.float64)
+    shaped -= shaped.max(axis=-1, keepdims=True)
+    exp = np.exp(shaped)
+    return exp / exp.sum(axis=-1, keepdims=True)
+
+
+def token_probabilities(model: TaggerModel, text: str) -> tuple[np.ndarray, list[tuple[int, int]], list[int | None]]:
+    """Tag probabilities for every word-piece of ``text``, with offsets and word ids."""
+    encoding = model.tokenizer.encode(text, add_special_tokens=False)
+    ids, offsets, words = encoding.ids, encoding.offsets, encoding.word_ids
+    if not ids:
+        return np.zeros((0, len(ROLES), LABELS_PER_ROLE)), [], []
+    bounds = window_bounds(len(ids))
+    per_window: list[np.ndarray] = []
+    for first in range(0, len(bounds), BATCH_WINDOWS):
+        batch = bounds[first : first + BATCH_WINDOWS]
+        logits = model.logits([ids[s:e] for s, e in batch])
+        per_window.extend(logits[row] for row in range(len(batch)))
+    return role_probabilities(stitch(len(ids), bounds, per_window)), list(offsets), list(words)
+
+
+# --- decoding --------------------------------------------------------------------------
+
+
+def decode_spans(
+    probs: np.ndarray, offsets: list[tuple[int, int]], words: list[int | None], text: str
+) -> list[TaggedSpan]:
+    """Spans of each role from per-token BIO probabilities, decoded word by word.
+
+    A word takes the label of its first word-piece. A span starts at B, or at I
+    after O (the tagger sometimes forgets the B); it is scored by the mean
+    probability of being in the role over its word-pieces.
+    """
+    word_starts = [i for i, w in enumerate(words) if i == 0 or w is None or w != words[i - 1]]
+    word_ends = word_starts[1:] + [len(words)]
+    spans: list[TaggedSpan] = []
+    for r, role in enumerate(ROLES):
+        labels = probs[:, r, :].argmax(axis=-1)
+        inside = probs[:, r, BEGIN] + probs[:, r, INSIDE]
+        current: list[int] | None = None  # first and last word-piece of the open span
+
+        def close() -> None:
+            if current is not None:
+                start, end = offsets[current[0]][0], offsets[current[1]][1]
+                score = float(inside[current[0] : current[1] + 1].mean())
+                spans.append(TaggedSpan(role, start, end, score, text[start:end]))
+
+        for first, stop in zip(word_starts, word_ends):
+            label = labels[first]
+            if label == BEGIN or (label == INSIDE and current is None):
+                close()
+                current = [first, stop - 1]
+            elif label == INSIDE:
+                assert current is not None
+                current[1] = stop - 1
+            else:
+                close()
+                current = None
+        close()
+    spans.sort(key=lambda s: (s.start, ROLES.index(s.role)))
+    return spans
+
+
+# --- linking ---------------------------------------------------------------------------
+
+
+def _gap(a: TaggedSpan, b: TaggedSpan) -> int:
+    return max(0, b.start - a.end, a.start - b.end)
+
+
+def _between(text: str, a: TaggedSpan, b: TaggedSpan) -> str:
+    left, right = (a, b) if a.start <= b.start else (b, a)
+    return text[left.end : right.start]
+
+
+def _crosses_paragraph(text: str, a: TaggedSpan, b: TaggedSpan) -> bool:
+    return bool(_PARAGRAPH_BREAK.search(_between(text, a, b)))
+
+
+def _inside(inner: TaggedSpan, outer: TaggedSpan) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end
+
+
+def _nearest_cue(content: TaggedSpan, cues: list[TaggedSpan], text: str) -> TaggedSpan | None:
+    """The cue closest to a content, ignoring cues inside it (they head nested attributions).
+
+    A cue in the same paragraph beats a closer one across a paragraph break:
+    a quoted paragraph's cue is usually at its start or end.
+    """
+    candidates = [c for c in cues if not _inside(c, content) and _gap(c, content) <= MAX_CUE_GAP]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda c: (_crosses_paragraph(text, c, content), _gap(c, content)))
+
+
+def _nearest_source(cue: TaggedSpan, contents: list[TaggedSpan], sources: list[TaggedSpan], text: str) -> TaggedSpan | None:
+    """The closest source to a cue in its paragraph, not inside the cue's own content."""
+    candidates = [
+        s
+        for s in sources
+        if _gap(s, cue) <= MAX_SOURCE_GAP
+        and not _crosses_paragraph(text, s, cue)
+        and not any(_inside(s, c) or (c.start < s.end and s.start < c.end) for c in contents)
+    ]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda s: _gap(s, cue))
+
+
+def _join_pieces(cue: TaggedSpan, pieces: list[TaggedSpan], text: str) -> list[list[TaggedSpan]]:
+    """Group one cue's content spans: a piece before and a piece after the cue, both close, are one content."""
+    before = [p for p in pieces if p.end <= cue.start]
+    after = [p for p in pieces if p.start >= cue.end]
+    others = [p for p in pieces if p not in before and p not in after]
+    if before and after:
+        last_before, first_after = before[-1], after[0]
+        if (
+            _gap(last_before, cue) <= MAX_PIECE_GAP
+            and _gap(first_after, cue) <= MAX_PIECE_GAP
+            and not _crosses_paragraph(text, last_before, first_after)
+        ):
+            joined = [last_before, first_after]
+            rest = [[p] for p in before[:-1] + after[1:] + others]
+            return [joined, *rest]
+    return [[p] for p in pieces]
+
+
+def _attribution_type(text: str, pieces: list[TaggedSpan]) -> str:
+    quoted = []
+    for piece in pieces:
+        stripped = text[piece.start : piece.end].strip(" ,.;:—–-")
+        quoted.append(bool(stripped) and (stripped[0] in QUOTE_CHARS or stripped[-1] in QUOTE_CHARS))
+    if all(quoted):
+        return "direct"
+    return "mixed" if any(quoted) or any(re.search("[\u201c\u201d\"]", p.text) for p in pieces) else "indirect"
+
+
+def link_spans(
+    spans: list[TaggedSpan], text: str, calibration: Calibration | None = None
+) -> list[Attribution]:
+    """Attributions from tagged spans: content -> nearest cue -> nearest source.
+
+    Contents with no cue near them are kept without cue or source (PolNeAR
+    annotates some), cues with no content are dropped (an attribution is its content).
+    """
+    calibration = calibration or Calibration()
+    cues = [s for s in spans if s.role == "cue"]
+    sources = [s for s in spans if s.role == "source"]
+    by_cue: dict[TaggedSpan | None, list[TaggedSpan]] = {}
+    for content in (s for s in spans if s.role == "content"):
+        by_cue.setdefault(_nearest_cue(content, cues, text), []).append(content)
+    results: list[Attribution] = []
+    for cue, contents in by_cue.items():
+        groups = [[c] for c in contents] if cue is None else _join_pieces(cue, contents, text)
+        source = _nearest_source(cue, contents, sources, text) if cue is not None else None
+        for pieces in groups:
+            parts = [*pieces, *(x for x in (cue, source) if x is not None)]
+            raw = float(np.mean([p.score for p in parts])) if cue is not None else 0.5 * min(p.score for p in pieces)
+            results.append(
+                Attribution(
+                    type=_attribution_type(text, pieces),  # type: ignore[arg-type]
+                    content=TextSpan.from_ranges(text, [(p.start, p.end) for p in pieces]),
+                    cue=TextSpan.from_ranges(text, [(cue.start, cue.end)]) if cue is not None else None,
+                    source=TextSpan.from_ranges(text, [(source.start, source.end)]) if source is not None else None,
+                    speaker=None,
+                    act=_act(cue.text if cue is not None else ""),
+                    confidence=round(calibration(raw), 4),
+                )
+            )
+    results.sort(key=lambda a: a.content.start)
+    return results
+
+
+_BELIEF = re.compile(
+    r"\b(think|thinks|thought|believe[sd]?|believing|feel|feels|felt|fear[sed]*|hope[sd]?|hoping|"
+    r"expect[seding]*|worr(?:y|ies|ied)|know|knows|knew|doubt[seding]*|suspect[seding]*|"
+    r"assum(?:e|es|ed|ing)|wonder[seding]*|convinced|sure|confident|want[seding]*|wish[esding]*)\b",
+    re.IGNORECASE,
+)
+
+
+def _act(cue_text: str) -> str:
+    return "belief" if _BELIEF.search(cue_text) else "speech"
+
+
+# --- entry points ----------------------------------------------------------------------
+
+
+def tag_text(text: str, model: TaggerModel | None = None) -> list[TaggedSpan]:
+    """Every source, cue and content span the tagger finds in ``text``."""
+    model = model or get_model()
+    probs, offsets, words = token_probabilities(model, text)
+    return decode_spans(probs, offsets, words, text)
+
+
+def attributions_from_text(text: str, model: TaggerModel | None = None) -> list[Attribution]:
+    """Attributions of a plain text (no spaCy needed; speakers are left unresolved)."""
+    model = model or get_model()
+    return link_spans(tag_text(text, model), text, model.calibration)
+
+
+def find_attributions_model(doc: Doc, *, title: str | None = None) -> list[Attribution]:
+    """Same contract as :func:`saywho.attribution.find_attributions`, from the trained tagger.
+
+    ``title`` is accepted for the same signature; the tagger reads the title as
+    part of the text when the text carries it.
+    """
+    return attributions_from_text(doc.text)

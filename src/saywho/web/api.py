@@ -1,0 +1,182 @@
+"""The JSON API under /api: the same data as the pages, described by /openapi.json.
+
+Reads are open. Writes (upload, tags, bookmarks, merges, splits) need
+``Authorization: Bearer <token>`` and are refused on a server started without one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from typing import Literal, Optional
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import StreamingResponse
+
+from ..store import RESULT_COLUMNS, SearchQuery, Store
+from ..store.store import MAX_PAGE_SIZE
+from . import schemas
+from .security import Auth
+
+
+def build_router(store: Store, auth: Auth, analyse_upload: Callable) -> APIRouter:
+    router = APIRouter(prefix="/api", tags=["corpus"])
+
+    def writer(request: Request) -> None:
+        auth.require_api_writer(request)
+
+    def search_query(
+        q: Optional[str] = Query(None, description='Words that must all occur; "quote" a phrase.'),
+        speaker: Optional[str] = Query(None, description="Speaker id, or part of a speaker's name or alias."),
+        publisher: Optional[str] = None,
+        since: Optional[str] = Query(None, description="Published on or after, YYYY-MM-DD."),
+        until: Optional[str] = Query(None, description="Published on or before, YYYY-MM-DD."),
+        type: Optional[Literal["direct", "indirect", "mixed"]] = None,
+        kind: Optional[Literal["person", "organization", "group", "unnamed"]] = None,
+        tag: Optional[str] = None,
+        bookmarked: bool = False,
+        limit: int = Query(20, ge=1, le=MAX_PAGE_SIZE),
+        offset: int = Query(0, ge=0),
+    ) -> SearchQuery:
+        return SearchQuery(text=q or None, speaker=speaker or None, publisher=publisher or None, since=since or None,
+                           until=until or None, type=type, kind=kind, tag=tag or None, bookmarked=bookmarked,
+                           limit=limit, offset=offset)
+
+    @router.get("/stats", response_model=schemas.Stats)
+    def stats():
+        return {**store.counts(), "dialect": store.dialect, "writable": auth.writable}
+
+    @router.get("/search", response_model=schemas.SearchResults, summary="Search statements")
+    def search(query: SearchQuery = Depends(search_query)):
+        page = store.search(query)
+        return {"total": page.total, "limit": query.limit, "offset": query.offset, "results": page.rows}
+
+    @router.get("/search.csv", summary="Every statement of a search, as CSV", response_class=StreamingResponse,
+                responses={200: {"content": {"text/csv": {}}}})
+    def search_csv(query: SearchQuery = Depends(search_query)):
+        query.validate()
+
+        def body() -> Iterator[str]:
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow(RESULT_COLUMNS)
+            for row in store.iter_search(query):
+                writer.writerow(["|".join(v) if isinstance(v := row.get(c), list) else ("" if v is None else v)
+                                 for c in RESULT_COLUMNS])
+                if buffer.tell() > 65536:
+                    yield buffer.getvalue()
+                    buffer.seek(0)
+                    buffer.truncate()
+            yield buffer.getvalue()
+
+        return StreamingResponse(body(), media_type="text/csv; charset=utf-8",
+                                 headers={"Content-Disposition": 'attachment; filename="saywho-search.csv"'})
+
+    @router.get("/search.jsonl", summary="Every statement of a search, as JSON lines", response_class=StreamingResponse,
+                responses={200: {"content": {"application/x-ndjson": {}}}})
+    def search_jsonl(query: SearchQuery = Depends(search_query)):
+        query.validate()
+
+        def body() -> Iterator[str]:
+            for row in store.iter_search(query):
+                yield json.dumps({c: row.get(c) for c in RESULT_COLUMNS}, ensure_ascii=False) + "\n"
+
+        return StreamingResponse(body(), media_type="application/x-ndjson; charset=utf-8",
+                                 headers={"Content-Disposition": 'attachment; filename="saywho-search.jsonl"'})
+
+    @router.get("/articles", response_model=schemas.ArticleList)
+    def articles(limit: int = Query(20, ge=1, le=MAX_PAGE_SIZE), offset: int = Query(0, ge=0)):
+        page = store.articles(limit=limit, offset=offset)
+        return {"total": page.total, "limit": limit, "offset": offset, "results": page.rows}
+
+    @router.get("/articles/{article_id}", response_model=schemas.StoredArticle)
+    def article(article_id: int):
+        stored = store.article(article_id)
+        if stored is None:
+            raise HTTPException(404, f"no article {article_id}")
+        return {
+            "id": stored["id"], "content_hash": stored["content_hash"], "ingested_at": stored["ingested_at"],
+            "attribution_ids": stored["attribution_ids"],
+            "corpus_speakers": {local: s["id"] for local, s in stored["speakers"].items()},
+            "article": stored["article"].to_dict(),
+        }
+
+    @router.post("/articles", response_model=schemas.UploadResult, dependencies=[Depends(writer)], status_code=201,
+                 summary="Analyse and store one plain-text (UTF-8) article")
+    def upload(
+        file: UploadFile = File(..., description="The article as UTF-8 text."),
+        title: Optional[str] = Form(None),
+        published: Optional[str] = Form(None, description="YYYY-MM-DD"),
+        publisher: Optional[str] = Form(None),
+    ):
+        article_id, created, attributions = analyse_upload(file, title or None, published or None, publisher or None)
+        return {"id": article_id, "created": created, "attributions": attributions}
+
+    @router.get("/speakers", response_model=schemas.SpeakerList, summary="Speakers, most quoted first")
+    def speakers(
+        kind: Optional[Literal["person", "organization", "group"]] = None,
+        name: Optional[str] = Query(None, description="Part of the speaker's name."),
+        limit: int = Query(20, ge=1, le=MAX_PAGE_SIZE),
+        offset: int = Query(0, ge=0),
+    ):
+        page = store.speakers(kind=kind, name=name or None, limit=limit, offset=offset)
+        return {"total": page.total, "limit": limit, "offset": offset, "results": page.rows}
+
+    @router.get("/speakers/{speaker_id}", response_model=schemas.SpeakerDetail)
+    def speaker(speaker_id: int):
+        found = store.speaker(speaker_id)
+        if found is None:
+            raise HTTPException(404, f"no speaker {speaker_id}")
+        return found
+
+    @router.post("/speakers/{speaker_id}/merge", response_model=schemas.SpeakerDetail, dependencies=[Depends(writer)],
+                 summary="Merge other speakers into this one (remembered for later ingests)")
+    def merge(speaker_id: int, body: schemas.MergeIn):
+        store.merge_speakers(speaker_id, body.others)
+        return store.speaker(speaker_id)
+
+    @router.post("/speakers/{speaker_id}/split", response_model=schemas.SplitResult, dependencies=[Depends(writer)],
+                 summary="Move the mentions under these names to a new speaker (remembered for later ingests)")
+    def split(speaker_id: int, body: schemas.SplitIn):
+        return {"new_speaker_id": store.split_speaker(speaker_id, body.names)}
+
+    @router.get("/statements/{statement_id}", response_model=schemas.Statement)
+    def statement(statement_id: int):
+        row = store.attribution(statement_id)
+        if row is None:
+            raise HTTPException(404, f"no statement {statement_id}")
+        return row
+
+    @router.post("/statements/{statement_id}/tags", response_model=schemas.Statement, dependencies=[Depends(writer)])
+    def add_tag(statement_id: int, body: schemas.TagIn):
+        store.add_tag(statement_id, body.tag)
+        return store.attribution(statement_id)
+
+    @router.delete("/statements/{statement_id}/tags/{tag}", response_model=schemas.Statement, dependencies=[Depends(writer)])
+    def remove_tag(statement_id: int, tag: str):
+        store.remove_tag(statement_id, tag)
+        return _statement_or_404(statement_id)
+
+    @router.put("/statements/{statement_id}/bookmark", response_model=schemas.Statement, dependencies=[Depends(writer)])
+    def bookmark(statement_id: int, body: schemas.BookmarkIn):
+        store.set_bookmark(statement_id, True, body.note)
+        return store.attribution(statement_id)
+
+    @router.delete("/statements/{statement_id}/bookmark", response_model=schemas.Statement, dependencies=[Depends(writer)])
+    def unbookmark(statement_id: int):
+        store.set_bookmark(statement_id, False)
+        return store.attribution(statement_id)
+
+    @router.get("/tags", response_model=list[schemas.TagCount])
+    def tags():
+        return store.tags()
+
+    def _statement_or_404(statement_id: int):
+        row = store.attribution(statement_id)
+        if row is None:
+            raise HTTPException(404, f"no statement {statement_id}")
+        return row
+
+    return router

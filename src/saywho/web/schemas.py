@@ -1,0 +1,149 @@
+"""Shapes of the JSON API (they make /openapi.json describe real responses)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, Field
+
+
+class Statement(BaseModel):
+    id: int
+    article_id: int
+    published_date: Optional[str] = None
+    publisher: Optional[str] = None
+    title: Optional[str] = None
+    speaker_id: Optional[int] = Field(None, description="Corpus speaker; null for unnamed speakers.")
+    speaker: Optional[str] = Field(None, description="Corpus speaker name, or the mention's name when unnamed.")
+    speaker_kind: Optional[str] = None
+    mention: Optional[str] = Field(None, description="How the article named the speaker.")
+    type: Literal["direct", "indirect", "mixed"]
+    act: str
+    cue: Optional[str] = None
+    content: str
+    confidence: float
+    when_date: Optional[str] = None
+    tags: list[str] = []
+    bookmarked: bool = False
+
+
+class SearchResults(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    results: list[Statement]
+
+
+class SpeakerSummary(BaseModel):
+    id: int
+    name: str
+    kind: str
+    attributions: int
+    articles: int
+    aliases: list[str]
+    descriptors: list[str]
+
+
+class SpeakerList(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    results: list[SpeakerSummary]
+
+
+class Alias(BaseModel):
+    name: str
+    mentions: int
+
+
+class Descriptor(BaseModel):
+    descriptor: str
+    mentions: int
+
+
+class NameKey(BaseModel):
+    key: str
+    origin: Literal["auto", "manual"]
+
+
+class MonthCount(BaseModel):
+    month: str
+    attributions: int
+
+
+class SpeakerDetail(BaseModel):
+    id: int
+    name: str
+    kind: str
+    merged_into: Optional[int] = None
+    attributions: int
+    articles: int
+    aliases: list[Alias]
+    descriptors: list[Descriptor]
+    keys: list[NameKey]
+    timeline: list[MonthCount]
+
+
+class ArticleSummary(BaseModel):
+    id: int
+    input: str
+    title: Optional[str] = None
+    published_date: Optional[str] = None
+    publisher: Optional[str] = None
+    attributions: int
+
+
+class ArticleList(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    results: list[ArticleSummary]
+
+
+class StoredArticle(BaseModel):
+    id: int
+    content_hash: str
+    ingested_at: str
+    attribution_ids: list[int] = Field(description="Statement ids, in the order of article.attributions.")
+    corpus_speakers: dict[str, Optional[int]] = Field(description="Corpus speaker id by the article's speaker id.")
+    article: dict[str, Any] = Field(description="The extract output for this article (see docs/output.schema.json).")
+
+
+class UploadResult(BaseModel):
+    id: int
+    created: bool = Field(description="False when the same text was stored already.")
+    attributions: int
+
+
+class Stats(BaseModel):
+    articles: int
+    attributions: int
+    mentions: int
+    speakers: int
+    dialect: str
+    writable: bool
+
+
+class TagCount(BaseModel):
+    tag: str
+    statements: int
+
+
+class TagIn(BaseModel):
+    tag: str = Field(min_length=1, max_length=64)
+
+
+class BookmarkIn(BaseModel):
+    note: str = Field("", max_length=1000)
+
+
+class MergeIn(BaseModel):
+    others: list[int] = Field(min_length=1, description="Speakers that are the same as this one.")
+
+
+class SplitIn(BaseModel):
+    names: list[str] = Field(min_length=1, description="Mention names that belong to a different speaker.")
+
+
+class SplitResult(BaseModel):
+    new_speaker_id: int

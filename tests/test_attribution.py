@@ -1,0 +1,135 @@
+"""Finding attributions: each row is a sentence as newspapers write it and what we expect."""
+
+import pytest
+
+import saywho
+
+
+def only(text, **kwargs):
+    article = saywho.extract(text, **kwargs)
+    body = [a for a in article.attributions if not a.headline]
+    assert len(body) == 1, [(a.cue and a.cue.text, a.content.text) for a in body]
+    return body[0]
+
+
+@pytest.mark.parametrize(
+    "text, type_, cue, source, content",
+    [
+        # cue after the quote
+        ('"The plan is dead," the senator said.', "direct", "said", "the senator", '"The plan is dead,"'),
+        # cue before a colon-introduced quote (BBC style)
+        ('Ms Hewitt said: "We will not back down."', "direct", "said", "Ms Hewitt", '"We will not back down."'),
+        # inverted subject
+        ('"Nothing has changed," said Maria Lopez, the union leader.', "direct", "said", "Maria Lopez, the union leader", '"Nothing has changed,"'),
+        # indirect speech after a reporting verb
+        ("The minister warned that prices would rise.", "indirect", "warned", "The minister", "that prices would rise"),
+        ("Officials told reporters the bridge was unsafe.", "indirect", "told", "Officials", "the bridge was unsafe"),
+        ("The mayor speculated that the budget would shrink.", "indirect", "speculated", "The mayor", "that the budget would shrink"),
+        # according to, on either side
+        ("Prices will fall next year, according to the central bank.", "indirect", "according to", "the central bank", "Prices will fall next year"),
+        ("According to the police, the driver fled.", "indirect", "According to", "the police", "the driver fled"),
+        # mixed: reported speech with a quoted fragment
+        ('He said the deal was "a disaster for workers."', "mixed", "said", "He", 'the deal was "a disaster for workers."'),
+        # curly quotes and guillemets
+        ("“We are ready,” the coach said.", "direct", "said", "the coach", "“We are ready,”"),
+    ],
+)
+def test_finds_the_attribution(text, type_, cue, source, content):
+    found = only(text)
+    assert (found.type, found.cue.text, found.source.text, found.content.text) == (type_, cue, source, content)
+
+
+def test_split_quote_is_one_attribution_with_two_spans():
+    text = '"We will fight," the mayor said, "and we will win."'
+    found = only(text)
+    assert found.type == "direct"
+    assert [text[s:e] for s, e in found.content.spans] == ['"We will fight,"', '"and we will win."']
+
+
+def test_quote_continued_after_the_cue_sentence():
+    text = '"We want every resident to have a say," Priya Raman told reporters. "Nobody should feel rushed."'
+    found = only(text)
+    assert len(found.content.spans) == 2
+
+
+def test_quote_over_several_sentences_is_whole():
+    text = '"This fight is far from over. There is still hard work to be done," he said.'
+    assert only(text).content.text == '"This fight is far from over. There is still hard work to be done,"'
+
+
+def test_organisation_speaking_through_a_report():
+    text = "Amnesty International issued a report slamming the police for excessive force."
+    found = only(text)
+    assert (found.cue.text, found.source.text, found.content.text) == (
+        "slamming",
+        "Amnesty International",
+        "the police for excessive force",
+    )
+
+
+def test_participle_takes_the_subject_of_its_clause():
+    text = "Townsend stated that the war was over, adding that troops would stay."
+    article = saywho.extract(text)
+    adding = next(a for a in article.attributions if a.cue.text == "adding")
+    stated = next(a for a in article.attributions if a.cue.text == "stated")
+    assert adding.source.text == "Townsend"
+    assert stated.content.text == "that the war was over"
+
+
+def test_beliefs_are_marked_and_can_be_left_out():
+    text = "Smith believes that the economy will recover."
+    assert only(text).act == "belief"
+    assert saywho.extract(text, options=saywho.Options(beliefs=False)).attributions == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The city was retaken after an eight-month operation.",
+        "The combat mission ended in 2011, after which most troops left.",
+        "She walked to the station and bought a ticket.",
+        "The committee will vote on Tuesday.",
+        "",
+        "   \n\n  ",
+    ],
+)
+def test_no_attribution_where_nobody_speaks(text):
+    assert [a.cue.text for a in saywho.extract(text).attributions] == []
+
+
+def test_a_reporting_verb_inside_a_quote_is_not_a_new_attribution():
+    text = '"I said we would win, and we did," the coach said.'
+    assert only(text).cue.text == "said"
+
+
+def test_unbalanced_quote_does_not_swallow_the_article():
+    text = '"The roads are not safe, the superintendent said.\n\nSchools reopen on Friday, the district announced.'
+    article = saywho.extract(text)
+    cues = sorted(a.cue.text for a in article.attributions)
+    assert cues == ["announced", "said"]
+
+
+def test_headline_quoting_the_body_gets_the_body_speaker():
+    text = (
+        "‘Far from over’: troops to stay\n\n"
+        "General Jane Ortiz spoke in Baghdad.\n\n"
+        "“This fight is far from over,” Ortiz said."
+    )
+    article = saywho.extract(text)
+    headline = [a for a in article.attributions if a.headline]
+    assert len(headline) == 1
+    assert headline[0].cue is None
+    assert headline[0].speaker.name == "Jane Ortiz"
+
+
+def test_every_span_indexes_the_text():
+    article = saywho.extract('"A," he said, "B." Then the mayor warned that C would happen, according to D.')
+    for a in article.attributions:
+        for role in (a.content, a.cue, a.source):
+            if role is not None:
+                assert " ".join(article.text[s:e] for s, e in role.spans) == role.text
+
+
+def test_confidence_is_between_zero_and_one():
+    for a in saywho.extract('"Yes," she said. He thinks it may rain, the report suggested.').attributions:
+        assert 0.0 < a.confidence < 1.0
