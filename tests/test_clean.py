@@ -52,7 +52,7 @@ def test_junk_reason_names_the_junk_and_spares_article_lines(line, reason):
         ("“We will not close the ferry,” the council leader said on Monday.", True),
         ("Council leader Tom Baird told reporters the result was clear.", True),
         ("According to the council, the ferry loses money on every crossing.", True),
-        ("Share this story, she said", True),  # an attribution survives even a junk-looking start
+        ("Share this story with your neighbours, she said.", True),  # an attribution survives a junk-looking start
         ("Share on Facebook", False),
         ("Related stories", False),
         ("The ferry runs twice a day in winter and four times in summer.", False),

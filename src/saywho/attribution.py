@@ -94,6 +94,7 @@ def find_attributions(doc: Doc, *, title: str | None = None) -> list[Attribution
         if token.idx < title_end and candidate.prior < HEADLINE_MIN_PRIOR:
             continue  # headlinese ("Council delays vote on bridge") is full of verbs that are no cues
         candidates.append(candidate)
+    candidates += _speaker_labels(doc, quotes) + _dash_signatures(doc, quotes)
     candidates = _resolve_nesting(candidates, text)
     _join_following_quotes(candidates, quotes, text)
     results = [_to_attribution(c, quotes, text) for c in candidates]
@@ -217,6 +218,88 @@ def _according_to(token: Token, quotes: list[Quote]) -> _Candidate | None:
     )
 
 
+_LABEL = re.compile(r"^[ \t\"\u201c']*([A-Z][A-Z'\u2019.\- ]{1,40}?)\s*:\s+(?=\S)", re.M)
+_DASHES = "\u2015\u2014\u2013"
+
+
+def _speaker_labels(doc: Doc, quotes: list[Quote]) -> list[_Candidate]:
+    """Transcripts: 'WALLACE: Let's start ...' - the label speaks the rest of the paragraph."""
+    text = doc.text
+    found = []
+    for match in _LABEL.finditer(text):
+        label = match.group(1).strip()
+        if not any(c.isalpha() for c in label) or len(label.split()) > 3 or label.lower() == label:
+            continue
+        end_of_paragraph = text.find("\n", match.end())
+        end_of_paragraph = len(text) if end_of_paragraph == -1 else end_of_paragraph
+        content = _strip_range(text, match.end(), end_of_paragraph)
+        colon = doc.char_span(match.end(1), match.end(), alignment_mode="expand")
+        source = (match.start(1), match.start(1) + len(label))
+        if content is None or colon is None:
+            continue
+        colon_tokens = [t for t in colon if t.text == ":"]
+        if not colon_tokens:
+            continue
+        found.append(
+            _Candidate(
+                cue_tokens=colon_tokens[:1],
+                content=[content],
+                source=source,
+                source_root=doc.char_span(*source, alignment_mode="expand").root,
+                act="speech",
+                prior=0.6,
+                clausal=True,
+                content_dep="label",
+            )
+        )
+    return found
+
+
+def _dash_signatures(doc: Doc, quotes: list[Quote]) -> list[_Candidate]:
+    """Collected reader quotes: '"..." ― Sonya Herridge'. The name after the dash signs the quote."""
+    text = doc.text
+    found = []
+    for quote in quotes:
+        if not quote.closed:
+            continue
+        after = text[quote.end : quote.end + 4]
+        stripped = after.lstrip(" ")
+        if not stripped or stripped[0] not in _DASHES:
+            continue
+        dash_at = quote.end + (len(after) - len(stripped))
+        dash = doc.char_span(dash_at, dash_at + 1, alignment_mode="expand")
+        name_start = dash_at + 1
+        while name_start < len(text) and text[name_start] == " ":
+            name_start += 1
+        name = re.match(r"(?:[A-Z][\w.\-\u2019']*\s?){1,5}", text[name_start : name_start + 80])
+        if dash is None or name is None:
+            continue
+        source = _strip_range(text, name_start, name_start + len(name.group(0)))
+        if source is None:
+            continue
+        found.append(
+            _Candidate(
+                cue_tokens=[dash[0]],
+                content=list(quote.ranges),
+                source=source,
+                source_root=doc.char_span(*source, alignment_mode="expand").root,
+                act="speech",
+                prior=0.7,
+                clausal=True,
+                content_dep="quote",
+            )
+        )
+    return found
+
+
+def _strip_range(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if end > start else None
+
+
 # --- content ------------------------------------------------------------------
 
 
@@ -253,6 +336,9 @@ def _content(cue: Token, quotes: list[Quote]) -> tuple[list[tuple[int, int]], bo
             span = _trimmed_range(objects, text)
             if span is not None:
                 return [_grow_to_quotes(span, quotes, cue)], False, "prep"
+    parenthetical = _parenthetical_content(cue)
+    if parenthetical:
+        return parenthetical, True, "parataxis"
     if load_lexicon().prior(cue.lemma_.lower(), "VERB") >= ADJACENT_QUOTE_MIN_PRIOR or cue.lemma_.lower() in CORE_SPEECH_VERBS:
         quote = _adjacent_quote(cue, quotes)
         if quote is not None:
@@ -260,12 +346,30 @@ def _content(cue: Token, quotes: list[Quote]) -> tuple[list[tuple[int, int]], bo
     return [], False, ""
 
 
+def _parenthetical_content(cue: Token) -> list[tuple[int, int]]:
+    """'Too often, Mr. Clarke said, the debate is infected': the cue clause sits inside its content.
+
+    spaCy hangs such a cue under the content's root as parataxis; the content is
+    that root's clause less the cue's own, in one or two pieces.
+    """
+    if cue.dep_ != "parataxis" or not any(c.dep_ in _SUBJECT_DEPS for c in cue.children):
+        return []
+    inner = {t.i for t in cue.subtree}
+    sentence = cue.sent
+    tokens = [t for t in cue.head.subtree if t.i not in inner and t.sent == sentence]
+    pieces = [[t for t in tokens if t.i < cue.left_edge.i], [t for t in tokens if t.i > cue.right_edge.i]]
+    text = cue.doc.text
+    return [r for r in (_trimmed_range(p, text) for p in pieces) if r is not None]
+
+
 def _adjacent_quote(cue: Token, quotes: list[Quote]) -> Quote | None:
     """A quote that the cue's clause introduces or closes: 'He said: "..."' or '"...", he said'."""
     text = cue.doc.text
     sentence = cue.sent
-    clause_start = min(t.idx for t in cue.subtree)
-    clause_end = max(t.idx + len(t) for t in cue.subtree)
+    # The cue's clause less whatever lies inside quotes ('Probably not," Ms. Moore said').
+    outside = [t for t in cue.subtree if not any(q.start <= t.idx < q.end for q in quotes)] or [cue]
+    clause_start = min(t.idx for t in outside)
+    clause_end = max(t.idx + len(t) for t in outside)
     for quote in quotes:
         gap_after = text[clause_end : quote.start]
         if 0 <= len(gap_after) <= 4 and gap_after.strip() in ("", ":", ",", ":,") and quote.start >= sentence.start_char - 1:
@@ -439,7 +543,8 @@ def _to_attribution(candidate: _Candidate, quotes: list[Quote], text: str) -> At
     content = [r for r in candidate.content if not _overlaps(r, cue_range)]
     if not content:
         return None
-    kind = _type(content, quotes, text)
+    # A transcript line is verbatim speech even without quote marks.
+    kind = "direct" if candidate.content_dep == "label" else _type(content, quotes, text)
     confidence = BASE_CONFIDENCE + PRIOR_WEIGHT * candidate.prior
     if candidate.source is not None:
         confidence += SOURCE_BONUS

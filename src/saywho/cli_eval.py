@@ -49,7 +49,7 @@ def polnear(
     try:
         report = evaluate_polnear(folder, limit=limit, jobs=jobs, textacy=textacy, sentences=sentences, model=model)
     except InputError as error:
-        typer.echo(f"error: {error}", err=True)
+        typer.echo(f"saywho: error: {error}", err=True)
         raise typer.Exit(1) from error
     saywho_scores = report["scores"]["saywho"]
     if errors_file is not None:

@@ -126,6 +126,10 @@ def ingest_command(
     keep_junk: Annotated[bool, typer.Option(help="Do not drop scraping junk lines.")] = False,
     speech_only: Annotated[bool, typer.Option(help="Leave out thoughts and beliefs.")] = False,
     model: Annotated[Optional[str], typer.Option(help="spaCy pipeline to use (default: installed small English).")] = None,
+    metadata: Annotated[
+        Optional[str],
+        typer.Option(help="CSV/TSV with a filename column and publisher/date/title columns, joined on file name (e.g. PolNeAR's metadata.tsv)."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Analyse articles and add them to the corpus store (idempotent, incremental, safe to interrupt).
@@ -136,12 +140,20 @@ def ingest_command(
     Examples:
       saywho ingest news/ --db corpus.db
       saywho ingest more-news/ --db postgresql://user:pass@localhost/saywho --jobs 2
+      saywho ingest polnear/train/text --metadata polnear/metadata.tsv
     """
     from .ingest import IngestOptions, iter_documents
     from .pipeline import Options
     from .store.ingest import IngestReport, ingest
 
+    from .store.metadata import Metadata
+
     options = Options(keep_junk=keep_junk, model=model, beliefs=not speech_only)
+    try:
+        table = Metadata.load(metadata) if metadata else None
+    except InputError as error:
+        _error(str(error))
+        raise typer.Exit(EXIT_USAGE) from None
     with _opened(db, create=True) as store, _ingest_progress(quiet) as progress:
 
         def on_error(error: InputError) -> None:
@@ -149,7 +161,7 @@ def ingest_command(
 
         try:
             report = ingest(store, iter_documents(inputs, IngestOptions()), options=options, jobs=jobs,
-                            on_error=on_error, on_progress=progress.update)
+                            on_error=on_error, on_progress=progress.update, metadata=table)
         except KeyboardInterrupt as interrupt:
             report: IngestReport = getattr(interrupt, "report", IngestReport())
             progress.stop()
@@ -192,7 +204,7 @@ class _ingest_progress:
             self._progress.update(
                 self._task,
                 description=f"{report.processed} articles: {report.stored} stored, {report.skipped} skipped, "
-                f"{report.failed} failed ({report.rate:.1f}/s)",
+                f"{report.ignored} ignored, {report.failed} failed ({report.rate:.1f}/s)",
             )
 
     def log(self, message: str) -> None:

@@ -82,7 +82,6 @@ class TaggerModel:
     def __init__(self, directory: Path = MODEL_DIR, threads: int | None = None):
         try:
             import onnxruntime
-            from tokenizers import Tokenizer
         except ImportError as error:  # pragma: no cover - depends on the environment
             raise SaywhoError(f"the model mode needs onnxruntime and tokenizers ({error})") from error
         model_path = directory / "model.onnx"
@@ -94,9 +93,7 @@ class TaggerModel:
         self.session = onnxruntime.InferenceSession(
             str(model_path), options, providers=["CPUExecutionProvider"]
         )
-        self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
-        self.tokenizer.no_truncation()
-        self.tokenizer.no_padding()
+        self.tokenizer = load_tokenizer(directory / "tokenizer.json")
         self.cls_id = self.tokenizer.token_to_id("[CLS]")
         self.sep_id = self.tokenizer.token_to_id("[SEP]")
         self.pad_id = self.tokenizer.token_to_id("[PAD]") or 0
@@ -114,6 +111,16 @@ class TaggerModel:
         with self._lock:  # onnxruntime sessions are thread-safe, but one run at a time keeps memory flat
             (out,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
         return out[:, 1:-1, :]
+
+
+def load_tokenizer(path: Path):
+    """The word-piece tokenizer, whole-text: windows are cut by :func:`window_bounds`, not by truncation."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(path))
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    return tokenizer
 
 
 @lru_cache(maxsize=1)

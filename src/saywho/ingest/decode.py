@@ -15,6 +15,10 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+#: Legacy encodings tried before full detection. charset-normalizer alone often
+#: takes a short Western text with one "£" or "ü" for a DOS or CJK code page (cp775,
+#: cp932); it still judges the fit, so Cyrillic or Greek bytes are not forced into these.
+FIRST_GUESSES = ("cp1252",)
 #: Share of control characters (other than tab, newline, carriage return, form feed)
 #: above which decoded "text" is really binary data that happened to decode.
 MAX_CONTROL_SHARE = 0.01
@@ -53,7 +57,7 @@ def decode_text(data: bytes, input: str) -> str:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            best = from_bytes(data).best()
+            best = from_bytes(data, cp_isolation=list(FIRST_GUESSES)).best() or from_bytes(data).best()
             if best is None:
                 raise InputError(input, "undecodable: no text encoding fits these bytes") from None
             text = str(best)

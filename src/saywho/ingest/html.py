@@ -12,6 +12,9 @@ from .options import IngestOptions
 #: htmldate settings: the date the article was first published, not last modified.
 DATE_PARAMS = {"original_date": True, "extensive_search": True}
 
+#: A "body" shorter than this is a menu or a caption that trafilatura fell back on, not an article.
+MIN_BODY_WORDS = 10
+
 #: Tags that only HTML starts with; looked for near the start of the data.
 _HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<?xml")
 _HTML_TAGS = (b"<html", b"<head", b"<body")
@@ -58,8 +61,10 @@ def html_document(html: bytes | str, input: str, options: IngestOptions, *, url:
     except Exception as error:  # lxml/trafilatura on pathological markup
         raise InputError(input, f"HTML could not be parsed ({type(error).__name__}: {error})") from None
     body = (extracted.text or "").strip() if extracted is not None else ""
-    if not body:
-        raise InputError(input, "no article text found in this HTML page")
+    words = len(body.split())
+    if words < MIN_BODY_WORDS:
+        found = f" (only {words} words)" if words else ""
+        raise InputError(input, f"no article text found in this HTML page{found}")
     title = (extracted.title or "").strip() or None
     if title is not None and body.startswith(title):
         body = body[len(title) :].lstrip()  # trafilatura kept the <h1>: it is the title paragraph

@@ -14,9 +14,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from ..errors import InputError
+from ..ingest import SkippedInput
 from ..models import Article, Document
 from ..pipeline import Options, analyse_parallel
+from .metadata import Metadata
 from .store import Store, content_hash
+
 
 
 @dataclass(slots=True)
@@ -27,13 +30,15 @@ class IngestReport:
     stored: int = 0
     #: Already in the store (or twice in this run): nothing written.
     skipped: int = 0
+    #: Not articles to analyse (another language, not a page), left out on purpose.
+    ignored: int = 0
     failed: int = 0
     attributions: int = 0
     seconds: float = 0.0
 
     @property
     def processed(self) -> int:
-        return self.stored + self.skipped + self.failed
+        return self.stored + self.skipped + self.ignored + self.failed
 
     @property
     def rate(self) -> float:
@@ -43,7 +48,8 @@ class IngestReport:
     def summary(self) -> str:
         return (
             f"stored {self.stored} articles ({self.attributions} attributions) in {self.seconds:.1f} s "
-            f"= {self.rate:.2f} articles/s; skipped {self.skipped} already stored; {self.failed} failed"
+            f"= {self.rate:.2f} articles/s; skipped {self.skipped} already stored; "
+            f"ignored {self.ignored} non-articles; {self.failed} failed"
         )
 
 
@@ -58,6 +64,7 @@ def ingest(
     jobs: int = 1,
     on_error: Callable[[InputError], None] | None = None,
     on_progress: Progress | None = None,
+    metadata: Metadata | None = None,
 ) -> IngestReport:
     """Analyse and store every document not stored yet; return the counts.
 
@@ -75,6 +82,8 @@ def ingest(
                 hashes.append(None)
                 yield item
                 continue
+            if metadata is not None:
+                item = metadata.apply(item)
             key = content_hash(item)
             if key in seen or store.known_hashes([key]):
                 report.skipped += 1
@@ -92,7 +101,11 @@ def ingest(
     try:
         for result in analyse_parallel(fresh(), options or Options(), jobs):
             key = hashes.popleft()
-            if isinstance(result, InputError):
+            if isinstance(result, SkippedInput):
+                report.ignored += 1
+                if on_error is not None:
+                    on_error(result)
+            elif isinstance(result, InputError):
                 report.failed += 1
                 if on_error is not None:
                     on_error(result)

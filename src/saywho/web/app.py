@@ -92,10 +92,6 @@ def create_app(db: str | None = None, *, token: str | None = None, store: Store 
     async def store_error(request: Request, error: StoreError):
         return await http_error(request, HTTPException(400, str(error)))
 
-    from .api import build_router
-
-    app.include_router(build_router(store, auth, analyse_upload))
-
     # --- pages ---------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request):
@@ -298,6 +294,9 @@ def create_app(db: str | None = None, *, token: str | None = None, store: Store 
             return store.article_id_for_hash(key), False, len(article.attributions)  # type: ignore[return-value]
         return article_id, True, len(article.attributions)
 
+    from .api import build_router
+
+    app.include_router(build_router(store, auth, analyse_upload))
     return app
 
 

@@ -1,0 +1,5 @@
+"""``saywho serve``: the corpus in a browser (pages) and over HTTP (JSON API under /api)."""
+
+from .app import create_app
+
+__all__ = ["create_app"]
