@@ -202,7 +202,7 @@ def train(args) -> None:
     torch.set_num_threads(args.threads)
     base = base_model_dir()
     tokenizer = tagger.load_tokenizer(base / "tokenizer.json")
-    train_articles, dev_articles = load_polnear(args.train, args.limit), load_polnear(args.dev)
+    train_articles, dev_articles = load_polnear(args.train, args.limit), load_polnear(args.dev, args.dev_limit)
     encoded = encode_corpus(train_articles, tokenizer)
     model = build_model(base)
     cls_id, sep_id = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
@@ -252,6 +252,7 @@ def train(args) -> None:
 
 
 def export(args) -> None:
+    """ONNX export, int8 dynamic quantisation, and a dev check that quantising cost nothing."""
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -259,57 +260,158 @@ def export(args) -> None:
     model = build_model(base)
     model.load_state_dict(torch.load(WORK / "best.pt"))
     model.eval()
+    fp32_dir, int8_dir = WORK / "fp32", WORK / "int8"
+    for folder in (fp32_dir, int8_dir):
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(base / "tokenizer.json", folder / "tokenizer.json")
     ids = torch.ones((2, 16), dtype=torch.long)
-    fp32 = WORK / "model.fp32.onnx"
+    dynamic = {0: "batch", 1: "tokens"}
     torch.onnx.export(
         model,
         (ids, torch.ones_like(ids)),
-        str(fp32),
+        str(fp32_dir / "model.onnx"),
         input_names=["input_ids", "attention_mask"],
         output_names=["logits"],
-        dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"}, "logits": {0: "batch", 1: "tokens"}},
+        dynamic_axes={"input_ids": dynamic, "attention_mask": dynamic, "logits": dynamic},
         opset_version=17,
         dynamo=False,
     )
+    quantize_dynamic(str(fp32_dir / "model.onnx"), str(int8_dir / "model.onnx"), weight_type=QuantType.QInt8)
+    dev_articles = load_polnear(args.dev, args.dev_limit)
+    figures = {}
+    for name, folder in (("onnx fp32", fp32_dir), ("onnx int8", int8_dir)):
+        runner = tagger.TaggerModel(folder, threads=args.threads)
+        runner.calibration = tagger.Calibration()
+        figures[name] = print_scores(f"dev, {name}", dev_articles, predict(runner, dev_articles))
     args.out.mkdir(parents=True, exist_ok=True)
-    quantised = WORK / "model.int8.onnx"
-    quantize_dynamic(str(fp32), str(quantised), weight_type=QuantType.QInt8)
-    os.replace(quantised, args.out / "model.onnx") if quantised.stat().st_dev == args.out.stat().st_dev else shutil.copy(quantised, args.out / "model.onnx")
-    shutil.copy(base / "tokenizer.json", args.out / "tokenizer.json")
-    if (WORK / "training.json").is_file():
-        shutil.copy(WORK / "training.json", args.out / "training.json")
+    for name in ("model.onnx", "tokenizer.json"):
+        tmp = args.out / f".{name}.tmp"
+        shutil.copyfile(int8_dir / name, tmp)
+        os.replace(tmp, args.out / name)
+    record = json.loads((WORK / "training.json").read_text()) if (WORK / "training.json").is_file() else {}
+    record["export"] = figures
+    _write_json(args.out / "training.json", record)
     print(f"wrote {args.out / 'model.onnx'} ({(args.out / 'model.onnx').stat().st_size / 1e6:.1f} MB)")
 
 
 # --- calibration ---------------------------------------------------------------------------
 
 
-def calibrate(args) -> None:
-    """Fit P(attribution matches gold) on the raw span score, on dev, with isotonic regression."""
-    from sklearn.isotonic import IsotonicRegression
+THRESHOLDS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+DOCS = ROOT / "docs"
 
+
+def calibrate(args) -> None:
+    """Fit P(attribution matches gold) on the raw span score, on dev, with isotonic regression.
+
+    The shipped map is fitted on all of dev. The precision-at-threshold table and
+    plot in the docs use 2-fold cross-fitting (fit on half the articles, apply to
+    the other half) so they do not flatter the calibration with its own data.
+    """
     from saywho.evaluate.scoring import match_attributions
 
     model = tagger.TaggerModel(args.out, threads=args.threads)
     model.calibration = tagger.Calibration()  # raw scores
-    articles = load_polnear(args.dev)
-    raw, correct = [], []
-    for article in articles:
-        predicted = tagger.attributions_from_text(article.text, model)
+    articles = load_polnear(args.dev, args.dev_limit)
+    predictions = [tagger.attributions_from_text(a.text, model) for a in articles]
+    raw: list[list[float]] = [[p.confidence for p in predicted] for predicted in predictions]
+    correct: list[list[int]] = []
+    for article, predicted in zip(articles, predictions):
         matched = {p for _, p in match_attributions(article.text, article.gold, predicted, "overlap")}
-        raw += [p.confidence for p in predicted]
-        correct += [int(i in matched) for i in range(len(predicted))]
+        correct.append([int(i in matched) for i in range(len(predicted))])
+    shipped = _fit([x for xs in raw for x in xs], [y for ys in correct for y in ys])
+    path = args.out / "calibration.json"
+    _write_json(path, {"fitted_on": "PolNeAR dev: attribution matches gold (content and source overlap)", **shipped})
+    print(f"calibrated on {sum(map(len, raw))} dev predictions; wrote {path}")
+    folds = [list(range(0, len(articles), 2)), list(range(1, len(articles), 2))]
+    for fit_on, apply_to in (folds, folds[::-1]):
+        table = _fit([x for i in fit_on for x in raw[i]], [y for i in fit_on for y in correct[i]])
+        fold_map = tagger.Calibration(tuple(table["raw"]), tuple(table["calibrated"]))
+        for i in apply_to:
+            for attribution, score in zip(predictions[i], raw[i]):
+                attribution.confidence = fold_map(score)
+    rows = _threshold_rows(articles, predictions)
+    _write_threshold_docs(rows)
+
+
+def _fit(raw: list[float], correct: list[int]) -> dict[str, list[float]]:
+    from sklearn.isotonic import IsotonicRegression
+
     iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(raw, correct)
-    table = {
-        "fitted_on": "PolNeAR dev, attribution-level overlap match (content and source)",
+    return {
         "raw": [round(float(x), 4) for x in iso.X_thresholds_],
         "calibrated": [round(float(y), 4) for y in iso.y_thresholds_],
     }
-    path = args.out / "calibration.json"
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(table, indent=1))
+
+
+def _threshold_rows(articles, predictions) -> list[dict[str, float]]:
+    rows = []
+    for threshold in THRESHOLDS:
+        kept = [[p for p in predicted if p.confidence >= threshold] for predicted in predictions]
+        scores = score_run(articles, SystemRun("model", kept, 0.0))
+        attribution = scores.attributions["overlap"]
+        confidences = [p.confidence for predicted in kept for p in predicted]
+        rows.append(
+            {
+                "threshold": threshold,
+                "kept": len(confidences),
+                "mean_confidence": float(np.mean(confidences)) if confidences else 0.0,
+                "precision": attribution.precision,
+                "recall": attribution.recall,
+                "content_exact_f1": scores.roles["exact"]["content"].f1,
+            }
+        )
+        print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
+def _write_threshold_docs(rows: list[dict[str, float]]) -> None:
+    lines = [
+        "<!-- generated by: python scripts/train_tagger.py --steps calibrate -->",
+        "",
+        "| threshold | attributions kept | mean confidence | precision | recall | content exact F1 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['threshold']:.1f} | {r['kept']} | {r['mean_confidence']:.3f} | {r['precision']:.3f} "
+            f"| {r['recall']:.3f} | {r['content_exact_f1']:.3f} |"
+        )
+    _write_text(DOCS / "_calibration_model.md", "\n".join(lines) + "\n")
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib not installed: no plot")
+        return
+    figure, axis = plt.subplots(figsize=(5.5, 3.6), dpi=120)
+    thresholds = [r["threshold"] for r in rows]
+    axis.plot(thresholds, [r["precision"] for r in rows], "o-", label="precision")
+    axis.plot(thresholds, [r["recall"] for r in rows], "s-", label="recall")
+    axis.plot(thresholds, [r["mean_confidence"] for r in rows], ":", color="grey", label="mean confidence kept")
+    axis.set_xlabel("keep attributions with confidence >= threshold")
+    axis.set_ylim(0, 1)
+    axis.set_title("saywho model mode, PolNeAR dev (attribution overlap match)", fontsize=9)
+    axis.grid(alpha=0.3)
+    axis.legend(fontsize=8)
+    figure.tight_layout()
+    target = DOCS / "model_precision.png"
+    tmp = target.with_name(".model_precision.tmp.png")
+    figure.savefig(tmp)
+    os.replace(tmp, target)
+    print(f"wrote {target}")
+
+
+def _write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
-    print(f"calibrated on {len(raw)} predictions, {sum(correct)} correct; wrote {path}")
+
+
+def _write_json(path: Path, data: object) -> None:
+    _write_text(path, json.dumps(data, indent=1) + "\n")
 
 
 def main() -> None:
@@ -325,6 +427,7 @@ def main() -> None:
     parser.add_argument("--span-weight", type=float, default=2.0)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--limit", type=int, default=None, help="train on the first N articles only (smoke test)")
+    parser.add_argument("--dev-limit", type=int, default=None, help="score the first N dev articles only (smoke test)")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     for step in args.steps.split(","):

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from conftest import FIXTURES, SHARED, needs_shared
-from saywho.clean import Block, clean_document, holds_attribution, junk_reason, split_blocks
+from saywho.clean import Block, body_span, clean_document, holds_attribution, junk_reason, split_blocks
+from saywho.errors import InputError
 from saywho.models import Document
 
 SCRAPED = FIXTURES / "ingest" / "scraped_article.txt"
@@ -182,3 +183,27 @@ def test_cleaned_html2text_dumps_reach_the_required_f1():
     ours, before = score_outputs(cleaned, truth), score_outputs(raw, truth)
     assert ours.f1 >= HTML2TEXT_MIN_F1
     assert ours.f1 > before.f1 + 0.1
+
+
+def test_jsonl_text_records_are_cleaned_like_text():
+    text = "Ferry saved\n\nShare on Facebook\n\n" + "Residents voted on Monday to keep the ferry that links the town with the mainland, ending the dispute.\n"
+    cleaned = clean_document(Document("r#1", text, origin="record"))
+    assert [d.reason for d in cleaned.dropped] == ["share/follow prompt"]
+
+
+def test_a_text_of_nothing_but_junk_is_an_input_error():
+    with pytest.raises(InputError) as caught:
+        clean_document(Document("junk.txt", "Share on Facebook\n\nFollow us on Twitter\n"))
+    assert caught.value.input == "junk.txt" and "--keep-junk" in caught.value.reason
+
+
+@pytest.mark.parametrize(
+    "weights, span",
+    [
+        ([-6, 40, -6, 30, -30, 10], (1, 3)),  # a caption inside the body joins it; a menu ends it
+        ([-30, -6], None),  # no prose: no body
+        ([5, -30, 50], (2, 2)),  # the bigger stretch wins
+    ],
+)
+def test_body_span_is_the_maximum_sum_stretch(weights, span):
+    assert body_span(weights) == span

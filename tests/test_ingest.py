@@ -200,3 +200,11 @@ def test_gzipped_jsonl_is_read(tmp_path):
     path = tmp_path / "export.jsonl.gz"
     path.write_bytes(gzip.compress((INGEST / "records.jsonl").read_bytes()))
     assert sum(isinstance(r, Document) for r in read([path])) == 3
+
+
+def test_a_50_mb_page_is_refused_by_default_without_being_read(tmp_path):
+    path = tmp_path / "huge.html"
+    with path.open("wb") as stream:
+        stream.truncate(50_000_000)  # sparse: costs no disk and no time
+    [error] = read([path], IngestOptions())
+    assert isinstance(error, InputError) and "too large: 50.0 MB" in error.reason

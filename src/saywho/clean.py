@@ -28,7 +28,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .errors import InputError
 from .models import Document, DroppedLine
+
+#: Origins whose text may carry scraping junk (HTML bodies are trafilatura's, already clean).
+CLEANED_ORIGINS = ("text", "record")
 
 
 @dataclass(slots=True)
@@ -166,6 +170,11 @@ _SOCIAL = (
 JUNK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (reason, re.compile(pattern, re.I))
     for reason, pattern in (
+        ("comment", r"^\d+ (?:responses?|comments?|replies|reactions|thoughts?) (?:to|on)\b"),
+        ("comment", r"^\W*(?:top rated|most liked|readers?'?|user|latest) (?:comments?|responses|replies)\W*$"),
+        ("comment form", r"^\W*(?:\d+|view|show|load|all)? ?(?:comments?|discussion|responses|replies)\W*(?:\(\d+\))?\W*$"),
+        ("comment form", r"^(?:leave|post|add|write|share) (?:a|your) (?:reply|comment|response|thoughts)\b"),
+        ("comment form", r"^join the (?:conversation|discussion)\b"),
         ("cookie notice", r"\bcookies?\b.*\b(?:use|uses|using|accept|consent|policy|settings|browsing|agree)\b"),
         ("cookie notice", r"\b(?:accept|agree|consent)\b.*\bcookies?\b"),
         ("share/follow prompt", rf"^(?:(?:{_SOCIAL})\W*)+$"),
@@ -181,10 +190,6 @@ JUNK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("copyright notice", r"(?:©|\(c\)|\bcopyright\b|\ball rights reserved\b)"),
         ("advertisement", r"^(?:advertisement|advertising|sponsored(?: content)?|ad|ads|promoted|paid content|story continues below(?: advertisement)?|iklan|anzeige|publicidad|publicité)\W*$"),
         ("comment form", r"\b(?:add (?:a )?comment|comments? (?:are|is) closed|you are commenting using|notify me of|your email address will not be published|required fields are marked|view comments|show comments|\d+ comments?)\b"),
-        ("comment", r"^\d+ (?:responses?|comments?|replies|reactions|thoughts?) (?:to|on)\b"),
-        ("comment", r"^\W*(?:\d+|top rated|top|reader|readers'?|user|latest|all|view|show|load)? ?(?:comments?|discussion|responses|replies)\W*(?:\(\d+\))?\W*$"),
-        ("comment", r"^(?:leave|post|add|write) (?:a|your) (?:reply|comment|response)\b"),
-        ("comment", r"^join the (?:conversation|discussion)\b"),
         ("comment form", r"^(?:reply|report|report abuse|log in to reply|like|dislike|flag|permalink|share this comment)\W*$"),
         ("navigation", r"^(?:home|menu|search|skip to (?:main )?content|skip navigation|toggle navigation|close|back to top|go to top|next|previous|prev|top|main menu|navigation|sections|you are here|you are at)\W*$"),
         ("navigation", r"^(?:[^\W\d][\w'’&.-]*(?: [^\W\d][\w'’&.-]*){0,3} ?[|/>»›] ?){2,}[^\W\d][\w'’&.-]*(?: [^\W\d][\w'’&.-]*){0,3}$"),
@@ -221,6 +226,12 @@ def _only_symbols(plain: str) -> bool:
     return not _WORD.search(plain)
 
 
+#: A named pattern only marks a block up to this many words as junk...
+DEFAULT_JUNK_MAX_WORDS = 25
+#: ...except these, whose notices run long.
+JUNK_MAX_WORDS = {"cookie notice": 150, "comment form": 15, "copyright notice": 30}
+
+
 def junk_reason(block: Block) -> str | None:
     """Why ``block`` is scraping junk, or None when no named pattern says so."""
     plain = block.plain
@@ -237,11 +248,6 @@ def junk_reason(block: Block) -> str | None:
             return reason
     return None
 
-
-#: A named pattern only marks a block up to this many words as junk...
-DEFAULT_JUNK_MAX_WORDS = 25
-#: ...except these, whose notices run long.
-JUNK_MAX_WORDS = {"cookie notice": 150, "comment form": 15, "copyright notice": 30}
 
 
 def block_kind(block: Block) -> BlockKind:
@@ -287,23 +293,23 @@ def holds_attribution(block: Block) -> bool:
 #: Prose adds its words; a short block costs a little, so captions and subheadings
 #: inside a body do not split it; junk costs more, so a menu or a comment form does.
 SHORT_BLOCK_COST = 6.0
-PROSE_OFFSET = 0.0
 JUNK_BLOCK_COST = 30.0
 
 
 #: A plain line of text with this many words (a table row, an ingredient, a short
 #: paragraph) neither adds to nor splits a body.
 NEUTRAL_MIN_WORDS = 5
-NEUTRAL_SHAPES = ("paragraph",)
 
 
-def _weight(kind: BlockKind, block: Block) -> float:
+def _weight(kind: BlockKind, block: Block, reason: str | None = None) -> float:
     words = len(_WORD.findall(block.plain))
     if kind == "prose":
-        return float(words) - PROSE_OFFSET
+        return float(words)
+    if reason == "decoration":
+        return 0.0  # rules and empty lines separate sections of one article as often as page parts
     if kind == "junk":
         return -JUNK_BLOCK_COST
-    if block.shape in NEUTRAL_SHAPES and words >= NEUTRAL_MIN_WORDS:
+    if block.shape == "paragraph" and words >= NEUTRAL_MIN_WORDS:
         return 0.0
     return -SHORT_BLOCK_COST
 
@@ -390,7 +396,7 @@ def classify_blocks(text: str) -> list[Decision]:
     for index in range(comments, len(blocks)):
         reasons[index] = reasons[index] or "comment section"
         kinds[index] = "junk"
-    span = body_span([_weight(k, b) for k, b in zip(kinds, blocks)])
+    span = body_span([_weight(k, b, r) for k, b, r in zip(kinds, blocks, reasons)])
     if span is None:
         # No prose at all: nothing to tell body from page, so only named junk goes.
         return [Decision(b, r) for b, r in zip(blocks, reasons)]
@@ -425,7 +431,6 @@ def _dropped_lines(text: str, decisions: Sequence[Decision]) -> list[DroppedLine
             previous.text = text[previous.start : block.end]
         else:
             dropped.append(DroppedLine(block.start, block.end, block.raw, decision.reason))
-    # A merged run may swallow a kept block between two dropped ones only if it is blank; check.
     return dropped
 
 
@@ -473,13 +478,15 @@ def _first_title_line(text: str) -> str | None:
 def clean_document(document: Document, *, raw: bool = False, keep_junk: bool = False) -> Cleaned:
     """Clean one document; see the module docstring for what goes and why.
 
-    Only ``origin == "text"`` documents are cleaned: HTML bodies come out of
-    trafilatura already clean and JSONL records are taken as their producer wrote them.
+    Plain text and JSONL text records are cleaned; HTML bodies come out of
+    trafilatura already clean. Raises ``InputError`` when nothing but junk is left.
     """
     text = document.text
     dropped: list[DroppedLine] = []
-    if document.origin == "text" and not keep_junk:
+    if document.origin in CLEANED_ORIGINS and not keep_junk:
         dropped = _dropped_lines(text, classify_blocks(text))
+        if dropped and not _blank(text, dropped).strip():
+            raise InputError(document.input, "nothing but scraping junk (use --keep-junk to keep it)")
     if raw:
         out_text, analysed = text, _blank(text, dropped)
     else:

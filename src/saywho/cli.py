@@ -95,7 +95,7 @@ def extract(
       saywho extract news/ -o quotes.csv --jobs 2
       cat page.html | saywho extract - --format jsonl
     """
-    from .ingest import IngestOptions, iter_documents
+    from .ingest import IngestOptions, SkippedInput, iter_documents
 
     if not inputs:
         if sys.stdin.isatty():
@@ -130,6 +130,9 @@ def extract(
         with _progress(len(inputs), quiet) as advance:
             for result in results:
                 advance()
+                if isinstance(result, SkippedInput):
+                    typer.echo(f"saywho: skipped: {result}", err=True)  # not an article to analyse: no failure
+                    continue
                 if isinstance(result, InputError):
                     failures.append(result)
                     error_line(str(result))

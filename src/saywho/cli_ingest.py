@@ -70,6 +70,19 @@ class Tally:
                 self.documents += 1
                 yield item
 
+    def fail(self, error: InputError) -> None:
+        self.failed += 1
+        self.documents -= 1
+        self.stderr.print(f"[red]error[/] {escape(error.input)}: {escape(error.reason)}", soft_wrap=True)
+
+    def cleaned(self, documents: Iterator[Document], keep_junk: bool = False) -> Iterator[tuple[Document, Cleaned]]:
+        """Each document with its cleaned text; one the cleaner rejects is reported as failed."""
+        for document in documents:
+            try:
+                yield document, clean_document(document, keep_junk=keep_junk)
+            except InputError as error:
+                self.fail(error)
+
     def summary(self) -> str:
         return f"{self.documents} read, {self.skipped} skipped, {self.failed} failed"
 
@@ -137,8 +150,7 @@ def clean_command(
     options = ingest_options(languages, all_languages, max_bytes, timeout, user_agent)
     console = Console(highlight=False)
     tally = Tally(Console(stderr=True, highlight=False))
-    for document in tally.documents_from(inputs, options):
-        cleaned = clean_document(document, keep_junk=keep_junk)
+    for document, cleaned in tally.cleaned(tally.documents_from(inputs, options), keep_junk):
         if as_json:
             sys.stdout.write(json.dumps(_document_json(document, cleaned), ensure_ascii=False) + "\n")
         else:
@@ -168,8 +180,8 @@ def duplicates_command(
     console = Console(highlight=False)
     tally = Tally(Console(stderr=True, highlight=False))
     finder = DuplicateFinder(threshold=threshold, near=not exact_only)
-    for document in tally.documents_from(inputs, options):
-        finder.add(document.input, clean_document(document).text)
+    for document, cleaned in tally.cleaned(tally.documents_from(inputs, options)):
+        finder.add(document.input, cleaned.text)
     report = finder.report()
     if as_json:
         sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")

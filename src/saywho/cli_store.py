@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import IO, Annotated, Any, Optional
@@ -387,6 +388,61 @@ def export_command(
             raise typer.Exit(EXIT_OUTPUT_FAILED) from None
 
 
+def import_command(
+    inputs: Annotated[list[str], typer.Argument(help="JSONL files written by saywho export (or extract -f jsonl).", show_default=False)],
+    db: DbOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress line.")] = False,
+) -> None:
+    """Store already-analysed articles (JSONL from export or extract) without analysing again.
+
+    
+    Moves a corpus between backends; speakers are resolved as on ingest (manual merges
+    and splits are not part of an export and must be redone).
+    Example:
+      saywho export --db corpus.db -o corpus.jsonl
+      saywho import corpus.jsonl --db postgresql://saywho@localhost/saywho
+    """
+    from .models import Article
+    from .store import content_hash
+    from .store.ingest import IngestReport
+
+    report = IngestReport()
+    started = time.perf_counter()
+    with _opened(db, create=True) as store, _ingest_progress(quiet) as progress:
+        for path in inputs:
+            try:
+                handle = open(path, encoding="utf-8")
+            except OSError as error:
+                progress.log(f"saywho: error: {path}: {error.strerror or error}")
+                report.failed += 1
+                continue
+            with handle:
+                for number, line in enumerate(handle, 1):
+                    if not line.strip():
+                        continue
+                    try:
+                        record = json.loads(line)
+                        article = Article.from_dict(record)
+                    except (ValueError, KeyError, TypeError) as error:
+                        progress.log(f"saywho: error: {path}:{number}: not an article record ({error})")
+                        report.failed += 1
+                        continue
+                    key = record.get("content_hash") or content_hash(article.text)
+                    if store.add_article(article, key) is None:
+                        report.skipped += 1
+                    else:
+                        report.stored += 1
+                        report.attributions += len(article.attributions)
+                    report.seconds = time.perf_counter() - started
+                    progress.update(report)
+        counts = store.counts()
+    typer.echo(report.summary(), err=True)
+    typer.echo(f"store now holds {counts['articles']} articles, {counts['attributions']} attributions, "
+               f"{counts['speakers']} speakers", err=True)
+    if report.failed:
+        raise typer.Exit(EXIT_INPUT_FAILED)
+
+
 def serve_command(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
@@ -426,4 +482,5 @@ def register(app: typer.Typer) -> None:
     app.command("search")(search_command)
     app.add_typer(speakers_app, name="speakers")
     app.command("export")(export_command)
+    app.command("import")(import_command)
     app.command("serve")(serve_command)

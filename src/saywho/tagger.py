@@ -59,7 +59,10 @@ MAX_CUE_GAP = 400
 MAX_PIECE_GAP = 60
 #: A source further than this from its cue is not taken (appositions can be long).
 MAX_SOURCE_GAP = 250
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n")
+#: A quote resumed after its cue (``"A," he said. "B."``) must start this close to the cue.
+MAX_CONTINUATION_GAP = 160
+_PARAGRAPH_BREAK = re.compile(r"\n")
+_SENTENCE_END = re.compile(r"[.!?][\"\u201d\u2019')]*\s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,16 +274,43 @@ def _inside(inner: TaggedSpan, outer: TaggedSpan) -> bool:
     return outer.start <= inner.start and inner.end <= outer.end
 
 
-def _nearest_cue(content: TaggedSpan, cues: list[TaggedSpan], text: str) -> TaggedSpan | None:
-    """The cue closest to a content, ignoring cues inside it (they head nested attributions).
+def _cue_cost(cue: TaggedSpan, content: TaggedSpan, text: str) -> tuple[int, int]:
+    """How unlikely a cue is for a content: paragraph and sentence breaks between them first, then distance.
 
-    A cue in the same paragraph beats a closer one across a paragraph break:
-    a quoted paragraph's cue is usually at its start or end.
+    ``But to prevent problems, he said, local officials...``: the piece before
+    ``he said`` belongs to it, not to a nearer cue that ends the previous sentence.
     """
+    between = _between(text, cue, content)
+    breaks = 2 * bool(_PARAGRAPH_BREAK.search(between)) + bool(_SENTENCE_END.search(between))
+    return breaks, _gap(cue, content)
+
+
+def _nearest_cue(content: TaggedSpan, cues: list[TaggedSpan], text: str) -> TaggedSpan | None:
+    """The likeliest cue of a content, ignoring cues inside it (they head nested attributions)."""
     candidates = [c for c in cues if not _inside(c, content) and _gap(c, content) <= MAX_CUE_GAP]
     if not candidates:
         return None
-    return min(candidates, key=lambda c: (_crosses_paragraph(text, c, content), _gap(c, content)))
+    return min(candidates, key=lambda c: _cue_cost(c, content, text))
+
+
+def _continues_quote(first: TaggedSpan, cue: TaggedSpan, second: TaggedSpan, text: str) -> bool:
+    """News convention ``"A," said X. "B."``: a quote closed by a comma before its cue goes on after it.
+
+    ``first`` ends with ``,"``, the cue follows it, and ``second`` opens a
+    quote in the same paragraph soon after the cue.
+    """
+    tail = text[max(first.start, first.end - 3) : first.end + 2]  # the closing mark may be outside the span
+    if not re.search(r",\s*[\"\u201d]", tail):
+        return False
+    head = text[max(0, second.start - 2) : second.start + 1].lstrip()
+    return (
+        first.end <= cue.start
+        and cue.end <= second.start
+        and second.start - cue.end <= MAX_CONTINUATION_GAP
+        and bool(head)
+        and head[0] in "\"\u201c"
+        and not _PARAGRAPH_BREAK.search(text[first.end : second.start])
+    )
 
 
 def _nearest_source(cue: TaggedSpan, contents: list[TaggedSpan], sources: list[TaggedSpan], text: str) -> TaggedSpan | None:
@@ -294,25 +324,43 @@ def _nearest_source(cue: TaggedSpan, contents: list[TaggedSpan], sources: list[T
     ]
     if not candidates:
         return None
-    return min(candidates, key=lambda s: _gap(s, cue))
+    return min(candidates, key=lambda s: (bool(_SENTENCE_END.search(_between(text, s, cue))), _gap(s, cue)))
 
 
 def _join_pieces(cue: TaggedSpan, pieces: list[TaggedSpan], text: str) -> list[list[TaggedSpan]]:
     """Group one cue's content spans: a piece before and a piece after the cue, both close, are one content."""
+    pieces = sorted(pieces, key=lambda p: p.start)
     before = [p for p in pieces if p.end <= cue.start]
     after = [p for p in pieces if p.start >= cue.end]
     others = [p for p in pieces if p not in before and p not in after]
     if before and after:
         last_before, first_after = before[-1], after[0]
-        if (
+        close = (
             _gap(last_before, cue) <= MAX_PIECE_GAP
             and _gap(first_after, cue) <= MAX_PIECE_GAP
             and not _crosses_paragraph(text, last_before, first_after)
-        ):
+        )
+        if close or _continues_quote(last_before, cue, first_after, text):
             joined = [last_before, first_after]
             rest = [[p] for p in before[:-1] + after[1:] + others]
             return [joined, *rest]
     return [[p] for p in pieces]
+
+
+def _reassign_continuations(
+    by_cue: dict[TaggedSpan | None, list[TaggedSpan]], contents: list[TaggedSpan], text: str
+) -> None:
+    """Move a resumed quote (see :func:`_continues_quote`) to the cue of the piece it continues."""
+    owner = {id(c): cue for cue, group in by_cue.items() for c in group}
+    for first, second in zip(contents, contents[1:]):
+        cue = owner[id(first)]
+        if cue is None or owner[id(second)] is cue or not _continues_quote(first, cue, second, text):
+            continue
+        by_cue[owner[id(second)]].remove(second)
+        by_cue[cue].append(second)
+        owner[id(second)] = cue
+    for cue in [c for c, group in by_cue.items() if not group]:
+        del by_cue[cue]
 
 
 def _attribution_type(text: str, pieces: list[TaggedSpan]) -> str:
@@ -337,8 +385,10 @@ def link_spans(
     cues = [s for s in spans if s.role == "cue"]
     sources = [s for s in spans if s.role == "source"]
     by_cue: dict[TaggedSpan | None, list[TaggedSpan]] = {}
-    for content in (s for s in spans if s.role == "content"):
+    contents = [s for s in spans if s.role == "content"]
+    for content in contents:
         by_cue.setdefault(_nearest_cue(content, cues, text), []).append(content)
+    _reassign_continuations(by_cue, contents, text)
     results: list[Attribution] = []
     for cue, contents in by_cue.items():
         groups = [[c] for c in contents] if cue is None else _join_pieces(cue, contents, text)

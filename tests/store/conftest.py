@@ -14,7 +14,7 @@ import pytest
 
 from saywho.store import Store
 
-from store_builders import PG_DSN
+from store.store_builders import PG_DSN
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 from saywho.store import SearchQuery, Store, StoreError
 from saywho.store import speakers as speaker_rules
 
-from store_builders import BACKENDS, Quote, add, build_article, speaker_of
+from store.store_builders import BACKENDS, Quote, add, build_article, speaker_of
 
 pytestmark = pytest.mark.parametrize("store_target", BACKENDS, indirect=True)
 

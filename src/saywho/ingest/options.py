@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 #: One page or text file larger than this is refused: real articles are far
 #: smaller, and a runaway page should not eat the machine's memory.
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024

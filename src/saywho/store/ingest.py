@@ -8,6 +8,7 @@ flight and never leaves half of one; the rerun picks up where it stopped.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -98,8 +99,13 @@ def ingest(
         if on_progress is not None:
             on_progress(report)
 
+    pending = fresh()
+    first = next(pending, None)
+    if first is None:  # nothing new: do not even load the model
+        report.seconds = time.perf_counter() - started
+        return report
     try:
-        for result in analyse_parallel(fresh(), options or Options(), jobs):
+        for result in analyse_parallel(itertools.chain([first], pending), options or Options(), jobs):
             key = hashes.popleft()
             if isinstance(result, SkippedInput):
                 report.ignored += 1

@@ -1,0 +1,161 @@
+#!/usr/bin/env python
+"""Bounded load test of ``saywho serve`` on loopback: N concurrent clients for a fixed time.
+
+Starts its own server (``saywho serve --db DB`` on 127.0.0.1, a free port), drives it
+with ``--clients`` concurrent HTTP clients against search, article and speaker pages
+for ``--duration`` seconds, stops the server and prints p50/p95/p99 latency and the
+error count per page kind (markdown). It never talks to anything but 127.0.0.1 and
+refuses durations above MAX_DURATION.
+
+    python scripts/loadtest.py --db corpus.db --clients 50 --duration 30
+    python scripts/loadtest.py --db postgresql://saywho:saywho@localhost/saywho --clients 50 --duration 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import httpx
+
+HOST = "127.0.0.1"
+#: Hard caps so that a typo cannot turn this into a long-running load generator.
+MAX_DURATION = 300
+MAX_CLIENTS = 200
+
+SEARCH_WORDS = ["troop levels", "economy", "tax", "election", '"health care"', "police", "immigration", "music",
+                "game", "government", "prices", "war", "campaign", "jobs", "vote", "film", "market", "security"]
+
+
+@contextlib.contextmanager
+def running_server(db: str, *, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """``saywho serve`` in a child process on a free loopback port; stopped on exit."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, **(extra_env or {})}
+    env.pop("SAYWHO_TOKEN", None)  # read-only: the load test never writes
+    process = subprocess.Popen(
+        [sys.executable, "-m", "saywho.cli", "serve", "--db", db, "--host", HOST, "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://{HOST}:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise SystemExit(f"server exited: {process.stderr.read().decode() if process.stderr else ''}")
+            try:
+                if httpx.get(f"{url}/api/stats", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit("server did not start within 60 s")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def target_paths(base: str, seed: int = 7) -> dict[str, list[str]]:
+    """Paths to request, by page kind, drawn from the served corpus itself."""
+    stats = httpx.get(f"{base}/api/stats", timeout=30).json()
+    speakers = httpx.get(f"{base}/api/speakers", params={"limit": 200}, timeout=30).json()["results"]
+    rng = random.Random(seed)
+    article_ids = rng.sample(range(1, stats["articles"] + 1), min(300, stats["articles"]))
+    search = [f"/search?{urlencode({'q': w})}" for w in SEARCH_WORDS]
+    search += [f"/search?{urlencode({'q': w, 'page': 2})}" for w in SEARCH_WORDS[:6]]
+    search += [f"/search?{urlencode({'speaker': s['name']})}" for s in speakers[:20]]
+    search += [f"/search?{urlencode({'q': w, 'type': 'direct', 'kind': 'person'})}" for w in SEARCH_WORDS[:6]]
+    return {
+        "search": search,
+        "article": [f"/articles/{i}" for i in article_ids],
+        "speaker": [f"/speakers/{s['id']}" for s in speakers],
+    }
+
+
+@dataclass
+class Samples:
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)
+
+
+async def client_loop(client: httpx.AsyncClient, paths: dict[str, list[str]], deadline: float, samples: Samples, rng: random.Random) -> None:
+    kinds = list(paths)
+    while time.monotonic() < deadline:
+        kind = rng.choice(kinds)
+        path = rng.choice(paths[kind])
+        started = time.perf_counter()
+        try:
+            response = await client.get(path)
+            ok = response.status_code == 200
+        except httpx.HTTPError:
+            ok = False
+        elapsed = time.perf_counter() - started
+        samples.latencies.setdefault(kind, []).append(elapsed)
+        if not ok:
+            samples.errors[kind] = samples.errors.get(kind, 0) + 1
+
+
+async def drive(base: str, paths: dict[str, list[str]], clients: int, duration: float) -> tuple[Samples, float]:
+    samples = Samples()
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+        started = time.monotonic()
+        deadline = started + duration
+        await asyncio.gather(*(client_loop(client, paths, deadline, samples, random.Random(i)) for i in range(clients)))
+        return samples, time.monotonic() - started
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def report(samples: Samples, seconds: float, title: str) -> str:
+    lines = [f"#### {title}", "", "| page | requests | req/s | p50 ms | p95 ms | p99 ms | errors |", "|---|---:|---:|---:|---:|---:|---:|"]
+    everything: list[float] = []
+    for kind, values in sorted(samples.latencies.items()):
+        everything += values
+        lines.append(f"| {kind} | {len(values)} | {len(values) / seconds:.1f} | {1000 * statistics.median(values):.0f} | "
+                     f"{1000 * percentile(values, 0.95):.0f} | {1000 * percentile(values, 0.99):.0f} | {samples.errors.get(kind, 0)} |")
+    lines.append(f"| **all** | {len(everything)} | {len(everything) / seconds:.1f} | {1000 * statistics.median(everything):.0f} | "
+                 f"{1000 * percentile(everything, 0.95):.0f} | {1000 * percentile(everything, 0.99):.0f} | {sum(samples.errors.values())} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", required=True, help="SQLite file or postgresql:// DSN (served read-only)")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--duration", type=float, default=30.0, help="seconds")
+    args = parser.parse_args()
+    if not 0 < args.duration <= MAX_DURATION or not 0 < args.clients <= MAX_CLIENTS:
+        parser.error(f"duration must be in (0, {MAX_DURATION}] s and clients in (0, {MAX_CLIENTS}]")
+    with running_server(args.db) as base:
+        paths = target_paths(base)
+        samples, seconds = asyncio.run(drive(base, paths, args.clients, args.duration))
+    backend = "postgresql" if args.db.startswith("postgres") else "sqlite"
+    print(report(samples, seconds, f"{backend}: {args.clients} clients for {seconds:.0f} s on loopback"))
+    return 1 if sum(samples.errors.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

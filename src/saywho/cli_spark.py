@@ -1,0 +1,179 @@
+"""``saywho spark run``: the extraction of ``saywho extract`` as an Apache Spark job.
+
+Registered on the main app by ``register(app)``. Needs the ``spark`` extra
+(``pip install 'saywho[spark]'``) and Java 17+; see docs/spark.md.
+
+Exit codes as in :mod:`saywho.cli`: 1 some input failed (its reason is in the rejects
+table; everything else was written), 2 bad usage, 3 the output could not be written.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+EXIT_INPUT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_OUTPUT_FAILED = 3
+
+spark_app = typer.Typer(
+    name="spark",
+    help="Run saywho on Apache Spark (local mode or a cluster): millions of articles to Parquet tables.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@spark_app.callback()
+def _spark() -> None:
+    """Run saywho on Apache Spark: see docs/spark.md."""
+
+
+def _error(message: str) -> None:
+    typer.echo(f"saywho: error: {message}", err=True)
+
+
+def _parse_conf(pairs: list[str]) -> dict[str, str]:
+    conf = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise typer.BadParameter(f"--conf takes KEY=VALUE, not {pair!r}")
+        conf[key.strip()] = value
+    return conf
+
+
+def spark_session(master: str | None, conf: dict[str, str]):
+    """The session to run in: the active one (under ``spark-submit``, or in tests), else a new one.
+
+    Returns ``(session, created)``; only a session created here is stopped afterwards.
+    """
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active, False
+    builder = SparkSession.builder.appName("saywho")
+    under_submit = "PYSPARK_GATEWAY_PORT" in os.environ  # spark-submit started the JVM and set the master
+    master = master or (None if under_submit else "local[*]")
+    if master is not None:
+        builder = builder.master(master)
+    if master is not None and master.startswith("local"):
+        # Python workers must be this interpreter (it has saywho and the model), not
+        # whatever `python3` is first on PATH.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        builder = builder.config("spark.ui.enabled", "false")
+    builder = builder.config("spark.ui.showConsoleProgress", "true" if sys.stderr.isatty() else "false")
+    for key, value in conf.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel(conf.get("saywho.log.level", "WARN"))
+    return session, True
+
+
+@spark_app.command("run")
+def run_command(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="INPUT... OUTPUT",
+            help="Files, folders or glob patterns on any Hadoop file system (local, hdfs://, s3a://), "
+            "then the output folder for the Parquet tables.",
+            show_default=False,
+        ),
+    ],
+    cores: Annotated[
+        Optional[int], typer.Option("--cores", "-c", min=1, help="Run locally on this many cores (local[N]).")
+    ] = None,
+    master: Annotated[
+        Optional[str], typer.Option("--master", help="Spark master URL (yarn, spark://host:7077, k8s://...). Default: local[*], or spark-submit's.")
+    ] = None,
+    partitions: Annotated[
+        Optional[int], typer.Option("--partitions", min=1, help="Spread documents over N partitions before analysis (worth it for a few large WARC files).")
+    ] = None,
+    conf: Annotated[
+        Optional[list[str]], typer.Option("--conf", help="Spark setting KEY=VALUE; repeat for several.")
+    ] = None,
+    raw: Annotated[bool, typer.Option(help="Keep text exactly as decoded, so offsets index the input file.")] = False,
+    keep_junk: Annotated[bool, typer.Option(help="Do not drop scraping junk lines.")] = False,
+    published: Annotated[
+        Optional[str], typer.Option(help="Publication date (YYYY-MM-DD) for inputs that carry none.")
+    ] = None,
+    min_confidence: Annotated[float, typer.Option(min=0.0, max=1.0, help="Leave out attributions below this confidence.")] = 0.0,
+    speech_only: Annotated[bool, typer.Option(help="Leave out thoughts and beliefs, keep what was said.")] = False,
+    model: Annotated[Optional[str], typer.Option(help="spaCy pipeline to use (default: installed small English).")] = None,
+    language: Annotated[
+        Optional[list[str]], typer.Option("--language", "-l", help="Language (ISO 639-1) to keep; repeat for several. Default: en.")
+    ] = None,
+    all_languages: Annotated[bool, typer.Option("--all-languages", help="Keep articles in every language.")] = False,
+    max_bytes: Annotated[Optional[int], typer.Option("--max-bytes", min=1, help="Largest page, text file or record read (bytes).")] = None,
+) -> None:
+    """Analyse every article under INPUT... on Spark; write Parquet tables to OUTPUT.
+
+    \b
+    OUTPUT/articles, OUTPUT/attributions, OUTPUT/mentions (partitioned by publication
+    month) and OUTPUT/rejects (inputs that gave no article, with the reason). A rerun
+    replaces OUTPUT whole, only once it has finished: never duplicates, never half.
+    Examples:
+      saywho spark run news/ out/ --cores 2
+      saywho spark run crawl/*.warc.gz out/ --partitions 64
+      spark-submit --master yarn "$(python -m saywho.spark.submit --path)" s3a://bucket/cc-news/ s3a://bucket/out/
+    """
+    import datetime as dt
+
+    if len(paths) < 2:
+        _error("give at least one INPUT and the OUTPUT folder")
+        raise typer.Exit(EXIT_USAGE)
+    *inputs, output = paths
+    if cores is not None and master is not None:
+        _error("--cores is for local runs (local[N]); with --master, set spark.executor.cores with --conf")
+        raise typer.Exit(EXIT_USAGE)
+    if published is not None:
+        try:
+            dt.date.fromisoformat(published)
+        except ValueError:
+            _error(f"--published {published!r} is not a YYYY-MM-DD date")
+            raise typer.Exit(EXIT_USAGE) from None
+    try:
+        from .spark.job import JobOptions, OutputError, run
+    except ModuleNotFoundError as missing:
+        if missing.name and missing.name.split(".")[0] in ("pyspark", "py4j"):
+            _error("PySpark is not installed: pip install 'saywho[spark]' (and Java 17+, see docs/spark.md)")
+            raise typer.Exit(EXIT_USAGE) from None
+        raise
+
+    from .ingest import IngestOptions
+    from .pipeline import Options
+
+    ingest_fields: dict = {"languages": () if all_languages else tuple(code.lower() for code in (language or ["en"]))}
+    if max_bytes is not None:
+        ingest_fields["max_bytes"] = max_bytes
+    options = JobOptions(
+        ingest=IngestOptions(**ingest_fields),
+        analysis=Options(raw=raw, keep_junk=keep_junk, model=model, min_confidence=min_confidence, beliefs=not speech_only),
+        published=published,
+        partitions=partitions,
+    )
+    session, created = spark_session(master or (f"local[{cores}]" if cores else None), _parse_conf(conf or []))
+    try:
+        report = run(session, inputs, output, options)
+    except OutputError as error:
+        _error(str(error))
+        raise typer.Exit(EXIT_OUTPUT_FAILED) from None
+    except KeyboardInterrupt:
+        _error(f"interrupted; {output} is as the last complete run left it")
+        raise typer.Exit(130) from None
+    finally:
+        if created:
+            session.stop()
+    typer.echo(report.summary(), err=True)
+    if report.failed:
+        raise typer.Exit(EXIT_INPUT_FAILED)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(spark_app, name="spark")

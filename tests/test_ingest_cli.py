@@ -1,0 +1,74 @@
+"""`saywho clean` and `saywho duplicates` (registered by saywho.cli_ingest)."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from typer.testing import CliRunner
+
+from conftest import FIXTURES
+from saywho.cli_ingest import register
+
+INGEST = FIXTURES / "ingest"
+
+
+def make_app() -> typer.Typer:
+    app = typer.Typer()
+
+    @app.callback()
+    def main() -> None:
+        """saywho (test harness)."""
+
+    register(app)
+    return app
+
+
+runner = CliRunner()
+
+
+def test_clean_shows_the_article_and_what_was_dropped_and_why():
+    result = runner.invoke(make_app(), ["clean", str(INGEST / "scraped_article.txt")])
+    assert result.exit_code == 0, result.output
+    assert "Harbour town votes to keep its ferry" in result.stdout
+    assert "icon sprite titles" in result.stdout and "cookie notice" in result.stdout
+
+
+def test_clean_json_lines_carry_text_metadata_and_dropped_offsets():
+    result = runner.invoke(make_app(), ["clean", "--json", str(INGEST / "scraped_article.txt"), str(INGEST / "article.html")])
+    assert result.exit_code == 0, result.output
+    text_doc, html_doc = [json.loads(line) for line in result.stdout.splitlines()]
+    source = (INGEST / "scraped_article.txt").read_text(encoding="utf-8")
+    for dropped in text_doc["dropped"]:
+        assert source[dropped["start"] : dropped["end"]] == dropped["text"]
+    assert html_doc["published"] == "2023-10-04" and html_doc["authors"] == ["Priya Natarajan"]
+
+
+def test_keep_junk_keeps_everything():
+    result = runner.invoke(make_app(), ["clean", "--json", "--keep-junk", str(INGEST / "scraped_article.txt")])
+    assert json.loads(result.stdout)["dropped"] == []
+
+
+def test_bad_input_is_reported_on_one_line_and_exit_is_non_zero():
+    result = runner.invoke(make_app(), ["clean", "--json", "/no/such/file.txt", str(INGEST / "article.html")])
+    assert result.exit_code == 1
+    assert "/no/such/file.txt: no such file or directory" in result.stderr
+    assert len(result.stdout.splitlines()) == 1  # the good input is still there
+
+
+def test_a_skipped_language_is_reported_but_is_not_a_failure():
+    result = runner.invoke(make_app(), ["clean", "--json", str(INGEST / "article_fr.html")])
+    assert result.exit_code == 0
+    assert "skipped" in result.stderr and "'fr'" in result.stderr
+    kept = runner.invoke(make_app(), ["clean", "--json", "--language", "fr", str(INGEST / "article_fr.html")])
+    assert json.loads(kept.stdout)["language"] == "fr"
+
+
+def test_duplicates_reports_exact_groups(tmp_path):
+    story = (INGEST / "scraped_article.txt").read_text(encoding="utf-8")
+    (tmp_path / "a.txt").write_text(story, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(story.replace("Eastwick", "EASTWICK"), encoding="utf-8")
+    result = runner.invoke(make_app(), ["duplicates", "--json", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["exact"][0]["members"] == [str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]

@@ -1,0 +1,229 @@
+"""The trained tagger: windows, BIO decoding, span linking, calibration, and the shipped model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import SHARED, needs_shared
+from saywho import tagger
+from saywho.tagger import BEGIN, INSIDE, OUTSIDE, Calibration, TaggedSpan
+
+has_model = pytest.mark.skipif(
+    not (tagger.MODEL_DIR / "model.onnx").is_file(), reason="no trained model in src/saywho/data/model"
+)
+
+
+# --- windows ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "n, size, overlap, expected",
+    [
+        (0, 4, 2, [(0, 0)]),
+        (3, 4, 2, [(0, 3)]),
+        (4, 4, 2, [(0, 4)]),
+        (5, 4, 2, [(0, 4), (1, 5)]),
+        (10, 4, 2, [(0, 4), (2, 6), (4, 8), (6, 10)]),
+        (11, 4, 1, [(0, 4), (3, 7), (6, 10), (7, 11)]),
+    ],
+)
+def test_windows_cover_every_token_with_the_overlap_asked(n, size, overlap, expected):
+    assert tagger.window_bounds(n, size=size, overlap=overlap) == expected
+
+
+def test_stitch_keeps_each_token_from_the_window_where_it_is_most_central():
+    bounds = [(0, 4), (2, 6)]
+    first = np.full((4, 1), 1.0)
+    second = np.full((4, 1), 2.0)
+    stitched = tagger.stitch(6, bounds, [first, second])
+    # token 2 is 2 from the first window's edges' nearest (min(2,1)=1) and 0 from the second's start
+    assert stitched[:, 0].tolist() == [1.0, 1.0, 1.0, 2.0, 2.0, 2.0]
+
+
+# --- decoding -----------------------------------------------------------------------
+
+
+def one_hot(tags: dict[str, list[int]], n: int) -> np.ndarray:
+    probs = np.zeros((n, 3, 3))
+    probs[:, :, OUTSIDE] = 1.0
+    for r, role in enumerate(tagger.ROLES):
+        for i, label in enumerate(tags.get(role, [OUTSIDE] * n)):
+            probs[i, r] = np.eye(3)[label]
+    return probs
+
+
+TEXT = "Jane Smith said rates will rise"
+#        0    5     11   16    22   27
+OFFSETS = [(0, 4), (5, 10), (11, 15), (16, 21), (22, 26), (27, 31)]
+WORDS = [0, 1, 2, 3, 4, 5]
+
+
+@pytest.mark.parametrize(
+    "tags, expected",
+    [
+        # plain B I
+        ({"source": [BEGIN, INSIDE, 0, 0, 0, 0]}, [("source", "Jane Smith")]),
+        # I without B still opens a span
+        ({"cue": [0, 0, INSIDE, 0, 0, 0]}, [("cue", "said")]),
+        # B B: two spans
+        ({"source": [BEGIN, BEGIN, 0, 0, 0, 0]}, [("source", "Jane"), ("source", "Smith")]),
+        # roles are independent: a content may hold a source
+        (
+            {"source": [BEGIN, INSIDE, 0, 0, 0, 0], "content": [BEGIN, INSIDE, INSIDE, INSIDE, INSIDE, INSIDE]},
+            [("source", "Jane Smith"), ("content", TEXT)],
+        ),
+        # nothing tagged
+        ({}, []),
+    ],
+)
+def test_decode_turns_bio_tags_into_character_spans(tags, expected):
+    spans = tagger.decode_spans(one_hot(tags, 6), OFFSETS, WORDS, TEXT)
+    assert [(s.role, s.text) for s in spans] == expected
+
+
+def test_a_word_takes_the_label_of_its_first_word_piece():
+    text = "Smithson said"
+    offsets, words = [(0, 5), (5, 8), (9, 13)], [0, 0, 1]  # "smith", "##son", "said"
+    probs = one_hot({"source": [BEGIN, OUTSIDE, OUTSIDE]}, 3)
+    (span,) = tagger.decode_spans(probs, offsets, words, text)
+    assert (span.role, span.text) == ("source", "Smithson")
+
+
+# --- linking ------------------------------------------------------------------------
+
+
+def spans_of(text: str, *marked: tuple[str, str, int]) -> list[TaggedSpan]:
+    """TaggedSpans for (role, substring, occurrence) triples of ``text``."""
+    out = []
+    for role, piece, occurrence in marked:
+        start = -1
+        for _ in range(occurrence + 1):
+            start = text.index(piece, start + 1)
+        out.append(TaggedSpan(role, start, start + len(piece), 0.9, piece))  # type: ignore[arg-type]
+    return sorted(out, key=lambda s: s.start)
+
+
+def test_quote_pieces_around_one_cue_become_one_content():
+    text = "\u201cWe are ready,\u201d the coach said. \u201cThe team has trained all summer.\u201d"
+    spans = spans_of(
+        text,
+        ("content", "\u201cWe are ready,\u201d", 0),
+        ("source", "the coach", 0),
+        ("cue", "said", 0),
+        ("content", "\u201cThe team has trained all summer.\u201d", 0),
+    )
+    (found,) = tagger.link_spans(spans, text)
+    assert found.content.text == "\u201cWe are ready,\u201d \u201cThe team has trained all summer.\u201d"
+    assert (found.cue.text, found.source.text, found.type) == ("said", "the coach", "direct")
+
+
+def test_quote_pieces_in_different_paragraphs_stay_apart():
+    text = "\u201cWe are ready.\u201d The coach said it twice.\n\u201cNobody trained.\u201d"
+    spans = spans_of(
+        text,
+        ("content", "\u201cWe are ready.\u201d", 0),
+        ("source", "The coach", 0),
+        ("cue", "said", 0),
+        ("content", "\u201cNobody trained.\u201d", 0),
+    )
+    found = tagger.link_spans(spans, text)
+    assert [a.content.text for a in found] == ["\u201cWe are ready.\u201d", "\u201cNobody trained.\u201d"]
+
+
+@pytest.mark.parametrize(
+    "text, marked, expected",
+    [
+        # each content to the cue of its own sentence
+        (
+            "Ann said taxes rise. Bob said rents fall.",
+            [("source", "Ann", 0), ("cue", "said", 0), ("content", "taxes rise", 0),
+             ("source", "Bob", 0), ("cue", "said", 1), ("content", "rents fall", 0)],
+            [("taxes rise", "said", "Ann"), ("rents fall", "said", "Bob")],
+        ),
+        # the piece before ", he said," belongs to that cue, not to the previous sentence's
+        (
+            "Ann said taxes rise. But in time, he said, rents fall.",
+            [("source", "Ann", 0), ("cue", "said", 0), ("content", "taxes rise", 0),
+             ("content", "But in time", 0), ("source", "he", 0), ("cue", "said", 1), ("content", "rents fall", 0)],
+            [("taxes rise", "said", "Ann"), ("But in time rents fall", "said", "he")],
+        ),
+        # a cue inside a content heads the nested attribution, not the outer one
+        (
+            "Ann said Bob thinks rents fall.",
+            [("source", "Ann", 0), ("cue", "said", 0), ("content", "Bob thinks rents fall", 0),
+             ("source", "Bob", 0), ("cue", "thinks", 0), ("content", "rents fall", 0)],
+            [("Bob thinks rents fall", "said", "Ann"), ("rents fall", "thinks", "Bob")],
+        ),
+        # a content with no cue anywhere near stays, without cue or source
+        ("Rents fall.", [("content", "Rents fall", 0)], [("Rents fall", None, None)]),
+        # a cue with no content makes no attribution
+        ("Ann said nothing.", [("source", "Ann", 0), ("cue", "said", 0)], []),
+        # a source across a paragraph break is not taken
+        ("Ann\nsaid rents fall.", [("source", "Ann", 0), ("cue", "said", 0), ("content", "rents fall", 0)],
+         [("rents fall", "said", None)]),
+    ],
+)
+def test_linking_pairs_contents_cues_and_sources(text, marked, expected):
+    found = tagger.link_spans(spans_of(text, *marked), text)
+    got = [(a.content.text, a.cue and a.cue.text, a.source and a.source.text) for a in found]
+    assert got == expected
+
+
+def test_belief_cues_are_marked_as_beliefs():
+    text = "Ann thinks rents fall."
+    (found,) = tagger.link_spans(spans_of(text, ("source", "Ann", 0), ("cue", "thinks", 0), ("content", "rents fall", 0)), text)
+    assert (found.act, found.type) == ("belief", "indirect")
+
+
+# --- calibration --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw, expected", [(0.0, 0.1), (0.5, 0.1), (0.75, 0.45), (1.0, 0.8), (1.5, 0.8)])
+def test_calibration_interpolates_between_breakpoints_and_clips(raw, expected):
+    calibration = Calibration(raw=(0.0, 0.5, 1.0), calibrated=(0.1, 0.1, 0.8))
+    assert calibration(raw) == pytest.approx(expected)
+
+
+def test_missing_calibration_file_is_the_identity(tmp_path):
+    assert Calibration.load(tmp_path / "none.json")(0.37) == pytest.approx(0.37)
+
+
+# --- the shipped model ------------------------------------------------------------
+
+
+@has_model
+def test_model_finds_a_quote_its_cue_and_source():
+    text = "\u201cThe bridge will reopen in May,\u201d the transport minister said on Monday."
+    found = tagger.attributions_from_text(text)
+    assert len(found) == 1
+    (attribution,) = found
+    assert "bridge will reopen in May" in attribution.content.text
+    assert (attribution.cue.text, attribution.source.text) == ("said", "the transport minister")
+    assert 0.0 <= attribution.confidence <= 1.0
+
+
+@has_model
+def test_model_finds_nothing_in_text_without_attributions():
+    assert tagger.attributions_from_text("The bridge is made of steel. It opened in 1932.") == []
+
+
+@has_model
+def test_find_attributions_model_reads_a_spacy_doc_and_keeps_offsets(nlp):
+    text = "Rents will fall next year, the housing agency said in a report."
+    doc = nlp(text)
+    (attribution,) = tagger.find_attributions_model(doc)
+    assert attribution.cue.text == "said"
+    assert all(text[s:e] in attribution.content.text for s, e in attribution.content.spans)
+
+
+@has_model
+@needs_shared
+def test_model_beats_the_bar_on_a_slice_of_polnear_dev():
+    from saywho.evaluate.polnear import SystemRun, load_polnear, score_run
+
+    articles = load_polnear(SHARED / "data" / "polnear" / "dev", limit=10)
+    predictions = [tagger.attributions_from_text(a.text) for a in articles]
+    exact = score_run(articles, SystemRun("model", predictions, 0.0)).roles["exact"]
+    # well under the full-dev figures in docs/model.md, so only a broken model fails
+    assert exact["cue"].f1 > 0.6 and exact["source"].f1 > 0.6 and exact["content"].f1 > 0.5

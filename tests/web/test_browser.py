@@ -1,0 +1,144 @@
+"""The UI in a real browser: Debian's Chromium driven by Playwright (never downloads a browser)."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from web.web_corpus import HOSTILE_CONTENT, TOKEN
+
+CHROMIUM = Path("/usr/bin/chromium")
+playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the browser comes from Debian)")
+pytestmark = [
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium: run .ci/browser.sh"),
+    pytest.mark.slow,
+]
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    import uvicorn
+    from web.web_corpus import fill_corpus
+
+    from saywho.store import Store
+    from saywho.web import create_app
+
+    db = str(tmp_path_factory.mktemp("browser") / "ui.db")
+    with Store.open(db) as store:
+        fill_corpus(store)
+    port = free_port()
+    config = uvicorn.Config(create_app(db, token=TOKEN), host="127.0.0.1", port=port, log_level="warning")
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not instance.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    dialogs: list[str] = []
+    opened.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    opened.dialogs = dialogs  # type: ignore[attr-defined]
+    yield opened
+    context.close()
+
+
+def article_id(page, server, title_part: str) -> str:
+    page.goto(f"{server}/articles")
+    href = page.get_by_role("link", name=re.compile(title_part)).get_attribute("href")
+    return href.rsplit("/", 1)[1]
+
+
+def test_hovering_a_statement_shows_speaker_cue_type_and_confidence(page, server):
+    page.goto(f"{server}/articles/{article_id(page, server, 'Troop levels')}")
+    highlighted = page.locator(".att.content").first
+    highlighted.hover()
+    tooltip = page.locator("#tooltip")
+    playwright_api.expect(tooltip).to_be_visible()
+    playwright_api.expect(tooltip).to_contain_text("Stephen Townsend")
+    playwright_api.expect(tooltip).to_contain_text("said")
+    playwright_api.expect(tooltip).to_contain_text("direct")
+    playwright_api.expect(tooltip).to_contain_text("0.90")
+
+
+def test_script_and_html_inside_an_article_stay_text(page, server):
+    page.goto(f"{server}/articles/{article_id(page, server, 'Breaking')}")
+    page.locator(".att.content").first.hover()
+    assert page.evaluate("window.__pwned") is None
+    assert page.dialogs == []
+    assert page.locator("#article-text script, #article-text img, #article-text b, h1 img").count() == 0
+    playwright_api.expect(page.locator("#article-text")).to_contain_text(HOSTILE_CONTENT)
+    playwright_api.expect(page.locator("h1")).to_contain_text("<img src=x")
+    playwright_api.expect(page.locator("#tooltip")).to_contain_text("Dana <b>Reyes</b>")
+
+
+def test_search_with_filters_and_paging(page, server):
+    page.goto(f"{server}/search")
+    page.get_by_label("Speaker", exact=True).fill("Jane Smith")
+    page.get_by_label("Publisher").select_option("Daily")
+    page.get_by_role("button", name="Search").click()
+    playwright_api.expect(page.locator("#total")).to_have_text("25")
+    playwright_api.expect(page.locator("table.results tbody tr")).to_have_count(20)
+    page.get_by_role("link", name="Next →").click()
+    playwright_api.expect(page.locator("table.results tbody tr")).to_have_count(5)
+    assert "speaker=Jane+Smith" in page.url and "page=2" in page.url
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV").click()
+    assert download.value.suggested_filename == "saywho-search.csv"
+
+
+def test_speaker_page_shows_aliases_and_a_timeline(page, server):
+    page.goto(f"{server}/speakers")
+    page.get_by_role("link", name="Stephen Townsend").click()
+    playwright_api.expect(page.locator("ul.aliases")).to_contain_text("Gen. Stephen Townsend")
+    playwright_api.expect(page.locator("ul.aliases")).to_contain_text("Townsend")
+    playwright_api.expect(page.locator("svg.timeline rect")).to_have_count(4)
+    playwright_api.expect(page.locator("table.results tbody tr")).to_have_count(2)
+
+
+def test_a_fact_checker_logs_in_tags_and_bookmarks_a_statement(page, server):
+    page.goto(f"{server}/login?next=/statements/1")
+    page.get_by_label("Server token").fill(TOKEN)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Add a tag").fill("check figures")
+    page.get_by_role("button", name="Tag").click()
+    playwright_api.expect(page.locator("main")).to_contain_text("check figures")
+    page.get_by_role("button", name="Bookmark").click()
+    playwright_api.expect(page.locator("main")).to_contain_text("★ bookmarked")
+    page.goto(f"{server}/search?bookmarked=true")
+    playwright_api.expect(page.locator("#total")).to_have_text("1")
+
+
+def test_a_wrong_token_is_refused(page, server):
+    page.goto(f"{server}/login")
+    page.get_by_label("Server token").fill("not the token")
+    page.get_by_role("button", name="Log in").click()
+    playwright_api.expect(page.get_by_role("alert")).to_contain_text("not right")
