@@ -269,12 +269,14 @@ def main() -> None:
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
         "python": platform.python_version(),
     }
-    if not args.skip_pipe:
-        print(f"saywho vs nlp.pipe on {len(paths)} articles …", file=sys.stderr)
-        report["in_process"] = bench_in_process(paths, args.repeats)
+    # Jobs first, while this process is small: a child forked from a large process
+    # inherits its peak RSS figure (Linux keeps it across exec), which would spoil wait4's.
     if not args.skip_jobs:
         print(f"--jobs 1 vs --jobs 2 on {len(paths)} articles …", file=sys.stderr)
         report["jobs"] = bench_jobs(paths, args.repeats, args.via)
+    if not args.skip_pipe:
+        print(f"saywho vs nlp.pipe on {len(paths)} articles …", file=sys.stderr)
+        report["in_process"] = bench_in_process(paths, args.repeats)
     report["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     text = json.dumps(report, indent=2)
     print(text)

@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Token
 
 from .lexicon import BELIEF_LEMMAS, CORE_SPEECH_VERBS, MIN_PRIOR, CueLexicon, load_lexicon
 from .models import Attribution, TextSpan
-from .quotes import QUOTE_CHARS, Quote, find_quotes
+from .quotes import QUOTE_CHARS, QuoteIndex, find_quotes
 
 #: Dependency labels of a cue's children that can carry its content, best first.
 CONTENT_DEPS = ("ccomp", "parataxis", "xcomp", "dobj", "oprd", "attr")
@@ -84,7 +84,7 @@ def find_attributions(doc: Doc, *, title: str | None = None) -> list[Attribution
     """All attributions of an article, in text order (headline quotes last)."""
     text = doc.text
     lexicon = load_lexicon()
-    quotes = find_quotes(text)
+    quotes = QuoteIndex(find_quotes(text))
     title_end = _title_end(text, title)
     candidates: list[_Candidate] = []
     for token in doc:
@@ -117,12 +117,13 @@ def _title_end(text: str, title: str | None) -> int:
 # --- cues ---------------------------------------------------------------------
 
 
-def _inside_quote(index: int, quotes: list[Quote]) -> bool:
+def _inside_quote(index: int, quotes: QuoteIndex) -> bool:
     """Inside a closed quote. An unclosed quote may well end before '..., the mayor said'."""
-    return any(q.closed and q.start < index < q.end for q in quotes)
+    quote = quotes.containing(index)
+    return quote is not None and quote.closed and quote.start < index
 
 
-def _verb_cue(token: Token, lexicon: CueLexicon, quotes: list[Quote]) -> _Candidate | None:
+def _verb_cue(token: Token, lexicon: CueLexicon, quotes: QuoteIndex) -> _Candidate | None:
     if token.pos_ not in ("VERB", "AUX") and token.tag_ != "VBN":
         return None
     lemma = token.lemma_.lower()
@@ -183,7 +184,7 @@ def _cue_tokens(head: Token, lexicon: CueLexicon) -> list[Token]:
     return run
 
 
-def _according_to(token: Token, quotes: list[Quote]) -> _Candidate | None:
+def _according_to(token: Token, quotes: QuoteIndex) -> _Candidate | None:
     """"according to X": X is the source, the clause it modifies is the content."""
     if token.lower_ != "according":
         return None
@@ -222,7 +223,7 @@ _LABEL = re.compile(r"^[ \t\"\u201c']*([A-Z][A-Z'\u2019.\- ]{1,40}?)\s*:\s+(?=\S
 _DASHES = "\u2015\u2014\u2013"
 
 
-def _speaker_labels(doc: Doc, quotes: list[Quote]) -> list[_Candidate]:
+def _speaker_labels(doc: Doc, quotes: QuoteIndex) -> list[_Candidate]:
     """Transcripts: 'WALLACE: Let's start ...' - the label speaks the rest of the paragraph."""
     text = doc.text
     found = []
@@ -255,7 +256,7 @@ def _speaker_labels(doc: Doc, quotes: list[Quote]) -> list[_Candidate]:
     return found
 
 
-def _dash_signatures(doc: Doc, quotes: list[Quote]) -> list[_Candidate]:
+def _dash_signatures(doc: Doc, quotes: QuoteIndex) -> list[_Candidate]:
     """Collected reader quotes: '"..." ― Sonya Herridge'. The name after the dash signs the quote."""
     text = doc.text
     found = []
@@ -303,7 +304,7 @@ def _strip_range(text: str, start: int, end: int) -> tuple[int, int] | None:
 # --- content ------------------------------------------------------------------
 
 
-def _content(cue: Token, quotes: list[Quote]) -> tuple[list[tuple[int, int]], bool, str]:
+def _content(cue: Token, quotes: QuoteIndex) -> tuple[list[tuple[int, int]], bool, str]:
     """Character ranges of what the cue introduces, whether it is a clause or quote, and its dependency."""
     text = cue.doc.text
     for dep in CONTENT_DEPS:
@@ -362,44 +363,46 @@ def _parenthetical_content(cue: Token) -> list[tuple[int, int]]:
     return [r for r in (_trimmed_range(p, text) for p in pieces) if r is not None]
 
 
-def _adjacent_quote(cue: Token, quotes: list[Quote]) -> Quote | None:
+def _adjacent_quote(cue: Token, quotes: QuoteIndex) -> Quote | None:
     """A quote that the cue's clause introduces or closes: 'He said: "..."' or '"...", he said'."""
     text = cue.doc.text
     sentence = cue.sent
     # The cue's clause less whatever lies inside quotes ('Probably not," Ms. Moore said').
-    outside = [t for t in cue.subtree if not any(q.start <= t.idx < q.end for q in quotes)] or [cue]
+    outside = [t for t in cue.subtree if quotes.containing(t.idx) is None] or [cue]
     clause_start = min(t.idx for t in outside)
     clause_end = max(t.idx + len(t) for t in outside)
-    for quote in quotes:
-        gap_after = text[clause_end : quote.start]
-        if 0 <= len(gap_after) <= 4 and gap_after.strip() in ("", ":", ",", ":,") and quote.start >= sentence.start_char - 1:
-            # A line break between cue and quote only after a colon ('He said:\n"...').
-            if "\n" not in gap_after or ":" in text[clause_end - 1 : quote.start]:
-                return quote
-        gap_before = text[quote.end : clause_start]
-        if 0 <= len(gap_before) <= 3 and gap_before.strip() in ("", ",", "—", "-") and "\n" not in gap_before:
-            return quote
+    following = quotes.next_from(clause_end)
+    if following is not None:
+        gap = text[clause_end : following.start]
+        # A line break between cue and quote only after a colon ('He said:\n"...').
+        if len(gap) <= 4 and gap.strip() in ("", ":", ",", ":,") and ("\n" not in gap or ":" in text[clause_end - 1 : following.start]):
+            return following
+    preceding = quotes.last_before(clause_start)
+    if preceding is not None and preceding.end >= sentence.start_char - 1:
+        gap = text[preceding.end : clause_start]
+        if len(gap) <= 3 and gap.strip() in ("", ",", "—", "-") and "\n" not in gap:
+            return preceding
     return None
 
 
-def _grow_to_quotes(span: tuple[int, int], quotes: list[Quote], cue: Token) -> tuple[int, int]:
+def _grow_to_quotes(span: tuple[int, int], quotes: QuoteIndex, cue: Token) -> tuple[int, int]:
     """Content touching a quote takes the whole quote: spaCy's clause rarely covers it all."""
     start, end = span
-    for quote in quotes:
+    for quote in quotes.overlapping(start, end):
         if quote.contains(cue.idx):
             continue
-        if quote.start < end and start < quote.end:
-            if quote.start < start and quote.end <= cue.idx + 1 or quote.start <= start + 1:
-                start = min(start, quote.start)
-            end = max(end, quote.end) if quote.end - end < 400 or quote.end <= cue.idx else end
+        if quote.start < start and quote.end <= cue.idx + 1 or quote.start <= start + 1:
+            start = min(start, quote.start)
+        end = max(end, quote.end) if quote.end - end < 400 or quote.end <= cue.idx else end
     return start, end
 
 
-def _is_quote(span: tuple[int, int], quotes: list[Quote]) -> bool:
-    return any(q.start <= span[0] and span[1] <= q.end for q in quotes)
+def _is_quote(span: tuple[int, int], quotes: QuoteIndex) -> bool:
+    quote = quotes.containing(span[0])
+    return quote is not None and span[1] <= quote.end
 
 
-def _join_following_quotes(candidates: list[_Candidate], quotes: list[Quote], text: str) -> None:
+def _join_following_quotes(candidates: list[_Candidate], quotes: QuoteIndex, text: str) -> None:
     """'"A," he said, "B."' and '"A," he told reporters. "B."': the next quote continues the statement.
 
     A quote joins when, in the same paragraph, nothing but the rest of the cue's
@@ -414,7 +417,7 @@ def _join_following_quotes(candidates: list[_Candidate], quotes: list[Quote], te
             continue
         clause = {t.i for t in cue.subtree}
         tail = max(cue.idx + len(cue), candidate.source[1] if candidate.source else 0)
-        following = next((q for q in quotes if q.start >= tail), None)
+        following = quotes.next_from(tail)
         if following is None or any(_overlaps(r, (following.start, following.end)) for r in claimed):
             continue
         gap = text[tail : following.start]
@@ -518,15 +521,13 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _type(ranges: list[tuple[int, int]], quotes: list[Quote], text: str) -> str:
+def _type(ranges: list[tuple[int, int]], quotes: QuoteIndex, text: str) -> str:
     quoted = 0
     total = 0
     for start, end in ranges:
-        for i in range(start, end):
-            if text[i].isalnum():
-                total += 1
-                if any(q.start <= i < q.end for q in quotes):
-                    quoted += 1
+        total += sum(1 for c in text[start:end] if c.isalnum())
+        for quote in quotes.overlapping(start, end):
+            quoted += sum(1 for c in text[max(start, quote.start) : min(end, quote.end)] if c.isalnum())
     if total == 0 or quoted == 0:
         return "indirect"
     if quoted == total and all(_starts_with_quote(text, s, quotes) for s, _ in ranges):
@@ -534,11 +535,12 @@ def _type(ranges: list[tuple[int, int]], quotes: list[Quote], text: str) -> str:
     return "mixed"
 
 
-def _starts_with_quote(text: str, start: int, quotes: list[Quote]) -> bool:
-    return any(q.start == start or any(r[0] == start for r in q.ranges) for q in quotes)
+def _starts_with_quote(text: str, start: int, quotes: QuoteIndex) -> bool:
+    quote = quotes.containing(start)
+    return quote is not None and (quote.start == start or any(r[0] == start for r in quote.ranges))
 
 
-def _to_attribution(candidate: _Candidate, quotes: list[Quote], text: str) -> Attribution | None:
+def _to_attribution(candidate: _Candidate, quotes: QuoteIndex, text: str) -> Attribution | None:
     cue_range = (candidate.cue_tokens[0].idx, candidate.cue_tokens[-1].idx + len(candidate.cue_tokens[-1]))
     content = [r for r in candidate.content if not _overlaps(r, cue_range)]
     if not content:
@@ -589,7 +591,7 @@ def _competing(a: Attribution, b: Attribution) -> bool:
 _WORDS = re.compile(r"\w+")
 
 
-def _headline_quote(doc: Doc, title: str | None, quotes: list[Quote], found: list[Attribution]) -> Attribution | None:
+def _headline_quote(doc: Doc, title: str | None, quotes: QuoteIndex, found: list[Attribution]) -> Attribution | None:
     """A headline that quotes the body: the speaker is whoever said those words below."""
     if not title:
         return None
@@ -598,7 +600,7 @@ def _headline_quote(doc: Doc, title: str | None, quotes: list[Quote], found: lis
     if title_at < 0:
         return None
     title_end = title_at + len(title)
-    for quote in quotes:
+    for quote in quotes.overlapping(title_at, title_end):
         if not (title_at <= quote.start and quote.end <= title_end):
             continue
         words = [w.lower() for w in _WORDS.findall(text[quote.start : quote.end])]

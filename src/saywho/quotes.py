@@ -9,6 +9,7 @@ with an opening mark and closes only at the end.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -122,3 +123,41 @@ def _rstrip(text: str, start: int, end: int) -> int:
 
 
 QUOTE_CHARS = "\"'\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019\u2039\u203a`"
+
+
+class QuoteIndex:
+    """Quotes of one text with position look-ups in O(log n): long articles hold thousands."""
+
+    def __init__(self, quotes: list[Quote]):
+        self.quotes = quotes  # find_quotes returns them sorted and non-overlapping
+        self._starts = [q.start for q in quotes]
+
+    def __iter__(self):
+        return iter(self.quotes)
+
+    def __len__(self) -> int:
+        return len(self.quotes)
+
+    def containing(self, index: int) -> Quote | None:
+        """The quote whose marks enclose ``index`` (opening mark included)."""
+        at = bisect.bisect_right(self._starts, index) - 1
+        if at >= 0 and index < self.quotes[at].end:
+            return self.quotes[at]
+        return None
+
+    def next_from(self, position: int) -> Quote | None:
+        """The first quote opening at or after ``position``."""
+        at = bisect.bisect_left(self._starts, position)
+        return self.quotes[at] if at < len(self.quotes) else None
+
+    def last_before(self, position: int) -> Quote | None:
+        """The last quote closing at or before ``position``."""
+        at = bisect.bisect_right(self._starts, position) - 1
+        while at >= 0 and self.quotes[at].end > position:
+            at -= 1
+        return self.quotes[at] if at >= 0 else None
+
+    def overlapping(self, start: int, end: int) -> list[Quote]:
+        first = max(0, bisect.bisect_right(self._starts, start) - 1)
+        last = bisect.bisect_left(self._starts, end)
+        return [q for q in self.quotes[first:last] if q.start < end and start < q.end]

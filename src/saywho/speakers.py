@@ -20,6 +20,7 @@ nouns such as "officials") and the mention itself as the name.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -46,6 +47,12 @@ ORGANIZATION_NOUNS = frozenset(
     newspaper network administration authority service association federation coalition army
     military navy embassy parliament senate congress house""".split()
 )
+#: How many earlier mentions a pronoun looks back through.
+PRONOUN_LOOKBACK = 60
+#: A person named this many characters after the last speaker is the likelier "he".
+PRONOUN_NEW_NAME_CHARS = 400
+#: A definite description ("the singer") refers back to a person named at most this far before.
+DESCRIPTION_REACH_CHARS = 600
 #: Nouns through which an organisation speaks: "a spokesman for X" is X speaking.
 SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "representative", "statement", "release"})
 _ORG_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC"})
@@ -86,7 +93,11 @@ class _Resolver:
         self.doc = doc
         self.entities: list[_Entity] = []
         self.people_by_surname: dict[str, list[_Entity]] = {}
+        self.people_by_first_name: dict[str, list[_Entity]] = {}
         self.by_key: dict[str, _Entity] = {}
+        # (position, order) keys beside their entities, for pronoun look-back in O(log n).
+        self.named_timeline: _Timeline = ([], [])
+        self.spoken_timeline: _Timeline = ([], [])
         self._collect_people()
 
     # --- people and organisations named in the article ---------------------------
@@ -106,7 +117,7 @@ class _Resolver:
         candidates = self.people_by_surname.get(surname, [])
         if len(tokens) == 1:
             # A lone word may be a surname or a first name ("Hillary").
-            candidates = candidates or [p for p in self._people() if p.name.split()[0].lower() == surname]
+            candidates = candidates or self.people_by_first_name.get(surname, [])
         else:
             candidates = [p for p in candidates if _compatible_names(p.name, name)]
         if len(candidates) == 1:
@@ -118,14 +129,24 @@ class _Resolver:
         else:
             person = self._new(name, "person")
             self.people_by_surname.setdefault(surname, []).append(person)
+            if len(tokens) > 1:
+                self.people_by_first_name.setdefault(tokens[0].lower(), []).append(person)
         person.add_alias(_clean_name(ent.text))
-        person.positions.append(ent.start_char)
+        self._named(person, ent.start_char)
         gender = _honorific_gender(ent)
         if gender and not person.gender:
             person.gender = gender
         for descriptor in _descriptors_of(ent):
             person.add_descriptor(descriptor)
         return person
+
+    def _named(self, entity: _Entity, position: int) -> None:
+        entity.positions.append(position)
+        _insert(self.named_timeline, position, entity)
+
+    def spoke(self, entity: _Entity, position: int) -> None:
+        entity.spoken_at.append(position)
+        _insert(self.spoken_timeline, position, entity)
 
     def _people(self) -> list[_Entity]:
         return [e for e in self.entities if e.kind == "person"]
@@ -143,7 +164,7 @@ class _Resolver:
             self.by_key[key] = self._new(name, kind)
         entity = self.by_key[key]
         entity.add_alias(name)
-        entity.positions.append(span.start_char)
+        self._named(entity, span.start_char)
         return entity
 
     # --- mentions ---------------------------------------------------------------
@@ -161,7 +182,7 @@ class _Resolver:
                 return self.resolve_mention(phrase[0], phrase[1])
         if root.pos_ == "PRON" or root.lower_ in _MALE | _FEMALE | _PLURAL | _NEUTER:
             return self._pronoun(root), None
-        entity_here = [e for e in self.doc.ents if start <= e.start_char and e.end_char <= end]
+        entity_here = [e for e in span.ents if start <= e.start_char and e.end_char <= end]
         person = self._named_person(span, entity_here) or self._known_surname(root)
         if person is not None:
             return person, None
@@ -187,7 +208,7 @@ class _Resolver:
         if len(found) != 1:
             return None
         found[0].add_alias(root.text)
-        found[0].positions.append(root.idx)
+        self._named(found[0], root.idx)
         return found[0]
 
     def _pronoun(self, pronoun: Token) -> _Entity:
@@ -205,14 +226,14 @@ class _Resolver:
         def fits(entity: _Entity) -> bool:
             return entity.kind in wanted and (gender is None or entity.gender in (None, gender))
 
-        # Who spoke last is the likeliest "he said"; then whoever was named last.
-        spoken = [(max((p for p in e.spoken_at if p < position), default=-1), e) for e in self.entities if fits(e)]
-        spoken = [(p, e) for p, e in spoken if p >= 0]
-        named = [(max((p for p in e.positions if p < position), default=-1), e) for e in self.entities if fits(e)]
-        named = [(p, e) for p, e in named if p >= 0]
-        for pool in (named if named and spoken and max(named)[0] > max(spoken)[0] + 400 else spoken, named):
-            if pool:
-                return max(pool, key=lambda pe: pe[0])[1]
+        # Who spoke last is the likeliest "he said"; whoever was named last wins only if
+        # that was well after (a new person introduced since the last quote).
+        spoken = _latest(self.spoken_timeline, position, fits)
+        named = _latest(self.named_timeline, position, fits)
+        if spoken and named and named[0] > spoken[0] + PRONOUN_NEW_NAME_CHARS:
+            return named[1]
+        if spoken or named:
+            return (spoken or named)[1]  # type: ignore[index]
         return self._unnamed(pronoun.text)
 
     def _description(self, span: Span, entities: list[Span]) -> tuple[_Entity, str | None]:
@@ -238,6 +259,12 @@ class _Resolver:
             same = [e for e in self.entities if e.kind == "unnamed" and e.name.split()[-1:] == [root.text]]
             if same:
                 return same[-1], None
+            # "the pop star said": a definite description, like a pronoun, most often means
+            # the person just named; beyond a short distance we don't guess.
+            if head not in ORGANIZATION_NOUNS:
+                recent = _latest(self.named_timeline, root.idx, lambda e: e.kind == "person")
+                if recent is not None and root.idx - recent[0] <= DESCRIPTION_REACH_CHARS:
+                    return recent[1], phrase
         return self._unnamed(phrase), None
 
     def _by_descriptor(self, head: str, position: int) -> _Entity | None:
@@ -285,7 +312,7 @@ def resolve(doc: Doc, attributions: list[Attribution]) -> list[Speaker]:
             entity.add_descriptor(descriptor)
         entity.add_alias(attribution.source.text) if entity.kind != "person" else None
         entity.attributions += 1
-        entity.spoken_at.append(attribution.source.start)
+        resolver.spoke(entity, attribution.source.start)
         attribution.speaker = entity  # type: ignore[assignment]  # replaced by a SpeakerRef below
     for attribution in attributions:
         if attribution.headline:
@@ -310,6 +337,27 @@ def resolve(doc: Doc, attributions: list[Attribution]) -> list[Speaker]:
         if entity is not None:
             attribution.speaker = records[id(entity)].ref()
     return list(records.values())
+
+
+_Timeline = tuple[list[tuple[int, int]], list["_Entity"]]
+
+
+def _insert(timeline: _Timeline, position: int, entity: _Entity) -> None:
+    keys, entities = timeline
+    key = (position, len(keys))
+    at = bisect.bisect_right(keys, key)
+    keys.insert(at, key)
+    entities.insert(at, entity)
+
+
+def _latest(timeline: _Timeline, position: int, fits) -> tuple[int, _Entity] | None:
+    """The last fitting entity mentioned before ``position`` (looking back a bounded way)."""
+    keys, entities = timeline
+    at = bisect.bisect_left(keys, (position, -1))
+    for index in range(at - 1, max(-1, at - 1 - PRONOUN_LOOKBACK), -1):
+        if fits(entities[index]):
+            return keys[index][0], entities[index]
+    return None
 
 
 # --- helpers ---------------------------------------------------------------------

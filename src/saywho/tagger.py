@@ -439,10 +439,45 @@ def attributions_from_text(text: str, model: TaggerModel | None = None) -> list[
     return link_spans(tag_text(text, model), text, model.calibration)
 
 
+#: Rule-based attributions at or above this confidence are added where the tagger found no cue
+#: nearby (chosen on PolNeAR dev, docs/model.md); 1.0 or more turns the addition off.
+RULES_ADD_CONFIDENCE = 1.01
+
+
 def find_attributions_model(doc: Doc, *, title: str | None = None) -> list[Attribution]:
     """Same contract as :func:`saywho.attribution.find_attributions`, from the trained tagger.
 
-    ``title`` is accepted for the same signature; the tagger reads the title as
-    part of the text when the text carries it.
+    The tagger finds and links the spans; the parse-based rules on the same Doc
+    contribute what the tagger does not do: the headline quote (credited later
+    by ``speakers.resolve`` to the body quote it repeats) and a source for a
+    cue the tagger left without one (a source outside the tagger's paragraph
+    window, or a subject the tagger missed).
     """
-    return attributions_from_text(doc.text)
+    from . import attribution as rules
+
+    found = attributions_from_text(doc.text)
+    by_rules = rules.find_attributions(doc, title=title)
+    return combine(found, by_rules, doc.text)
+
+
+def combine(found: list[Attribution], by_rules: list[Attribution], text: str) -> list[Attribution]:
+    """The tagger's attributions, completed from the rules' (see :func:`find_attributions_model`)."""
+    body_rules = [a for a in by_rules if not a.headline]
+    for attribution in found:
+        if attribution.source is not None or attribution.cue is None:
+            continue
+        same_cue = next((r for r in body_rules if r.cue is not None and _shares(r.cue, attribution.cue)), None)
+        if same_cue is not None and same_cue.source is not None:
+            attribution.source = same_cue.source
+    for extra in body_rules:
+        if extra.confidence < RULES_ADD_CONFIDENCE or extra.cue is None:
+            continue
+        if not any(_shares(extra.content, a.content) or (a.cue and _shares(extra.cue, a.cue)) for a in found):
+            found.append(extra)
+    found.sort(key=lambda a: a.content.start)
+    found += [a for a in by_rules if a.headline]
+    return found
+
+
+def _shares(a: TextSpan, b: TextSpan) -> bool:
+    return any(s1 < e2 and s2 < e1 for s1, e1 in a.spans for s2, e2 in b.spans)

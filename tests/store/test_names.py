@@ -1,6 +1,6 @@
 import pytest
 
-from saywho.store.names import descriptor_words, display_name, is_proper_name, key_for
+from saywho.store.names import descriptor_words, display_name, is_acronym_of, is_proper_name, key_for
 
 
 @pytest.mark.parametrize(
@@ -19,10 +19,20 @@ from saywho.store.names import descriptor_words, display_name, is_proper_name, k
         ("José Núñez", "person", "person:jose nunez"),
         ("Bashar al-Assad", "person", "person:bashar al-assad"),
         ("President", "person", None),
+        ("Billionaire Donald Trump", "person", "person:donald trump"),
+        ("Tory Liam Fox", "person", "person:liam fox"),
+        ("Baroness Kennedy", "person", "surname:kennedy"),
+        ("Neither Cruz", "person", "surname:cruz"),
+        ("ex - Yukos", "person", "surname:yukos"),
         ("the FBI", "organization", "org:fbi"),
         ("The White House", "organization", "org:white house"),
         ("Democrats", "group", "group:democrats"),
         ("officials", "group", None),
+        ("They", "group", None),
+        ("Analysts", "group", None),
+        ("The company", "organization", None),
+        ("it", "organization", None),
+        ("US Government", "organization", "org:us government"),
         ("a spokesman", "unnamed", None),
     ],
 )
@@ -59,3 +69,12 @@ def test_is_proper_name(name, expected):
 
 def test_descriptor_words_ignore_function_words():
     assert descriptor_words(["the former Secretary of State"]) == {"secretary", "state"}
+
+
+@pytest.mark.parametrize(
+    ("short", "name", "expected"),
+    [("FBI", "Federal Bureau of Investigation", True), ("BBC", "British Broadcasting Corporation", True),
+     ("BT", "TimeWarner", False), ("It", "Information Technology", False), ("FBI", "the FBI", False)],
+)
+def test_is_acronym_of(short, name, expected):
+    assert is_acronym_of(short, name) is expected

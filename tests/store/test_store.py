@@ -130,6 +130,39 @@ def test_organisations_resolve_by_any_alias(store):
     assert speaker_of(store, "Federal Bureau of Investigation") == speaker_of(store, "the FBI")
 
 
+def test_organisations_sharing_only_a_pronoun_or_description_stay_apart(store):
+    add(store, build_article([Quote("TimeWarner", "Profits rose", kind="organization", aliases=["it", "the company"])], input="a"))
+    add(store, build_article([Quote("Microsoft", "Sales fell", kind="organization", aliases=["it", "the company", "BT"])], input="b"))
+    add(store, build_article([Quote("BT", "Prices stay", kind="organization")], input="c"))
+    assert len(speaker_of(store, "TimeWarner") | speaker_of(store, "Microsoft") | speaker_of(store, "BT")) == 3
+
+
+def test_a_well_known_person_filed_as_an_organisation_joins_the_person(store):
+    for n in range(5):
+        add(store, build_article([Quote("Hillary Clinton", f"Point {n}")], input=f"h{n}"))
+    add(store, build_article([Quote("Clinton", "Filed as an organisation", kind="organization")], input="o"))
+    add(store, build_article([Quote("Ford", "Car sales rose", kind="organization", descriptors=["car company"])], input="f"))
+    for n in range(5):
+        add(store, build_article([Quote("Harrison Ford", f"I loved film {n}")], input=f"hf{n}"))
+    add(store, build_article([Quote("Rubio", "Filed as an organisation too", kind="organization")], input="r"))
+    add(store, build_article([Quote("Marco Rubio", "Named once only")], input="mr"))
+    assert speaker_of(store, "Clinton") == speaker_of(store, "Hillary Clinton")
+    assert speaker_of(store, "Ford") != speaker_of(store, "Harrison Ford")
+    assert speaker_of(store, "Rubio") != speaker_of(store, "Marco Rubio")  # one mention is too little to overrule the kind
+    (ford,) = speaker_of(store, "Ford")
+    assert store.speaker(ford)["kind"] == "organization"
+
+
+def test_a_party_is_known_by_its_fullest_proper_name(store):
+    add(store, build_article([Quote("Democrats", "We oppose it", kind="group", aliases=["The Liberal Democrats", "they"])], input="uk"))
+    add(store, build_article([Quote("Democrats", "We support it", kind="group", aliases=["the Democrats"])], input="us"))
+    add(store, build_article([Quote("Liberal Democrats", "Still opposed", kind="group")], input="uk2"))
+    assert speaker_of(store, "Liberal Democrats") == {next(iter(speaker_of(store, "Liberal Democrats")))}
+    rows = store.backend.reader().all("SELECT m.speaker_id, a.input FROM mentions m JOIN articles a ON a.id = m.article_id")
+    by_input = {r["input"]: r["speaker_id"] for r in rows}
+    assert by_input["uk"] == by_input["uk2"] != by_input["us"]
+
+
 def test_unnamed_speakers_are_never_merged_across_articles(store):
     add(store, build_article([Quote("a spokesman", "No comment", kind="unnamed")], input="a"))
     add(store, build_article([Quote("a spokesman", "Still no comment", kind="unnamed")], input="b"))

@@ -1,6 +1,6 @@
 """The PySpark job: files from any Hadoop path in, four Parquet tables out.
 
-    files (binaryFiles) -> read + language-tag per file -> [repartition] -> analyse
+    files (binaryFile source) -> read + language-tag per file -> [repartition] -> analyse
     -> articles / attributions / mentions (partitioned by publication month) + rejects
 
 Re-runnable by construction: a run writes its tables into a staging folder beside
@@ -27,6 +27,7 @@ from typing import Any
 
 from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from .. import __version__
@@ -43,6 +44,9 @@ MANIFEST = "_saywho.json"
 WORK_MARK = ".saywho-"
 OUTPUT_FORMAT = "saywho-spark-tables"
 OUTPUT_FORMAT_VERSION = 1
+
+#: Spark's own ceiling on one file's bytes (a JVM array): the default of spark.sql.sources.binaryFile.maxLength.
+MAX_FILE_BYTES = 2**31 - 1
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _GLOB_CHARS = "*?[{"
@@ -185,7 +189,7 @@ class HadoopFS:
 
 @dataclass(slots=True)
 class ResolvedInputs:
-    #: Paths and glob patterns for ``binaryFiles``, qualified.
+    #: Paths and glob patterns for Spark's ``binaryFile`` source, qualified.
     paths: list[str] = field(default_factory=list)
     names: list[tuple[str, str]] = field(default_factory=list)
     #: Inputs that name nothing readable, as rejects rows (stage "list").
@@ -248,9 +252,25 @@ def _unreadable(item: str) -> str | None:
     return None
 
 
-def _escape_input_path(path: str) -> str:
-    """``binaryFiles`` takes comma-separated paths; a comma in a name is escaped."""
-    return path.replace("\\", "\\\\").replace(",", "\\,")
+def _input_files(spark: SparkSession, paths: list[str], names: InputNames):
+    """``(uri, bytes)`` of every file under ``paths``, and rejects rows for files too large to read.
+
+    Spark's ``binaryFile`` source packs many small files into one partition and a large
+    one alone (``spark.sql.files.maxPartitionBytes``, ``spark.sql.files.openCostInBytes``),
+    and walks folders (``recursiveFileLookup``; names starting with ``_`` or ``.`` are
+    left out, as Hadoop does). A file over ``spark.sql.sources.binaryFile.maxLength``
+    would fail its task; it is a reject instead, decided from the listing alone.
+    """
+    if not paths:
+        return spark.sparkContext.emptyRDD(), []
+    limit = int(spark.conf.get("spark.sql.sources.binaryFile.maxLength", str(MAX_FILE_BYTES)))
+    listing = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(paths)
+    too_large = [
+        (names.name(row.path), f"file too large for one Spark task: {row.length:,} bytes, limit {limit:,} (spark.sql.sources.binaryFile.maxLength)", "list", "failed")
+        for row in listing.where(F.col("length") > limit).select("path", "length").collect()
+    ]
+    readable = listing.where(F.col("length") <= limit).select("path", "content")
+    return readable.rdd, too_large
 
 
 # --- output ------------------------------------------------------------------------
@@ -329,22 +349,19 @@ def run(spark: SparkSession, inputs: Sequence[str], output: str, options: JobOpt
     options = options or JobOptions()
     started = time.perf_counter()
     sc = spark.sparkContext
-    # Folders are read with everything below them, as saywho extract walks them.
-    sc._jsc.hadoopConfiguration().set("mapreduce.input.fileinputformat.input.dir.recursive", "true")
     fs = HadoopFS(spark)
     run_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
     plan = plan_output(fs, output, run_id)
     remove_leftovers(fs, plan)
 
     resolved = resolve_inputs(fs, inputs)
-    task_options = TaskOptions(
-        names=InputNames.of(resolved.names), ingest=options.ingest, analysis=options.analysis, published=options.published
-    )
+    for path in resolved.paths:
+        if (plan.output + "/").startswith(path.rstrip("/") + "/"):
+            raise OutputError(f"{output}: the output lies inside the input {path}; a rerun would read its own tables")
+    names = InputNames.of(resolved.names)
+    task_options = TaskOptions(names=names, ingest=options.ingest, analysis=options.analysis, published=options.published)
     loads = sc.accumulator(0)
-    if resolved.paths:
-        files = sc.binaryFiles(",".join(map(_escape_input_path, resolved.paths)))
-    else:
-        files = sc.emptyRDD()
+    files, too_large = _input_files(spark, resolved.paths, names)
     report = RunReport(output=plan.output, files_partitions=files.getNumPartitions())
     if options.partitions:
         from .tasks import analyse_records, read_files
@@ -356,7 +373,7 @@ def run(spark: SparkSession, inputs: Sequence[str], output: str, options: JobOpt
     records = records.persist(StorageLevel.MEMORY_AND_DISK)
     try:
         counts = records.map(lambda record: (_count_key(record), 1)).countByKey()  # the analysis runs here
-        listing_rejects = spark.createDataFrame(resolved.rejects, schema=spark_schema(rows.REJECT_COLUMNS))
+        listing_rejects = spark.createDataFrame(resolved.rejects + too_large, schema=spark_schema(rows.REJECT_COLUMNS))
         for table in TABLES:
             frame = _table_frame(spark, records, table)
             if table == "rejects":
@@ -372,7 +389,7 @@ def run(spark: SparkSession, inputs: Sequence[str], output: str, options: JobOpt
     report.attributions = counts.get("attributions", 0)
     report.mentions = counts.get("mentions", 0)
     report.skipped = counts.get("rejects:skipped", 0)
-    report.failed = counts.get("rejects:failed", 0) + len(resolved.rejects)
+    report.failed = counts.get("rejects:failed", 0) + len(resolved.rejects) + len(too_large)
     report.model_loads = loads.value
     report.seconds = time.perf_counter() - started
     fs.write_text(f"{plan.staging}/{MANIFEST}", json.dumps(_manifest(inputs, options, report, run_id), indent=1) + "\n")
@@ -404,6 +421,7 @@ def _manifest(inputs: Sequence[str], options: JobOptions, report: RunReport, run
             "rejects_skipped": report.skipped,
         },
         "seconds": round(report.seconds, 3),
+        "input_partitions": report.files_partitions,
         "model_loads": report.model_loads,
     }
 

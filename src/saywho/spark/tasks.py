@@ -56,7 +56,7 @@ def read_files(options: TaskOptions, files: Iterable[tuple[str, bytes]]) -> Iter
     for uri, data in files:
         name = options.names.name(uri)
         try:
-            for item in documents_from_bytes(bytes(data), name, options.ingest):
+            for item in documents_from_bytes(data if isinstance(data, bytes) else bytes(data), name, options.ingest):
                 if isinstance(item, InputError):
                     yield ("rejects", reject_row(item, "ingest"))
                     continue

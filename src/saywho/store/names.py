@@ -27,7 +27,19 @@ TITLES = frozenset(
     rev reverend father fr pastor rabbi imam bishop archbishop cardinal pope
     king queen prince princess duke duchess emperor sheikh
     coach manager dep deputy prime foreign home state first former acting interim
-    st saint
+    st saint baroness baron earl viscount
+    """.split()
+)
+
+#: Descriptions news puts before a name ("Billionaire Donald Trump", "Tory Liam Fox",
+#: "Neither Cruz"): dropped like titles. Seen in the BBC + PolNeAR corpus; extend when
+#: ``saywho speakers`` shows a "<word> <surname>" speaker beside the real person.
+LEADING_DESCRIPTIONS = frozenset(
+    """
+    billionaire businessman businesswoman tycoon actor actress singer star striker midfielder defender
+    goalkeeper veteran rival candidate nominee hopeful frontrunner challenger incumbent boss chief
+    tory tories labour conservative conservatives liberal democrat democrats republican republicans
+    dem gop independent neither both ex then now new late fellow
     """.split()
 )
 
@@ -62,14 +74,25 @@ def fold(text: str) -> str:
 
 
 def name_words(name: str) -> list[str]:
-    """The words of a person's name without titles, possessive endings or dots."""
-    words = [w.strip("'-") for w in _WORD.findall(fold(name))]
+    """The words of a person's name without titles, leading descriptions, possessives or dots.
+
+    Leading words written in lower case ("ex", "former") are descriptions, not names.
+    """
+    original = [w.strip("'’-") for w in _WORD.findall(name.replace("’", "'"))]
+    original = [w for w in original if w]
+    while len(original) > 1 and original[0][:1].islower():
+        original = original[1:]
+    words = [fold(w) for w in original]
     words = [w[:-2] if w.endswith("'s") else w for w in words]
     words = [w for w in words if w]
     stripped = False
-    while words and (words[0] in TITLES or (stripped and words[0] in _TITLE_JOINERS)):
+    while len(words) > 1 and (
+        words[0] in TITLES or words[0] in LEADING_DESCRIPTIONS or (stripped and words[0] in _TITLE_JOINERS)
+    ):
         words = words[1:]
         stripped = True
+    if words and words[0] in TITLES:
+        return []  # a bare title ("President") names nobody in particular
     return words
 
 
@@ -106,21 +129,44 @@ def org_key(name: str, kind: str = "organization") -> NameKey | None:
     return NameKey(f"{prefix}:{' '.join(words)}")
 
 
+#: Words that start a sentence capitalised but name no one in particular: never keys.
+COMMON_SPEAKER_WORDS = frozenset(
+    """
+    it its they them we us he she i you who which that this these those some many most others other all both
+    people officials official analysts analyst experts critics supporters opponents residents police sources
+    observers campaigners protesters witnesses economists investors correspondents reporters researchers
+    scientists doctors lawyers prosecutors investigators authorities organisers organizers fans voters
+    members leaders workers staff spokesman spokeswoman spokesperson company firm group government
+    ministers officers commentators insiders aides advisers advisors diplomats executives unions
+    """.split()
+)
+
+
 def is_proper_name(name: str) -> bool:
-    """Whether a group's name is a proper name ("Democrats") rather than a description ("officials")."""
+    """Whether a name is a proper name ("Democrats", "FBI") rather than a description ("officials", "They")."""
     words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", name) if w.lower() != "the"]
-    return bool(words) and words[0][0].isupper()
+    if not words or not words[0][0].isupper():
+        return False
+    # Acronyms ("US", "IT") are names even when they spell a common word.
+    return not all(fold(w) in COMMON_SPEAKER_WORDS and not (len(w) > 1 and w.isupper()) for w in words)
 
 
 def key_for(name: str, kind: str) -> NameKey | None:
     """The key a speaker of this kind and name resolves by; None for unnamed speakers."""
     if kind == "person":
         return person_key(name)
-    if kind == "organization":
-        return org_key(name, kind)
-    if kind == "group" and is_proper_name(name):
+    if kind in ("organization", "group") and is_proper_name(name):
         return org_key(name, kind)
     return None
+
+
+def is_acronym_of(short: str, name: str) -> bool:
+    """ "FBI" for "Federal Bureau of Investigation": the capitals of the name's words."""
+    letters = re.sub(r"[^A-Za-z]", "", short)
+    if not (2 <= len(letters) <= 8 and letters.isupper()):
+        return False
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w'-]*", name) if w[0].isupper())
+    return initials == letters
 
 
 def display_name(name: str, kind: str) -> str:

@@ -23,12 +23,13 @@ the outcome depends on the corpus, not on the order articles arrived in.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from ..models import Article, Speaker, SpeakerRef
 from .db import Conn, StoreError
-from .names import NameKey, descriptor_words, display_name, key_for
+from .names import NameKey, descriptor_words, display_name, is_acronym_of, key_for
 
 #: A bare surname goes to the person with that surname who holds at least this share
 #: of its full-name mentions in the same period; "Trump" in 2016 is Donald Trump, but
@@ -86,6 +87,28 @@ def choose_person(bare: BareMention, candidates: list[Candidate]) -> int | None:
     return None
 
 
+#: An "organisation" named by one word is taken for a person with that surname only when
+#: that person is known in the corpus (at least this many full-name mentions) and dominates
+#: the surname: spaCy often files "Clinton said" under ORG, but "Ford" may be the company.
+MISFILED_MIN_MENTIONS = 5
+
+#: Descriptor words that mark a real organisation, never a misfiled person.
+ORGANISATION_WORDS = frozenset({"company", "firm", "group", "party", "organisation", "organization", "giant",
+                                "maker", "manufacturer", "bank", "network", "agency", "club", "team", "union"})
+
+
+def choose_misfiled_person(bare: BareMention, candidates: list[Candidate]) -> int | None:
+    """The person a one-word "organisation" really is, or None to keep it an organisation."""
+    if not candidates or bare.descriptor_words & ORGANISATION_WORDS:
+        return None
+    counts = [(c.mentions_near(bare.year), c.speaker_id) for c in candidates]
+    total = sum(n for n, _ in counts)
+    top, speaker = max(counts)
+    if top >= MISFILED_MIN_MENTIONS and top / total >= DOMINANT_SHARE:
+        return speaker
+    return None
+
+
 # --- writing an article's speakers ------------------------------------------------
 
 
@@ -128,36 +151,78 @@ def store_mentions(conn: Conn, article_id: int, article: Article, now: str) -> d
 
 
 def primary_key(speaker: Speaker) -> NameKey | None:
-    """The key a speaker resolves by: its fullest person name, or its own name otherwise."""
+    """The key a speaker resolves by.
+
+    A person: its fullest name among name and aliases (the article already linked
+    "Townsend" to "Stephen Townsend"). Anything else: its own name only; its aliases
+    are often pronouns and descriptions ("it", "the company") that would chain
+    unrelated organisations together.
+    """
+    if speaker.kind != "person":
+        key = key_for(fullest_proper_name(speaker), speaker.kind)
+        word = key.key.split(":", 1)[1] if key else ""
+        if key and word.isalpha() and speaker.kind in ("organization", "group"):
+            # One capitalised word ("Clinton") may be a person the extractor filed as an
+            # organisation; resolve_surname decides, falling back to the organisation.
+            return NameKey(f"surname:{word}", word)
+        return key
     keys = [k for name in [speaker.name, *speaker.aliases] if (k := key_for(name, speaker.kind))]
     if not keys:
         return None
+    full = [k for k in keys if k.full_person]
+    return full[0] if full else keys[0]
+
+
+def fullest_proper_name(speaker: Speaker) -> str:
+    """The longest alias that extends the name with capitalised words: "Liberal Democrats" for "Democrats"."""
+    words = _proper_words(speaker.name)
+    best = speaker.name
+    for alias in speaker.aliases:
+        alias_words = _proper_words(alias)
+        if (
+            words and len(alias_words) > len(words) and [w.lower() for w in alias_words[-len(words):]] == [w.lower() for w in words]
+            and all(w[0].isupper() or w.lower() in ("of", "and", "for") for w in alias_words)
+            and len(alias_words) > len(_proper_words(best))
+        ):
+            best = " ".join(alias_words)
+    return best
+
+
+def _proper_words(name: str) -> list[str]:
+    words = re.findall(r"[^\W_][\w'’&.-]*", name)
+    return words[1:] if words and words[0].lower() == "the" else words
+
+
+def alias_keys(speaker: Speaker, key: NameKey) -> list[str]:
+    """Other names an organisation is known by that are safe to resolve on: its acronyms."""
     if speaker.kind == "person":
-        full = [k for k in keys if k.full_person]
-        return full[0] if full else keys[0]
-    return keys[0]
+        return []
+    out = []
+    for alias in speaker.aliases:
+        alias_key = key_for(alias, speaker.kind)
+        if alias_key and alias_key.key != key.key and (is_acronym_of(alias, speaker.name) or is_acronym_of(speaker.name, alias)):
+            out.append(alias_key.key)
+    return list(dict.fromkeys(out))
 
 
 def _speaker_for_key(conn: Conn, key: NameKey, speaker: Speaker, now: str) -> int:
     found = conn.value("SELECT speaker_id FROM speaker_keys WHERE key = ?", (key.key,))
     if found is not None:
         return found
-    alias_keys = []
-    if speaker.kind != "person":
-        # Organisations are one entity under all their names ("FBI", "the Federal Bureau ...").
-        alias_keys = [k.key for name in speaker.aliases if (k := key_for(name, speaker.kind)) and k.key != key.key]
-        for alias_key in alias_keys:
-            found = conn.value("SELECT speaker_id FROM speaker_keys WHERE key = ?", (alias_key,))
-            if found is not None:
-                conn.run("INSERT INTO speaker_keys (key, speaker_id) VALUES (?, ?) ON CONFLICT DO NOTHING", (key.key, found))
-                return found
+    # Organisations are one entity under their name and acronym ("FBI", "Federal Bureau of Investigation").
+    acronyms = alias_keys(speaker, key)
+    for alias_key in acronyms:
+        found = conn.value("SELECT speaker_id FROM speaker_keys WHERE key = ?", (alias_key,))
+        if found is not None:
+            conn.run("INSERT INTO speaker_keys (key, speaker_id) VALUES (?, ?) ON CONFLICT DO NOTHING", (key.key, found))
+            return found
     name = display_name(speaker.name, speaker.kind)
     if speaker.kind == "person" and not key_for(name, "person") == key:
         name = next((display_name(n, "person") for n in speaker.aliases if key_for(n, "person") == key), name)
     speaker_id = conn.value(
         "INSERT INTO speakers (name, kind, created_at) VALUES (?, ?, ?) RETURNING id", (name, speaker.kind, now)
     )
-    for k in [key.key, *alias_keys]:
+    for k in [key.key, *acronyms]:
         conn.run("INSERT INTO speaker_keys (key, speaker_id) VALUES (?, ?) ON CONFLICT DO NOTHING", (k, speaker_id))
     return speaker_id
 
@@ -170,7 +235,7 @@ def resolve_surname(conn: Conn, surname: str, now: str) -> None:
     """(Re)decide which speaker every bare mention of ``surname`` belongs to."""
     key = f"surname:{surname}"
     bare_rows = conn.all(
-        "SELECT m.id, m.speaker_id, substr(a.published_date, 1, 4) AS year FROM mentions m "
+        "SELECT m.id, m.speaker_id, m.kind, m.name, substr(a.published_date, 1, 4) AS year FROM mentions m "
         "JOIN articles a ON a.id = m.article_id WHERE m.key = ? ORDER BY m.id",
         (key,),
     )
@@ -185,13 +250,28 @@ def resolve_surname(conn: Conn, surname: str, now: str) -> None:
         targets = {}
         for row in bare_rows:
             bare = BareMention(row["id"], row["year"], descriptor_words(descriptors.get(row["id"], set())))
-            targets[row["id"]] = choose_person(bare, candidates)
-        if any(target is None for target in targets.values()):
-            own = _surname_speaker(conn, key, surname, now)
-            targets = {mention: target if target is not None else own for mention, target in targets.items()}
+            if row["kind"] == "person":
+                target = choose_person(bare, candidates)
+                targets[row["id"]] = target if target is not None else _surname_speaker(conn, key, surname, now)
+            else:
+                target = choose_misfiled_person(bare, candidates)
+                targets[row["id"]] = target if target is not None else _named_speaker(conn, row["kind"], surname, row["name"], now)
     for row in bare_rows:
         if row["speaker_id"] != targets[row["id"]]:
             conn.run("UPDATE mentions SET speaker_id = ? WHERE id = ?", (targets[row["id"]], row["id"]))
+
+
+def _named_speaker(conn: Conn, kind: str, word: str, name: str, now: str) -> int:
+    """The organisation or group a one-word name resolves to when it is not a person."""
+    key = f"{'org' if kind == 'organization' else 'group'}:{word}"
+    found = conn.value("SELECT speaker_id FROM speaker_keys WHERE key = ?", (key,))
+    if found is not None:
+        return found
+    speaker_id = conn.value(
+        "INSERT INTO speakers (name, kind, created_at) VALUES (?, ?, ?) RETURNING id", (display_name(name, kind), kind, now)
+    )
+    conn.run("INSERT INTO speaker_keys (key, speaker_id) VALUES (?, ?)", (key, speaker_id))
+    return speaker_id
 
 
 def _candidates(conn: Conn, surname: str) -> list[Candidate]:
