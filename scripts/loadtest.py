@@ -21,10 +21,12 @@ import random
 import socket
 import statistics
 import subprocess
+import tempfile
 import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
@@ -46,16 +48,17 @@ def running_server(db: str, *, extra_env: dict[str, str] | None = None) -> Itera
         port = sock.getsockname()[1]
     env = {**os.environ, **(extra_env or {})}
     env.pop("SAYWHO_TOKEN", None)  # read-only: the load test never writes
+    log = tempfile.NamedTemporaryFile(prefix="saywho-serve-", suffix=".log", delete=False)
     process = subprocess.Popen(
         [sys.executable, "-m", "saywho.cli", "serve", "--db", db, "--host", HOST, "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=env, stdout=subprocess.DEVNULL, stderr=log,
     )
     url = f"http://{HOST}:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
-                raise SystemExit(f"server exited: {process.stderr.read().decode() if process.stderr else ''}")
+                raise SystemExit(f"server exited: {Path(log.name).read_text()}")
             try:
                 if httpx.get(f"{url}/api/stats", timeout=2).status_code == 200:
                     break
@@ -72,6 +75,12 @@ def running_server(db: str, *, extra_env: dict[str, str] | None = None) -> Itera
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log.close()
+        errors = [line for line in Path(log.name).read_text().splitlines() if "Error" in line or "Traceback" in line]
+        if errors:
+            print(f"server log {log.name} has {len(errors)} error lines, e.g.: {errors[-1]}", file=sys.stderr)
+        else:
+            os.unlink(log.name)
 
 
 def target_paths(base: str, seed: int = 7) -> dict[str, list[str]]:
@@ -95,6 +104,8 @@ def target_paths(base: str, seed: int = 7) -> dict[str, list[str]]:
 class Samples:
     latencies: dict[str, list[float]] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
+    #: What went wrong, by kind: "HTTP 500 /search?...", "ReadTimeout /articles/3".
+    causes: list[str] = field(default_factory=list)
 
 
 async def client_loop(client: httpx.AsyncClient, paths: dict[str, list[str]], deadline: float, samples: Samples, rng: random.Random) -> None:
@@ -103,15 +114,18 @@ async def client_loop(client: httpx.AsyncClient, paths: dict[str, list[str]], de
         kind = rng.choice(kinds)
         path = rng.choice(paths[kind])
         started = time.perf_counter()
+        cause = None
         try:
             response = await client.get(path)
-            ok = response.status_code == 200
-        except httpx.HTTPError:
-            ok = False
+            if response.status_code != 200:
+                cause = f"HTTP {response.status_code} {path}"
+        except httpx.HTTPError as error:
+            cause = f"{type(error).__name__} {path}"
         elapsed = time.perf_counter() - started
         samples.latencies.setdefault(kind, []).append(elapsed)
-        if not ok:
+        if cause is not None:
             samples.errors[kind] = samples.errors.get(kind, 0) + 1
+            samples.causes.append(cause)
 
 
 async def drive(base: str, paths: dict[str, list[str]], clients: int, duration: float) -> tuple[Samples, float]:
@@ -154,6 +168,8 @@ def main() -> int:
         samples, seconds = asyncio.run(drive(base, paths, args.clients, args.duration))
     backend = "postgresql" if args.db.startswith("postgres") else "sqlite"
     print(report(samples, seconds, f"{backend}: {args.clients} clients for {seconds:.0f} s on loopback"))
+    for cause in samples.causes[:10]:
+        print(f"error: {cause}", file=sys.stderr)
     return 1 if sum(samples.errors.values()) else 0
 
 

@@ -437,12 +437,53 @@ def _write_json(path: Path, data: object) -> None:
     _write_text(path, json.dumps(data, indent=1) + "\n")
 
 
+# --- combining with the rules ---------------------------------------------------------------
+
+
+def hybrid(args) -> None:
+    """Dev F1 of the tagger alone and combined with the rules, to set ``tagger.RULES_ADD_CONFIDENCE``.
+
+    Runs saywho's pipeline once in raw mode (as ``saywho eval polnear`` does),
+    keeping both the tagger's and the rules' attributions per article, then
+    scores each way of combining them.
+    """
+    import copy
+
+    from saywho import attribution as rules
+    from saywho.evaluate.polnear import run_saywho
+
+    original = rules.find_attributions
+    kept: list[tuple[list, list, str]] = []
+
+    def both(doc, *, title=None):
+        by_rules = original(doc, title=title)
+        kept.append((tagger.attributions_from_text(doc.text), by_rules, doc.text))
+        return by_rules
+
+    rules.find_attributions = both
+    try:
+        articles = load_polnear(args.dev, args.dev_limit)
+        run_saywho(articles)
+    finally:
+        rules.find_attributions = original
+    print_scores("rules", articles, [r for _, r, _ in kept])
+    print_scores("tagger alone", articles, [f for f, _, _ in kept])
+    saved = tagger.RULES_ADD_CONFIDENCE
+    try:
+        for threshold in (1.01, 0.9, 0.8, 0.7):
+            tagger.RULES_ADD_CONFIDENCE = threshold
+            combined = [tagger.combine(copy.deepcopy(f), r, text) for f, r, text in kept]
+            print_scores(f"tagger + rules (add rules at confidence >= {threshold})", articles, combined)
+    finally:
+        tagger.RULES_ADD_CONFIDENCE = saved
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--train", type=Path, default=ROOT.parent / "shared" / "data" / "polnear" / "train")
     parser.add_argument("--dev", type=Path, default=ROOT.parent / "shared" / "data" / "polnear" / "dev")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--steps", default="train,export,calibrate", help="comma-separated: oracle,train,export,calibrate")
+    parser.add_argument("--steps", default="train,export,calibrate", help="comma-separated: oracle,train,export,calibrate,hybrid")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--batch", type=int, default=16)
@@ -456,7 +497,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     for step in args.steps.split(","):
-        {"oracle": lambda a: oracle(a.dev), "train": train, "export": export, "calibrate": calibrate}[step](args)
+        {"oracle": lambda a: oracle(a.dev), "train": train, "export": export, "calibrate": calibrate, "hybrid": hybrid}[step](args)
 
 
 if __name__ == "__main__":

@@ -142,3 +142,31 @@ def test_real_process_exit_code_and_stderr(tmp_path):
     )
     assert proc.returncode == 1
     assert "empty.txt" in proc.stderr and proc.stdout == ""
+
+
+def test_a_folder_walk_skips_annotation_and_data_files(tmp_path):
+    (tmp_path / "story.txt").write_text('"Done," the clerk said.', encoding="utf-8")
+    (tmp_path / "story.ann").write_text("T1\tSource 0 5\tDone", encoding="utf-8")
+    (tmp_path / "table.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    result = run("extract", str(tmp_path), "--format", "jsonl")
+    assert result.exit_code == 0
+    assert [Path(json.loads(line)["input"]).name for line in result.stdout.splitlines()] == ["story.txt"]
+
+
+def test_an_internal_error_in_one_article_is_reported_and_the_batch_goes_on(monkeypatch, tmp_path):
+    from saywho import speakers
+
+    real = speakers.resolve
+
+    def crash_on_marker(doc, found):
+        if "CRASH" in doc.text:
+            raise RuntimeError("boom")
+        return real(doc, found)
+
+    monkeypatch.setattr(speakers, "resolve", crash_on_marker)
+    (tmp_path / "a.txt").write_text('CRASH "No," he said.', encoding="utf-8")
+    (tmp_path / "b.txt").write_text('"Yes," she said.', encoding="utf-8")
+    result = run("extract", str(tmp_path), "--format", "jsonl")
+    assert result.exit_code == 1
+    assert "a.txt: internal error: RuntimeError: boom" in result.stderr
+    assert [Path(json.loads(line)["input"]).name for line in result.stdout.splitlines()] == ["b.txt"]

@@ -18,12 +18,14 @@ Speakers are resolved afterwards (``speakers.py``); this module only finds spans
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
 from .lexicon import BELIEF_LEMMAS, CORE_SPEECH_VERBS, MIN_PRIOR, CueLexicon, load_lexicon
+from .nlp import doc_text
 from .models import Attribution, TextSpan
 from .quotes import QUOTE_CHARS, QuoteIndex, find_quotes
 
@@ -82,7 +84,7 @@ class _Candidate:
 
 def find_attributions(doc: Doc, *, title: str | None = None) -> list[Attribution]:
     """All attributions of an article, in text order (headline quotes last)."""
-    text = doc.text
+    text = doc_text(doc)
     lexicon = load_lexicon()
     quotes = QuoteIndex(find_quotes(text))
     title_end = _title_end(text, title)
@@ -204,7 +206,7 @@ def _according_to(token: Token, quotes: QuoteIndex) -> _Candidate | None:
     after = [t for t in tokens if t.i > max(phrase)]
     # The content is the side of the clause that has words: "X, according to Y." or "According to Y, X."
     side = before if len([t for t in before if not t.is_punct]) >= len([t for t in after if not t.is_punct]) else after
-    content = _trimmed_range(side, token.doc.text)
+    content = _trimmed_range(side, doc_text(token.doc))
     if content is None:
         return None
     return _Candidate(
@@ -225,7 +227,7 @@ _DASHES = "\u2015\u2014\u2013"
 
 def _speaker_labels(doc: Doc, quotes: QuoteIndex) -> list[_Candidate]:
     """Transcripts: 'WALLACE: Let's start ...' - the label speaks the rest of the paragraph."""
-    text = doc.text
+    text = doc_text(doc)
     found = []
     for match in _LABEL.finditer(text):
         label = match.group(1).strip()
@@ -258,7 +260,7 @@ def _speaker_labels(doc: Doc, quotes: QuoteIndex) -> list[_Candidate]:
 
 def _dash_signatures(doc: Doc, quotes: QuoteIndex) -> list[_Candidate]:
     """Collected reader quotes: '"..." ― Sonya Herridge'. The name after the dash signs the quote."""
-    text = doc.text
+    text = doc_text(doc)
     found = []
     for quote in quotes:
         if not quote.closed:
@@ -306,7 +308,7 @@ def _strip_range(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def _content(cue: Token, quotes: QuoteIndex) -> tuple[list[tuple[int, int]], bool, str]:
     """Character ranges of what the cue introduces, whether it is a clause or quote, and its dependency."""
-    text = cue.doc.text
+    text = doc_text(cue.doc)
     for dep in CONTENT_DEPS:
         for child in cue.children:
             if child.dep_ != dep:
@@ -359,13 +361,13 @@ def _parenthetical_content(cue: Token) -> list[tuple[int, int]]:
     sentence = cue.sent
     tokens = [t for t in cue.head.subtree if t.i not in inner and t.sent == sentence]
     pieces = [[t for t in tokens if t.i < cue.left_edge.i], [t for t in tokens if t.i > cue.right_edge.i]]
-    text = cue.doc.text
+    text = doc_text(cue.doc)
     return [r for r in (_trimmed_range(p, text) for p in pieces) if r is not None]
 
 
 def _adjacent_quote(cue: Token, quotes: QuoteIndex) -> Quote | None:
     """A quote that the cue's clause introduces or closes: 'He said: "..."' or '"...", he said'."""
-    text = cue.doc.text
+    text = doc_text(cue.doc)
     sentence = cue.sent
     # The cue's clause less whatever lies inside quotes ('Probably not," Ms. Moore said').
     outside = [t for t in cue.subtree if quotes.containing(t.idx) is None] or [cue]
@@ -445,8 +447,11 @@ def _resolve_nesting(candidates: list[_Candidate], text: str) -> list[_Candidate
       is part of what was said, not a new attribution.
     """
     dropped: set[int] = set()
+    contents = _RangeIndex((r, order, c) for order, c in enumerate(candidates) for r in c.content)
     for inner in candidates:
-        for outer in candidates:
+        cue_at = inner.cue_tokens[0].idx
+        holders = sorted({order: c for (_, order, c) in contents.containing(cue_at)}.items())
+        for _, outer in holders:
             if not _cue_in(inner, outer) or id(outer) in dropped:
                 continue
             head = inner.cue_tokens[0] if len(inner.cue_tokens) == 1 else max(inner.cue_tokens, key=lambda t: t.dep_ != "aux")
@@ -499,7 +504,7 @@ def _subtree_range(root: Token, exclude: Token | None = None) -> tuple[int, int]
     if exclude is not None and root.left_edge.i <= exclude.i <= root.right_edge.i:
         inner = {t.i for t in exclude.subtree}
         tokens = [t for t in tokens if t.i not in inner and t.i < exclude.i]
-    return _trimmed_range(tokens, root.doc.text, keep_quotes=False)
+    return _trimmed_range(tokens, doc_text(root.doc), keep_quotes=False)
 
 
 # --- assembling -----------------------------------------------------------------
@@ -571,11 +576,39 @@ def _drop_duplicates(results: list[Attribution]) -> list[Attribution]:
     """Two cues claiming overlapping content ("said", "speaking" for one quote): keep the
     more confident, unless one is nested inside the other's content."""
     kept: list[Attribution] = []
+    index = _RangeIndex(())
     for item in sorted(results, key=lambda a: (-a.confidence, a.cue.start if a.cue else 0)):
-        if any(_competing(k, item) for k in kept):
+        near = {id(k): k for span in item.content.spans for (_, _, k) in index.overlapping(*span)}
+        if any(_competing(k, item) for k in near.values()):
             continue
         kept.append(item)
+        for span in item.content.spans:
+            index.add(span, 0, item)
     return kept
+
+
+class _RangeIndex:
+    """Character ranges with payloads; finds those holding a point or overlapping a range
+    without comparing every pair (long articles have thousands of candidates)."""
+
+    def __init__(self, entries):
+        self._entries = sorted(entries, key=lambda entry: entry[0][0])
+        self._starts = [entry[0][0] for entry in self._entries]
+        self._longest = max((e - s for (s, e), _, _ in self._entries), default=0)
+
+    def add(self, span: tuple[int, int], order: int, payload) -> None:
+        at = bisect.bisect_right(self._starts, span[0])
+        self._starts.insert(at, span[0])
+        self._entries.insert(at, (span, order, payload))
+        self._longest = max(self._longest, span[1] - span[0])
+
+    def overlapping(self, start: int, end: int) -> list:
+        first = bisect.bisect_left(self._starts, start - self._longest)
+        last = bisect.bisect_left(self._starts, end)
+        return [entry for entry in self._entries[first:last] if entry[0][1] > start]
+
+    def containing(self, point: int) -> list:
+        return [entry for entry in self.overlapping(point, point + 1) if entry[0][0] <= point]
 
 
 def _competing(a: Attribution, b: Attribution) -> bool:
@@ -595,7 +628,7 @@ def _headline_quote(doc: Doc, title: str | None, quotes: QuoteIndex, found: list
     """A headline that quotes the body: the speaker is whoever said those words below."""
     if not title:
         return None
-    text = doc.text
+    text = doc_text(doc)
     title_at = text.find(title)
     if title_at < 0:
         return None

@@ -10,6 +10,7 @@ table; everything else was written), 2 bad usage, 3 the output could not be writ
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import Annotated, Optional
 
@@ -167,12 +168,40 @@ def run_command(
     except KeyboardInterrupt:
         _error(f"interrupted; {output} is as the last complete run left it")
         raise typer.Exit(130) from None
+    except Exception as error:
+        if not _is_spark_failure(error):
+            raise
+        _error(f"the Spark job failed, {output} is as the last complete run left it: {job_failure_reason(error)}")
+        raise typer.Exit(EXIT_OUTPUT_FAILED) from None
     finally:
         if created:
             session.stop()
     typer.echo(report.summary(), err=True)
     if report.failed:
         raise typer.Exit(EXIT_INPUT_FAILED)
+
+
+def _is_spark_failure(error: Exception) -> bool:
+    from py4j.protocol import Py4JError
+    from pyspark.errors import PySparkException
+
+    return isinstance(error, (Py4JError, PySparkException))
+
+
+#: The last line of a Python traceback: ``package.module.ErrorName: message``.
+_EXCEPTION_LINE = re.compile(r"^(?:[A-Za-z_][\w.]*\.)?([A-Z]\w*(?:Error|Exception|NotFound|Exit)): (.+)$")
+
+
+def job_failure_reason(error: Exception) -> str:
+    """The one line that says why: the executor's Python exception inside Spark's wrapping
+    (a worker without the model, a file system without credentials), else Spark's first line."""
+    lines = [line.strip().removeprefix(": ") for line in str(error).splitlines()]
+    found = [match for line in lines if (match := _EXCEPTION_LINE.match(line))]
+    saywho = [m for m in found if m.group(0).startswith("saywho.")]
+    if saywho or found:
+        match = (saywho or found)[-1]
+        return f"{match.group(1)}: {match.group(2)}"
+    return next((line for line in lines if line), type(error).__name__)
 
 
 def register(app: typer.Typer) -> None:

@@ -14,6 +14,7 @@ import functools
 import dateparser
 from spacy.tokens import Doc, Span
 
+from .nlp import doc_text, ents_between
 from .models import Attribution, When
 
 _PREPOSITIONS = frozenset({"on", "in", "at", "during", "last", "this", "earlier", "late", "early"})
@@ -29,7 +30,8 @@ def find_when(doc: Doc, attribution: Attribution, *, published: str | None = Non
         return None
     head = cue.root
     content = attribution.content.spans
-    for ent in head.sent.ents:
+    sentence = head.sent
+    for ent in ents_between(doc, sentence.start_char, sentence.end_char):
         if ent.label_ not in ("DATE", "TIME"):
             continue
         if any(s <= ent.start_char < e for s, e in content):
@@ -40,7 +42,7 @@ def find_when(doc: Doc, attribution: Attribution, *, published: str | None = Non
         before = doc[ent.start - 1] if ent.start > 0 else None
         if before is not None and before.lower_ in _PREPOSITIONS and before.i not in range(ent.start, ent.end):
             start = before.idx
-        expression = doc.text[start : ent.end_char]
+        expression = doc_text(doc)[start : ent.end_char]
         return When(text=expression, span=(start, ent.end_char), date=resolve_date(ent.text, published))
     return None
 

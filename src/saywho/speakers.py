@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from .attribution import headline_source
+from .nlp import doc_text, ents_between
 from .models import Attribution, Speaker, SpeakerKind
 
 #: Titles that stand before a name. Honorifics (Mr, Ms) are dropped from names and
@@ -173,7 +174,7 @@ class _Resolver:
         """The entity a source phrase refers to, and a descriptor the phrase adds."""
         span = self.doc.char_span(start, end, alignment_mode="expand")
         if span is None or len(span) == 0:
-            return self._unnamed(self.doc.text[start:end]), None
+            return self._unnamed(doc_text(self.doc)[start:end]), None
         root = span.root
         if root.lower_ in _RELATIVE and root.dep_ in ("nsubj", "nsubjpass"):
             antecedent = _relative_antecedent(root)
@@ -182,7 +183,7 @@ class _Resolver:
                 return self.resolve_mention(phrase[0], phrase[1])
         if root.pos_ == "PRON" or root.lower_ in _MALE | _FEMALE | _PLURAL | _NEUTER:
             return self._pronoun(root), None
-        entity_here = [e for e in span.ents if start <= e.start_char and e.end_char <= end]
+        entity_here = ents_between(self.doc, start, end)
         person = self._named_person(span, entity_here) or self._known_surname(root)
         if person is not None:
             return person, None
@@ -316,7 +317,7 @@ def resolve(doc: Doc, attributions: list[Attribution]) -> list[Speaker]:
         attribution.speaker = entity  # type: ignore[assignment]  # replaced by a SpeakerRef below
     for attribution in attributions:
         if attribution.headline:
-            origin = headline_source(attribution, attributions, doc.text)
+            origin = headline_source(attribution, attributions, doc_text(doc))
             if origin is not None and origin.speaker is not None:
                 attribution.speaker = origin.speaker  # a repeat of a body quote: not counted again
     speakers = [e for e in resolver.entities if e.attributions]

@@ -120,6 +120,35 @@ def test_a_rerun_after_a_killed_run_replaces_the_output_without_duplicates(job, 
     assert spark.sparkContext._jsc is not None  # the test session was not stopped by the command
 
 
+def test_files_spark_cannot_hand_to_a_task_are_rejects_not_a_failed_job(spark, tmp_path):
+    from saywho.spark.job import run
+
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "short.txt").write_text('"Fine," said Jo Park, who runs the cafe on the corner of Mill Lane.', encoding="utf-8")
+    (news / "long.txt").write_text("The mayor said so. " * 100, encoding="utf-8")
+    (news / "zero.txt").write_bytes(b"")
+    spark.conf.set("spark.sql.sources.binaryFile.maxLength", "1000")
+    try:
+        report = run(spark, [str(news)], str(tmp_path / "out"))
+    finally:
+        spark.conf.unset("spark.sql.sources.binaryFile.maxLength")
+    rejects = {Path(r["input"]).name: (r["reason"], r["stage"]) for r in tables.read_rows(str(tmp_path / "out"), "rejects")}
+    assert rejects == {
+        "long.txt": ("file too large for one Spark task: 1,900 bytes, limit 1,000 (spark.sql.sources.binaryFile.maxLength)", "list"),
+        "zero.txt": ("empty file", "ingest"),
+    }
+    assert (report.articles, report.failed) == (1, 2)
+
+
+def test_an_output_inside_an_input_is_refused(spark, corpus):
+    from saywho.spark.job import OutputError, run
+
+    with pytest.raises(OutputError, match="lies inside the input"):
+        run(spark, [str(corpus)], str(corpus / "tables"))
+    assert not (corpus / "tables").exists()
+
+
 def test_a_folder_that_is_not_a_saywho_output_is_never_replaced(spark, corpus, tmp_path):
     from saywho.spark.job import OutputError, run
 

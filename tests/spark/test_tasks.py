@@ -69,7 +69,7 @@ def test_an_input_error_raised_by_analysis_keeps_its_reason(monkeypatch):
 
     monkeypatch.setattr(Extractor, "analyse", analyse)
     records = list(tasks.files_to_rows(options(), None, [("file:/data/a.txt", GOOD)]))
-    assert records == [("rejects", ("data/a.txt", "nothing left after cleaning", "analyse", "failed"))]
+    assert records == [(tasks.FILE_READ, ()), ("rejects", ("data/a.txt", "nothing left after cleaning", "analyse", "failed"))]
 
 
 def test_a_crash_reading_a_file_keeps_what_was_read_before_it(monkeypatch):
@@ -80,8 +80,8 @@ def test_a_crash_reading_a_file_keeps_what_was_read_before_it(monkeypatch):
     real = tasks.documents_from_bytes
     monkeypatch.setattr(tasks, "documents_from_bytes", documents)
     records = list(tasks.read_files(options(), [("file:/data/a.txt", GOOD), ("file:/data/b.txt", OTHER)]))
-    assert [tag for tag, _ in records] == ["document", "rejects", "document", "rejects"]
-    assert records[1][1] == ("data/a.txt", "unexpected error: MemoryError: decompression bomb", "ingest", "failed")
+    assert [tag for tag, _ in records] == ["file", "document", "rejects", "file", "document", "rejects"]
+    assert records[2][1] == ("data/a.txt", "unexpected error: MemoryError: decompression bomb", "ingest", "failed")
 
 
 def test_the_model_loads_once_per_worker_not_per_partition_or_article(monkeypatch):
@@ -96,4 +96,4 @@ def test_a_partition_of_rejects_only_loads_no_model(monkeypatch):
     monkeypatch.setattr(tasks, "_EXTRACTORS", {})
     loads = Count()
     records = list(tasks.files_to_rows(options(), loads, [("file:/data/empty.txt", b"")]))
-    assert tables(records) == ["rejects"] and loads.value == 0
+    assert tables(records) == [tasks.FILE_READ, "rejects"] and loads.value == 0

@@ -288,3 +288,12 @@ def test_tags_and_bookmarks_mark_statements_for_follow_up(corpus):
         corpus.add_tag(first, "<script>")
     with pytest.raises(StoreError, match="no statement"):
         corpus.add_tag(10**9, "fine")
+
+
+def test_speaker_name_filter_gives_the_same_rows_inlined_or_joined(corpus, monkeypatch):
+    from saywho.store import store as store_module
+
+    inlined = [r["id"] for r in corpus.iter_search(SearchQuery(speaker="s"))]
+    monkeypatch.setattr(store_module, "MAX_INLINE_IDS", 0)
+    assert [r["id"] for r in corpus.iter_search(SearchQuery(speaker="s"))] == inlined
+    assert len(inlined) == 3

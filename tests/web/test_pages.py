@@ -7,7 +7,7 @@ import io
 import json
 
 import pytest
-from web.web_corpus import HOSTILE_CONTENT, HOSTILE_TITLE, TOKEN
+from web.web_corpus import TOKEN
 from fastapi.testclient import TestClient
 
 from saywho.web import create_app

@@ -174,12 +174,21 @@ def read_file(path: Path, options: IngestOptions) -> Iterator[Document | InputEr
         yield InputError(name, f"cannot read: {error.strerror or error}")
 
 
+#: Files a folder walk passes over: annotations, tables, images, archives, code. A
+#: file named on the command line is still read whatever its name.
+NOT_ARTICLE_SUFFIXES = (
+    ".ann", ".tsv", ".csv", ".parquet", ".db", ".sqlite", ".db-wal", ".db-shm", ".png", ".jpg", ".jpeg",
+    ".gif", ".webp", ".svg", ".ico", ".pdf", ".zip", ".tar", ".7z", ".css", ".js", ".pyc", ".part",
+)
+
+
 def _walk(folder: Path, recursive: bool) -> Iterator[Path]:
-    """Files of a folder in name order, hidden files and folders left out."""
+    """Files of a folder in name order; hidden files and folders, and files that are
+    plainly not articles (see NOT_ARTICLE_SUFFIXES), left out."""
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".")) if recursive else []
         for file_name in sorted(files):
-            if not file_name.startswith("."):
+            if not file_name.startswith(".") and not file_name.lower().endswith(NOT_ARTICLE_SUFFIXES):
                 yield Path(root) / file_name
 
 

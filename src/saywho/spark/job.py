@@ -31,12 +31,13 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from .. import __version__
-from ..errors import SaywhoError
+from ..errors import InputError, SaywhoError
 from ..ingest import IngestOptions
 from ..pipeline import Options
 from . import rows
-from .read import InputNames
-from .tasks import TABLES, TaskOptions, files_to_rows
+from .read import InputNames, documents_from_bytes
+from .rows import reject_row
+from .tasks import FILE_READ, TABLES, TaskOptions, analyse_records, files_to_rows, read_files
 
 #: Written last into a complete output; its presence marks a folder saywho may replace.
 MANIFEST = "_saywho.json"
@@ -252,25 +253,60 @@ def _unreadable(item: str) -> str | None:
     return None
 
 
-def _input_files(spark: SparkSession, paths: list[str], names: InputNames):
-    """``(uri, bytes)`` of every file under ``paths``, and rejects rows for files too large to read.
+class InputFiles:
+    """Every file under the inputs, as Spark's ``binaryFile`` source lists and reads them.
 
-    Spark's ``binaryFile`` source packs many small files into one partition and a large
-    one alone (``spark.sql.files.maxPartitionBytes``, ``spark.sql.files.openCostInBytes``),
-    and walks folders (``recursiveFileLookup``; names starting with ``_`` or ``.`` are
-    left out, as Hadoop does). A file over ``spark.sql.sources.binaryFile.maxLength``
-    would fail its task; it is a reject instead, decided from the listing alone.
+    The source packs many small files into one partition and a large one alone
+    (``spark.sql.files.maxPartitionBytes``, ``spark.sql.files.openCostInBytes``) and walks
+    folders (``recursiveFileLookup``; names starting with ``_`` or ``.`` are left out, as
+    Hadoop does). Two kinds of file never reach a task, and are rejects instead: files
+    over ``spark.sql.sources.binaryFile.maxLength`` (they would fail their task) and
+    zero-byte files (the source skips them unseen; ``saywho extract`` calls them empty).
     """
-    if not paths:
-        return spark.sparkContext.emptyRDD(), []
-    limit = int(spark.conf.get("spark.sql.sources.binaryFile.maxLength", str(MAX_FILE_BYTES)))
-    listing = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(paths)
-    too_large = [
-        (names.name(row.path), f"file too large for one Spark task: {row.length:,} bytes, limit {limit:,} (spark.sql.sources.binaryFile.maxLength)", "list", "failed")
-        for row in listing.where(F.col("length") > limit).select("path", "length").collect()
-    ]
-    readable = listing.where(F.col("length") <= limit).select("path", "content")
-    return readable.rdd, too_large
+
+    def __init__(self, spark: SparkSession, paths: list[str], names: InputNames):
+        self.spark = spark
+        self.names = names
+        self.limit = int(spark.conf.get("spark.sql.sources.binaryFile.maxLength", str(MAX_FILE_BYTES)))
+        self.listing = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(paths) if paths else None
+
+    def contents(self):
+        """An RDD of ``(uri, bytes)`` rows, the files a task can read."""
+        if self.listing is None:
+            return self.spark.sparkContext.emptyRDD()
+        return self.listing.where(F.col("length") <= self.limit).select("path", "content").rdd
+
+    def too_large(self) -> list[tuple[str, str, str, str]]:
+        """Decided from the listing alone (no file content is read)."""
+        if self.listing is None:
+            return []
+        reason = "file too large for one Spark task: {:,} bytes, limit {:,} (spark.sql.sources.binaryFile.maxLength)"
+        found = self.listing.where(F.col("length") > self.limit).select("path", "length").collect()
+        return [(self.names.name(row.path), reason.format(row.length, self.limit), "list", "failed") for row in found]
+
+    def empty_file_rejects(self, files_read: int, too_large: int, ingest: IngestOptions) -> list[tuple[str, str, str, str]]:
+        """What ``saywho extract`` says of each zero-byte file, when the listing holds any."""
+        if self.listing is None:
+            return []
+        listed = self.listing._jdf.inputFiles()  # a JVM array: only its length crosses over here
+        if len(listed) == files_read + too_large:
+            return []
+        empty = [row.path for row in self._listed_frame(listed).subtract(self.listing.select("path")).collect()]
+        return [
+            reject_row(item, "ingest")
+            for uri in sorted(empty)
+            for item in documents_from_bytes(b"", self.names.name(uri), ingest)
+            if isinstance(item, InputError)
+        ]
+
+    def _listed_frame(self, listed: Any) -> DataFrame:
+        """The listing's file URIs (``file:///a%20b.txt``) as a frame of ``path`` values as the
+        source reports them (``file:/a b.txt``), built in the JVM: millions of names need not
+        pass through Python."""
+        jvm = self.spark.sparkContext._jvm
+        seq = jvm.scala.collection.mutable.ArraySeq.make(listed).toSeq()
+        frame = DataFrame(self.spark._jsparkSession.createDataset(seq, jvm.org.apache.spark.sql.Encoders.STRING()).toDF(), self.spark)
+        return frame.select(F.expr("url_decode(regexp_replace(value, '^file:///', 'file:/'))").alias("path"))
 
 
 # --- output ------------------------------------------------------------------------
@@ -361,35 +397,39 @@ def run(spark: SparkSession, inputs: Sequence[str], output: str, options: JobOpt
     names = InputNames.of(resolved.names)
     task_options = TaskOptions(names=names, ingest=options.ingest, analysis=options.analysis, published=options.published)
     loads = sc.accumulator(0)
-    files, too_large = _input_files(spark, resolved.paths, names)
+    listed = InputFiles(spark, resolved.paths, names)
+    files = listed.contents()
     report = RunReport(output=plan.output, files_partitions=files.getNumPartitions())
     if options.partitions:
-        from .tasks import analyse_records, read_files
-
         documents = files.mapPartitions(partial(read_files, task_options)).repartition(options.partitions)
         records = documents.mapPartitions(partial(analyse_records, task_options, loads))
     else:
         records = files.mapPartitions(partial(files_to_rows, task_options, loads))
     records = records.persist(StorageLevel.MEMORY_AND_DISK)
-    try:
+    try:  # a failed run removes its staging folder (a killed one leaves it to the next run)
         counts = records.map(lambda record: (_count_key(record), 1)).countByKey()  # the analysis runs here
-        listing_rejects = spark.createDataFrame(resolved.rejects + too_large, schema=spark_schema(rows.REJECT_COLUMNS))
+        too_large = listed.too_large()
+        driver_rejects = resolved.rejects + too_large
+        driver_rejects += listed.empty_file_rejects(counts.get(FILE_READ, 0), len(too_large), options.ingest)
         for table in TABLES:
             frame = _table_frame(spark, records, table)
             if table == "rejects":
-                frame = frame.unionByName(listing_rejects)
+                frame = frame.unionByName(spark.createDataFrame(driver_rejects, schema=spark_schema(rows.REJECT_COLUMNS)))
             writer = frame.write.mode("errorifexists")
             if table in PARTITIONED:
                 writer = writer.partitionBy(rows.PARTITION_COLUMN)
             writer.parquet(f"{plan.staging}/{table}")
+    except BaseException:
+        fs.delete(plan.staging)
+        raise
     finally:
         records.unpersist()
 
     report.articles = counts.get("articles", 0)
     report.attributions = counts.get("attributions", 0)
     report.mentions = counts.get("mentions", 0)
-    report.skipped = counts.get("rejects:skipped", 0)
-    report.failed = counts.get("rejects:failed", 0) + len(resolved.rejects) + len(too_large)
+    report.skipped = counts.get("rejects:skipped", 0) + sum(1 for row in driver_rejects if row[3] == "skipped")
+    report.failed = counts.get("rejects:failed", 0) + sum(1 for row in driver_rejects if row[3] == "failed")
     report.model_loads = loads.value
     report.seconds = time.perf_counter() - started
     fs.write_text(f"{plan.staging}/{MANIFEST}", json.dumps(_manifest(inputs, options, report, run_id), indent=1) + "\n")

@@ -29,9 +29,16 @@ class TableError(SaywhoError):
     """Not a complete Spark output folder, or its tables cannot be read."""
 
 
+#: Hadoop's names of object stores, as pyarrow knows them.
+_PYARROW_SCHEMES = {"s3a://": "s3://", "s3n://": "s3://", "gs://": "gs://"}
+
+
 def _filesystem(output: str):
     from pyarrow import fs
 
+    for hadoop, arrow in _PYARROW_SCHEMES.items():
+        if output.startswith(hadoop):
+            output = arrow + output[len(hadoop) :]
     try:
         return fs.FileSystem.from_uri(output)
     except (ValueError, TypeError):  # a plain local path
@@ -114,7 +121,8 @@ def load_tables(
 
     Idempotent as ``saywho ingest`` is: an article whose content hash is stored already
     (from an earlier load, or from ingesting the same file locally) is skipped. The
-    rejects are reported through ``on_error`` and counted as failed or ignored.
+    rejects are counted as failed or ignored, and passed to ``on_error`` when given
+    (a CC-NEWS run has millions of skipped records: the table holds them already).
     """
     from ..ingest import SkippedInput
     from ..store.ingest import IngestReport

@@ -27,6 +27,9 @@ TableRecord = tuple[str, tuple[Any, ...]]
 ReadRecord = tuple[str, Any]
 
 TABLES = ("articles", "attributions", "mentions", "rejects")
+#: Tag of the one record per file read: counted, never written (the driver compares the
+#: count with Spark's listing to find the files Spark skipped unread).
+FILE_READ = "file"
 
 
 class Counter(Protocol):
@@ -52,9 +55,11 @@ def _unexpected(input: str, error: Exception, stage: Stage) -> TableRecord:
 
 
 def read_files(options: TaskOptions, files: Iterable[tuple[str, bytes]]) -> Iterator[ReadRecord]:
-    """``(uri, bytes)`` pairs to ``("document", Document)`` or ``("rejects", row)``."""
+    """``(uri, bytes)`` pairs to ``("document", Document)`` or ``("rejects", row)``, after a
+    ``(FILE_READ, ())`` marker per file."""
     for uri, data in files:
         name = options.names.name(uri)
+        yield (FILE_READ, ())
         try:
             for item in documents_from_bytes(data if isinstance(data, bytes) else bytes(data), name, options.ingest):
                 if isinstance(item, InputError):

@@ -28,6 +28,12 @@ from .db import Backend, Conn, SQLiteBackend, StoreError, open_backend
 #: Where the embedded database lives unless ``--db`` or ``SAYWHO_DB`` says otherwise.
 DEFAULT_DB = "saywho.db"
 
+#: Speaker-list pages kept in memory (see Store.speakers).
+SPEAKERS_CACHE_SIZE = 256
+
+#: A speaker-name filter matching more mentions than this is joined in SQL, not inlined.
+MAX_INLINE_IDS = 2000
+
 #: Most rows one search page may ask for (exports stream without this limit).
 MAX_PAGE_SIZE = 500
 
@@ -97,12 +103,15 @@ SELECT a.id, a.article_id, ar.published_date, ar.publisher, ar.title, m.speaker_
        COALESCE(s.name, m.name) AS speaker, m.kind AS speaker_kind, m.name AS mention,
        a.type, a.act, a.cue, a.content, a.confidence, a.when_date, a.seq
 """
-_RESULT_FROM = """
-FROM attributions a
+_RESULT_JOINS = """
 JOIN articles ar ON ar.id = a.article_id
 LEFT JOIN mentions m ON m.id = a.mention_id
 LEFT JOIN speakers s ON s.id = m.speaker_id
 """
+_RESULT_FROM = "FROM attributions a" + _RESULT_JOINS
+#: Full-text hits first: CROSS JOIN makes SQLite run the FTS5 query once and look the
+#: statements up by id, instead of re-running it for every row another filter kept.
+_RESULT_FROM_FTS5 = "FROM attributions_fts f CROSS JOIN attributions a ON a.id = f.rowid" + _RESULT_JOINS
 
 
 class Store:
@@ -111,6 +120,8 @@ class Store:
     def __init__(self, backend: Backend):
         self.backend = backend
         self.schema_version = backend.migrate()
+        self._speakers_cache: dict[tuple, SearchPage] = {}
+        self._names_cache: dict[tuple, list[int]] = {}
 
     @classmethod
     def open(cls, target: str | Path | None = None, *, create: bool = True) -> Store:
@@ -238,7 +249,7 @@ class Store:
 
     def _fts_from(self, query: SearchQuery) -> str:
         if query.text and self.dialect == "sqlite" and fts5_query(query.text):
-            return _RESULT_FROM + " JOIN attributions_fts f ON f.rowid = a.id"
+            return _RESULT_FROM_FTS5
         return _RESULT_FROM
 
     def _search_filters(self, query: SearchQuery) -> tuple[str, list[Any], str, list[Any]]:
@@ -261,16 +272,24 @@ class Store:
         if query.speaker:
             ids = self.speaker_ids(query.speaker)
             if ids is not None:
-                clauses.append(f"m.speaker_id IN ({', '.join('?' for _ in ids)})" if ids else "1 = 0")
+                clauses.append(f"a.mention_id IN (SELECT id FROM mentions WHERE speaker_id IN ({', '.join('?' for _ in ids)}))" if ids else "1 = 0")
                 params.extend(ids)
             else:
+                # Names resolve to speaker ids first (one pass over names and aliases); unnamed
+                # speakers ("a spokesman") match on the mention's own name.
                 pattern = f"%{_like_escape(query.speaker.lower())}%"
-                clauses.append(
-                    "(lower(m.name) LIKE ? ESCAPE '\\' OR m.speaker_id IN (SELECT id FROM speakers WHERE lower(name) LIKE ? ESCAPE '\\') "
-                    "OR m.speaker_id IN (SELECT m2.speaker_id FROM mention_names n JOIN mentions m2 ON m2.id = n.mention_id "
-                    "WHERE lower(n.name) LIKE ? ESCAPE '\\'))"
-                )
-                params.extend([pattern, pattern, pattern])
+                mention_ids = self._mentions_named(pattern)
+                if len(mention_ids) <= MAX_INLINE_IDS:
+                    clauses.append(f"a.mention_id IN ({', '.join('?' for _ in mention_ids)})" if mention_ids else "1 = 0")
+                    params.extend(mention_ids)
+                else:  # a very common fragment ("a"): let the database join instead
+                    clauses.append(
+                        "a.mention_id IN (SELECT m3.id FROM mentions m3 LEFT JOIN speakers s3 ON s3.id = m3.speaker_id "
+                        "WHERE lower(m3.name) LIKE ? ESCAPE '\\' OR lower(s3.name) LIKE ? ESCAPE '\\' "
+                        "OR m3.speaker_id IN (SELECT m4.speaker_id FROM mention_names n4 JOIN mentions m4 ON m4.id = n4.mention_id "
+                        "WHERE lower(n4.name) LIKE ? ESCAPE '\\'))"
+                    )
+                    params.extend([pattern, pattern, pattern])
         if query.publisher:
             clauses.append("lower(ar.publisher) = ?")
             params.append(query.publisher.lower())
@@ -296,6 +315,38 @@ class Store:
             params.append(query.article_id)
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         return where, params, order, order_params
+
+    def _mentions_named(self, pattern: str) -> list[int]:
+        """Mentions whose corpus speaker has a matching name or alias, or, for unnamed
+        speakers ("a spokesman"), whose own name matches. Cached until the data changes:
+        paging through one search repeats the same lookup."""
+        key = (pattern, self.data_version())
+        cached = self._names_cache.get(key)
+        if cached is not None:
+            return cached
+        conn = self._read()
+        speaker_ids = {
+            r["id"] for r in conn.all(
+                "SELECT id FROM speakers WHERE merged_into IS NULL AND lower(name) LIKE ? ESCAPE '\\' "
+                "UNION SELECT m.speaker_id AS id FROM mention_names n JOIN mentions m ON m.id = n.mention_id "
+                "WHERE m.speaker_id IS NOT NULL AND lower(n.name) LIKE ? ESCAPE '\\'",
+                (pattern, pattern),
+            )
+        }
+        found = [r["id"] for r in conn.all(
+            "SELECT id FROM mentions WHERE speaker_id IS NULL AND lower(name) LIKE ? ESCAPE '\\'", (pattern,)
+        )]
+        ids = sorted(speaker_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            found += [r["id"] for r in conn.all(
+                f"SELECT id FROM mentions WHERE speaker_id IN ({', '.join('?' for _ in chunk)})", chunk
+            )]
+        found.sort()
+        if len(self._names_cache) >= SPEAKERS_CACHE_SIZE:
+            self._names_cache.clear()
+        self._names_cache[key] = found
+        return found
 
     def speaker_ids(self, speaker: str) -> list[int] | None:
         """A numeric speaker filter as the ids it covers (a merged id means its target); None for a name."""
@@ -331,8 +382,31 @@ class Store:
             row["confidence"] = round(float(row["confidence"]), 3)
 
     # --- speakers --------------------------------------------------------------------
+    def data_version(self) -> tuple[int, int]:
+        """Changes whenever speakers or their counts can change (new article, merge, split)."""
+        row = self._read().one(
+            "SELECT (SELECT COALESCE(MAX(id), 0) FROM articles) AS articles, "
+            "(SELECT COALESCE(MAX(id), 0) FROM speaker_edits) AS edits"
+        )
+        return (row["articles"], row["edits"]) if row else (0, 0)
+
     def speakers(self, *, kind: str | None = None, name: str | None = None, limit: int = 20, offset: int = 0) -> SearchPage:
-        """Corpus speakers, most quoted first, with their top aliases and descriptors."""
+        """Corpus speakers, most quoted first, with their top aliases and descriptors.
+
+        Counting every statement per speaker is the one slow query on a large corpus, so
+        results are cached until the data changes (a new article, a merge or split).
+        """
+        key = (kind, name, limit, offset, self.data_version())
+        cached = self._speakers_cache.get(key)
+        if cached is not None:
+            return SearchPage(cached.total, [dict(r) for r in cached.rows])
+        page = self._speakers(kind=kind, name=name, limit=limit, offset=offset)
+        if len(self._speakers_cache) >= SPEAKERS_CACHE_SIZE:
+            self._speakers_cache.clear()
+        self._speakers_cache[key] = page
+        return SearchPage(page.total, [dict(r) for r in page.rows])
+
+    def _speakers(self, *, kind: str | None, name: str | None, limit: int, offset: int) -> SearchPage:
         clauses = ["s.merged_into IS NULL"]
         params: list[Any] = []
         if kind:
