@@ -91,19 +91,22 @@ def run_spark(data: Path, work: Path, cores: int) -> Measured:
     )
 
 
-def markdown(results: list[Measured], data: Path, command: str, load: str) -> str:
+def markdown(results: list[Measured], data: Path, command: str, load: str, load_after: str, minutes: float) -> str:
     extract, one, two = results
     lines = [
+        "<!-- For the lead to fold into docs/benchmarks.md; written by scripts/bench_spark.py. -->",
+        "",
         "## Spark (issue 6)",
         "",
-        "Command (needs `../shared` and Java 17; about 6 minutes on the 2-core machine):",
+        f"Command (needs `../shared` and Java 17; this run took {minutes:.0f} minutes):",
         "",
         f"    {command}",
         "",
         f"Measured {time.strftime('%Y-%m-%d')}, one run (each row a fresh process, in the order shown), on "
         f"{len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, {data.name} ({extract.articles} articles); load average before the run: {load}. "
-        "The machine was shared with other work, so the ratios are the figures to read.",
+        f"Python {platform.python_version()}, {data.name} ({extract.articles} articles: every file of the folder, read the same by both commands); load average (1/5/15 min) "
+        f"{load} before the run and {load_after} after it. The machine was shared with other work, so every "
+        "figure here is slower than on an idle machine, and the ratios are the figures to read.",
         "",
         "| run | articles | wall s | articles/s (wall) | job s | articles/s (job) | model loads |",
         "|---|---|---|---|---|---|---|",
@@ -139,12 +142,14 @@ def main() -> None:
     if not args.data.is_dir():
         sys.exit(f"error: {args.data}: not a folder (the benchmark needs ../shared/data/bbc-news)")
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-spark-") as temp:
         work = Path(temp)
         data = subset(args.data, args.limit, work / "data")
         results = [run_extract(data, work, 2), run_spark(data, work, 1), run_spark(data, work, 2)]
     command = "python scripts/bench_spark.py" + (f" --limit {args.limit}" if args.limit else "") + " --markdown docs/_bench_spark.md"
-    text = markdown(results, args.data, command, load)
+    load_after = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    text = markdown(results, args.data, command, load, load_after, (time.perf_counter() - started) / 60)
     print(text)
     if args.markdown:
         args.markdown.write_text(text, encoding="utf-8")

@@ -53,9 +53,13 @@ def pick_articles(folder: Path, limit: int) -> list[str]:
 
 def use_model_mode() -> None:
     """Route the pipeline's attribution step to the tagger (until ``Options(mode=...)`` does it)."""
+    import types
+
     from saywho import pipeline, tagger
 
-    pipeline.attribution.find_attributions = tagger.find_attributions_model  # type: ignore[assignment]
+    # pipeline.annotate calls attribution.find_attributions; hand it a stand-in module so the
+    # real rules (which the tagger also consults) stay untouched.
+    pipeline.attribution = types.SimpleNamespace(find_attributions=tagger.find_attributions_model)  # type: ignore[assignment]
 
 
 def pipeline_runner(mode: str):

@@ -18,6 +18,8 @@ def quoted(text):
         ("« Bonjour », dit-il.", [("« Bonjour »", True)]),
         ("''I think so,'' he said.", [("''I think so,''", True)]),
         ("„Wir schaffen das“, sagte sie.", [("„Wir schaffen das“", True)]),
+        # a closing mark typed as the opener (CMS output)
+        ("”Mr. Smith is wrong.” ― Ana", [("”Mr. Smith is wrong.”", True)]),
         # apostrophes are not quotes
         ("Don’t go to O’Brien’s bar", []),
         ("The ISIS’ defeat was near", []),

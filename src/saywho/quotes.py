@@ -17,6 +17,7 @@ from dataclasses import dataclass
 _PAIRS: dict[str, str] = {
     "\u201c": "\u201d\u201c\"",  # “ ... ” (some sites close with a second “ or a straight ")
     "\u201e": "\u201c\u201d",  # „ ... “
+    "\u201d": "\u201d",  # ” ... ” (a closing mark typed as the opener, common in CMS output)
     "\u00ab": "\u00bb",  # « ... »
     '"': '"\u201d',
     "``": "''",
@@ -25,7 +26,7 @@ _PAIRS: dict[str, str] = {
     "'": "'",
     "\u2039": "\u203a",  # ‹ ... ›
 }
-_DOUBLE = {"\u201c", "\u201e", "\u00ab", '"', "``", "''"}
+_DOUBLE = {"\u201c", "\u201d", "\u201e", "\u00ab", '"', "``", "''"}
 _MARK = re.compile(r"``|''|[\u201c\u201d\u201e\u00ab\u00bb\"\u2018\u2019'\u2039\u203a]")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*\S)")
 _WORD = re.compile(r"\w")
@@ -56,7 +57,10 @@ def _paragraph_bounds(text: str) -> list[tuple[int, int]]:
 def _can_open(text: str, i: int, mark: str) -> bool:
     before = text[i - 1] if i > 0 else " "
     after = text[i + len(mark)] if i + len(mark) < len(text) else " "
-    if mark in ("\u2019", "\u203a", "\u201d", "\u00bb"):
+    if mark == "\u201d":
+        # A closing mark opens only where nothing can be closed: at a word start after a space or line start.
+        return (before.isspace() or i == 0) and after.isalnum()
+    if mark in ("\u2019", "\u203a", "\u00bb"):
         return False
     if mark == "\u00ab":
         return True  # French typography puts a space inside guillemets
