@@ -6,8 +6,12 @@ clean (scraped text only) -> spaCy parse -> attributions -> speakers -> dates.
 from __future__ import annotations
 
 import os
+import signal
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
@@ -20,6 +24,14 @@ from .nlp import load_model
 #: Articles longer than this (characters) are analysed paragraph-block by block so
 #: memory stays flat; spaCy's own limit is 1,000,000.
 MAX_PARSE_CHARS = 50_000
+
+#: Longest article text analysed (characters), spaCy's own default ``max_length``.
+#: Analysis time grows linearly with length (about 35 s per million characters on one
+#: busy core, docs/reliability.md), so this cap bounds the time and memory of one article.
+DEFAULT_MAX_CHARS = 1_000_000
+#: Seconds one article may take before it is given up with a per-input error. Far above
+#: the cap's worst case, it only catches input that is pathologically slow per character.
+DEFAULT_TIME_LIMIT = 180.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +48,11 @@ class Options:
     min_confidence: float = 0.0
     #: Include thoughts and beliefs (``act == "belief"``), not just speech.
     beliefs: bool = True
+    #: Longer article texts are refused with a per-input error (0: no cap).
+    max_chars: int = DEFAULT_MAX_CHARS
+    #: Seconds allowed per article (0: none). Enforced with SIGALRM, so only in a
+    #: process's main thread (the CLI, its worker processes, Spark's Python workers).
+    time_limit: float = DEFAULT_TIME_LIMIT
 
 
 class Extractor:
@@ -56,8 +73,9 @@ class Extractor:
         return self.analyse(Document(input=input, text=text, title=title, published=published))
 
     def analyse(self, document: Document) -> Article:
-        article, analysed = self._prepare(document)
-        return self._finish(article, analysed, self._parse(analysed))
+        with time_limit(self.options.time_limit, document.input):
+            article, analysed = self._prepare(document)
+            return self._finish(article, analysed, self._parse(analysed))
 
     def analyse_many(self, documents: Iterable[Document], batch_size: int = 16) -> Iterator[Article]:
         """Analyse in input order, parsing with ``nlp.pipe`` for throughput."""
@@ -83,6 +101,9 @@ class Extractor:
         The analysed string has the same length as ``article.text``: in raw mode
         junk lines are blanked rather than removed so offsets still index the input.
         """
+        limit = self.options.max_chars
+        if limit and len(document.text) > limit:
+            raise InputError(document.input, f"too long: {len(document.text):,} characters, limit {limit:,} (see --max-chars)")
         cleaned = clean.clean_document(document, raw=self.options.raw, keep_junk=self.options.keep_junk)
         article = Article(
             input=document.input,
@@ -141,6 +162,39 @@ def _parse_in_blocks(nlp, text: str) -> Doc:
         start = end
     # One block at a time: batching huge blocks multiplies the parser's working memory.
     return Doc.from_docs(list(nlp.pipe(blocks, batch_size=1)), ensure_whitespace=False)
+
+
+class ArticleTimeout(InputError):
+    """One article took longer than ``Options.time_limit``; the batch goes on without it."""
+
+
+@contextmanager
+def time_limit(seconds: float, input: str) -> Iterator[None]:
+    """Raise ``ArticleTimeout`` if the block runs longer than ``seconds``.
+
+    SIGALRM interrupts pure Python and regular expressions as well as spaCy between
+    its (bounded, MAX_PARSE_CHARS) blocks. Signals reach only a process's main thread,
+    so elsewhere (the web server's threads) this does nothing and the character cap
+    alone bounds the time. An outer timer, if any, is restored afterwards.
+    """
+    if seconds <= 0 or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise ArticleTimeout(input, f"analysis took longer than {seconds:g} s (see --time-limit)")
+
+    started = time.monotonic()
+    previous_handler = signal.signal(signal.SIGALRM, expire)
+    outer_delay, outer_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous_handler)
+        if outer_delay:
+            left = max(outer_delay - (time.monotonic() - started), 0.001)
+            signal.setitimer(signal.ITIMER_REAL, left, outer_interval)
 
 
 _default: dict[Options, Extractor] = {}
@@ -239,4 +293,4 @@ def default_jobs() -> int:
     return max(1, (os.cpu_count() or 1))
 
 
-__all__ = ["Extractor", "Options", "extract", "get_extractor", "analyse_parallel"]
+__all__ = ["ArticleTimeout", "Extractor", "Options", "extract", "get_extractor", "analyse_parallel", "time_limit"]

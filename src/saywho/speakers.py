@@ -370,7 +370,7 @@ def definite_match_needed(span: Span) -> bool:
 
 
 def _name_tokens(ent: Span) -> list[str]:
-    words = [t.text for t in ent if not t.is_punct or t.text == "-"]
+    words = [t.text for t in ent if (not t.is_punct or t.text == "-") and t.pos_ != "PRON"]  # "Trump himself"
     while words and _is_title(words[0]):
         words = words[1:]
     if words:
@@ -416,11 +416,13 @@ def _descriptors_of(ent: Span) -> list[str]:
     i = ent.start
     while (
         i > 0
-        and doc[i - 1].dep_ in ("compound", "amod", "nmod")
+        and (doc[i - 1].dep_ in ("compound", "amod", "nmod") or doc[i - 1].tag_ == "HYPH")  # "front-runner"
         and i <= doc[i - 1].head.i < ent.end
         and doc[i - 1].ent_type_ in ("", "NORP", "GPE", "ORG")
     ):
         i -= 1
+    while i < ent.start and doc[i].tag_ == "HYPH":
+        i += 1
     words = [t for t in doc[i : ent.start] if t.lower_ not in HONORIFICS]
     out.extend(_split_titles(words))
     # Honorific-free titles inside the entity itself ("General Stephen Townsend" tagged whole).
@@ -428,7 +430,7 @@ def _descriptors_of(ent: Span) -> list[str]:
         out.append(_expand_abbreviation(ent[0].text))
     # An appositive: "X, a former adviser to Y,".
     for child in ent.root.children:
-        if child.dep_ == "appos" and child.i > ent.root.i:
+        if child.dep_ == "appos" and child.i > ent.root.i and child.pos_ != "PRON":
             phrase = doc[child.left_edge.i : child.right_edge.i + 1]
             if len(phrase) <= 12:
                 out.append(_strip_determiner(phrase.text))
@@ -446,7 +448,12 @@ def _split_titles(words: list[Token]) -> list[str]:
         if is_title and token.text[:1].isupper() and previous is not None and previous.tag_ in ("NN", "NNS") and previous.text.islower():
             parts.append([])
         parts[-1].append(token)
-    return [" ".join(_expand_abbreviation(t.text) if len(part) == 1 else t.text for t in part) for part in parts if part]
+    # A descriptor names a role: it needs a noun ("ubiquitous" alone is not one).
+    return [
+        _expand_abbreviation(part[0].text) if len(part) == 1 else "".join(t.text_with_ws for t in part).strip()
+        for part in parts
+        if part and any(t.pos_ in ("NOUN", "PROPN") for t in part)
+    ]
 
 
 def _expand_abbreviation(word: str) -> str:

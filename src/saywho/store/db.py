@@ -28,6 +28,9 @@ Params = Sequence[Any]
 #: How long (ms) an SQLite connection waits for another process's write lock.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
+#: SQL integers are signed 64-bit on both backends.
+SQL_INT_MIN, SQL_INT_MAX = -(2**63), 2**63 - 1
+
 
 class StoreError(SaywhoError):
     """The store cannot be opened or used (bad DSN, newer schema, missing backend)."""
@@ -36,12 +39,26 @@ class StoreError(SaywhoError):
 class Conn:
     """A connection with the four calls the store needs; rows come back as dicts."""
 
-    def __init__(self, raw: Any, translate):
+    def __init__(self, raw: Any, translate, *, no_nul: bool = False):
         self.raw = raw
         self._translate = translate
+        #: PostgreSQL text cannot hold NUL: it becomes U+FFFD (same length, so offsets hold).
+        self._no_nul = no_nul
 
     def _cursor(self, sql: str, params: Params) -> Any:
-        return self.raw.execute(self._translate(sql), tuple(params))
+        return self.raw.execute(self._translate(sql), self._checked(params))
+
+    def _checked(self, params: Params) -> tuple[Any, ...]:
+        """Parameters the database can take: an out-of-range number (an id from a URL)
+        is the caller's error, not a crash; NUL characters are replaced where needed."""
+        checked = []
+        for value in params:
+            if isinstance(value, int) and not isinstance(value, bool) and not SQL_INT_MIN <= value <= SQL_INT_MAX:
+                raise StoreError(f"number out of range: {value}")
+            if self._no_nul and isinstance(value, str) and "\x00" in value:
+                value = value.replace("\x00", "\ufffd")
+            checked.append(value)
+        return tuple(checked)
 
     def all(self, sql: str, params: Params = ()) -> list[dict[str, Any]]:
         return list(self._cursor(sql, params).fetchall())
@@ -202,7 +219,7 @@ class PostgresBackend(Backend):
             raw = psycopg.connect(self.dsn, autocommit=True, row_factory=dict_row)
         except psycopg.Error as error:
             raise StoreError(f"cannot connect to PostgreSQL at {redact_dsn(self.dsn)}: {error}") from error
-        return Conn(raw, _to_pyformat)
+        return Conn(raw, _to_pyformat, no_nul=True)
 
     @contextmanager
     def _transaction(self, conn: Conn) -> Iterator[None]:
