@@ -67,7 +67,7 @@ def subset(data: Path, limit: int | None, into: Path) -> Path:
 def timed(command: list[str], output: Path) -> float:
     """Wall seconds of one command; stop the benchmark if it wrote nothing."""
     started = time.perf_counter()
-    result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
     wall = time.perf_counter() - started
     # Exit 1 means some inputs failed and the rest was written; anything else, or no output, is a crash.
     if result.returncode not in (0, 1) or not output.exists():
@@ -102,11 +102,14 @@ def markdown(results: list[Measured], data: Path, command: str, load: str, load_
         "",
         f"    {command}",
         "",
-        f"Measured {time.strftime('%Y-%m-%d')}, one run (each row a fresh process, in the order shown), on "
-        f"{len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, {data.name} ({extract.articles} articles: every file of the folder, read the same by both commands); load average (1/5/15 min) "
-        f"{load} before the run and {load_after} after it. The machine was shared with other work, so every "
-        "figure here is slower than on an idle machine, and the ratios are the figures to read.",
+        (
+            f"Measured {time.strftime('%Y-%m-%d')}, one run (each row a fresh process, in the order shown), on "
+            f"{len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()} cores, "
+            f"Python {platform.python_version()}, {data.name} ({extract.articles} articles: every file of the "
+            f"folder, read the same by both commands); load average (1/5/15 min) {load} before the run and "
+            f"{load_after} after it. The machine was shared with other work, so every figure here is slower "
+            "than on an idle machine, and the ratios are the figures to read."
+        ),
         "",
         "| run | articles | wall s | articles/s (wall) | job s | articles/s (job) | model loads |",
         "|---|---|---|---|---|---|---|",
@@ -121,13 +124,19 @@ def markdown(results: list[Measured], data: Path, command: str, load: str, load_
     overhead_job_ms = ((two.job or 0) - extract.wall) / two.articles * 1000
     lines += [
         "",
-        f"- **Scaling 1 → 2 cores:** {two.job_rate / one.job_rate:.2f}x on the job's time "  # type: ignore[operator]
-        f"({two.wall_rate / one.wall_rate:.2f}x on wall time, start-up included).",
-        f"- **Spark's overhead over `saywho extract --jobs 2`:** {overhead_ms:+.1f} ms per article on wall time "
-        f"({two.wall:.1f} s against {extract.wall:.1f} s for the same articles), of which Spark's fixed start-up "
-        f"(JVM, session) is {startup:.1f} s; without it, {overhead_job_ms:+.1f} ms per article.",
-        f"- **Per-core throughput** (the cost estimate's input): {one.job_rate:.2f} articles/s on one core, "  # type: ignore[operator]
-        f"{two.job_rate / 2:.2f} articles/s per core on two.",  # type: ignore[operator]
+        (
+            f"- **Scaling 1 → 2 cores:** {two.job_rate / one.job_rate:.2f}x on the job's time "  # type: ignore[operator]
+            f"({two.wall_rate / one.wall_rate:.2f}x on wall time, start-up included)."
+        ),
+        (
+            f"- **Spark's overhead over `saywho extract --jobs 2`:** {overhead_ms:+.1f} ms per article on wall time "
+            f"({two.wall:.1f} s against {extract.wall:.1f} s for the same articles), of which Spark's fixed start-up "
+            f"(JVM, session) is {startup:.1f} s; without it, {overhead_job_ms:+.1f} ms per article."
+        ),
+        (
+            f"- **Per-core throughput** (the cost estimate's input): {one.job_rate:.2f} articles/s on one core, "  # type: ignore[operator]
+            f"{two.job_rate / 2:.2f} articles/s per core on two."  # type: ignore[operator]
+        ),
         "",
     ]
     return "\n".join(lines)

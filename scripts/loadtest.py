@@ -48,6 +48,7 @@ def running_server(db: str, *, extra_env: dict[str, str] | None = None) -> Itera
         port = sock.getsockname()[1]
     env = {**os.environ, **(extra_env or {})}
     env.pop("SAYWHO_TOKEN", None)  # read-only: the load test never writes
+    env.setdefault("SAYWHO_RATE_LIMIT", "0")  # every client is 127.0.0.1: measure capacity, not the per-client limit
     log = tempfile.NamedTemporaryFile(prefix="saywho-serve-", suffix=".log", delete=False)
     process = subprocess.Popen(
         [sys.executable, "-m", "saywho.cli", "serve", "--db", db, "--host", HOST, "--port", str(port)],

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -88,30 +88,30 @@ def run_command(
         ),
     ],
     cores: Annotated[
-        Optional[int], typer.Option("--cores", "-c", min=1, help="Run locally on this many cores (local[N]).")
+        int | None, typer.Option("--cores", "-c", min=1, help="Run locally on this many cores (local[N]).")
     ] = None,
     master: Annotated[
-        Optional[str], typer.Option("--master", help="Spark master URL (yarn, spark://host:7077, k8s://...). Default: local[*], or spark-submit's.")
+        str | None, typer.Option("--master", help="Spark master URL (yarn, spark://host:7077, k8s://...). Default: local[*], or spark-submit's.")
     ] = None,
     partitions: Annotated[
-        Optional[int], typer.Option("--partitions", min=1, help="Spread documents over N partitions before analysis (worth it for a few large WARC files).")
+        int | None, typer.Option("--partitions", min=1, help="Spread documents over N partitions before analysis (worth it for a few large WARC files).")
     ] = None,
     conf: Annotated[
-        Optional[list[str]], typer.Option("--conf", help="Spark setting KEY=VALUE; repeat for several.")
+        list[str] | None, typer.Option("--conf", help="Spark setting KEY=VALUE; repeat for several.")
     ] = None,
     raw: Annotated[bool, typer.Option(help="Keep text exactly as decoded, so offsets index the input file.")] = False,
     keep_junk: Annotated[bool, typer.Option(help="Do not drop scraping junk lines.")] = False,
     published: Annotated[
-        Optional[str], typer.Option(help="Publication date (YYYY-MM-DD) for inputs that carry none.")
+        str | None, typer.Option(help="Publication date (YYYY-MM-DD) for inputs that carry none.")
     ] = None,
     min_confidence: Annotated[float, typer.Option(min=0.0, max=1.0, help="Leave out attributions below this confidence.")] = 0.0,
     speech_only: Annotated[bool, typer.Option(help="Leave out thoughts and beliefs, keep what was said.")] = False,
-    model: Annotated[Optional[str], typer.Option(help="spaCy pipeline to use (default: installed small English).")] = None,
+    model: Annotated[str | None, typer.Option(help="spaCy pipeline to use (default: installed small English).")] = None,
     language: Annotated[
-        Optional[list[str]], typer.Option("--language", "-l", help="Language (ISO 639-1) to keep; repeat for several. Default: en.")
+        list[str] | None, typer.Option("--language", "-l", help="Language (ISO 639-1) to keep; repeat for several. Default: en.")
     ] = None,
     all_languages: Annotated[bool, typer.Option("--all-languages", help="Keep articles in every language.")] = False,
-    max_bytes: Annotated[Optional[int], typer.Option("--max-bytes", min=1, help="Largest page, text file or record read (bytes).")] = None,
+    max_bytes: Annotated[int | None, typer.Option("--max-bytes", min=1, help="Largest page, text file or record read (bytes).")] = None,
 ) -> None:
     """Analyse every article under INPUT... on Spark; write Parquet tables to OUTPUT.
 

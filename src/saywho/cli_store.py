@@ -451,6 +451,10 @@ def serve_command(
         Optional[str],
         typer.Option(envvar="SAYWHO_TOKEN", help="Secret that unlocks writes (upload, tags, merges). Without it the server is read-only.", show_default=False),
     ] = None,
+    rate_limit: Annotated[
+        float,
+        typer.Option(envvar="SAYWHO_RATE_LIMIT", min=0.0, help="Requests per second one client may keep up (bursts of 100 allowed); 0 for no limit."),
+    ] = 20.0,
 ) -> None:
     """Browse and search the corpus in a web browser, with a JSON API (/api, /openapi.json).
 
@@ -467,7 +471,9 @@ def serve_command(
     if token is not None and len(token) < MIN_TOKEN_LENGTH:
         _error(f"--token must be at least {MIN_TOKEN_LENGTH} characters")
         raise typer.Exit(EXIT_USAGE)
-    app = create_app(db, token=token)
+    from .web.limits import ServerLimits
+
+    app = create_app(db, token=token, limits=ServerLimits(rate=rate_limit))
     mode = "writes need the token" if token else "read-only (no --token)"
     typer.echo(f"saywho: serving {store.backend.dialect} corpus on http://{host}:{port}/ ({mode})", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 from saywho.cli import app
 from saywho.output import ROW_FIELDS
 from saywho.spark import tables
-
 from spark.spark_support import TEST_CORES, needs_spark
 
 pytestmark = [needs_spark, pytest.mark.slow]
@@ -72,7 +71,7 @@ def test_attribution_rows_are_identical_to_extract_parquet(job, extracted):
     output, report = job
     _, extract_rows, _ = extracted
     spark_rows = [{f: r[f] for f in ROW_FIELDS} for r in tables.read_rows(str(output), "attributions")]
-    key = lambda row: (row["input"], row["content_start"], row["content_end"], row["type"])  # noqa: E731
+    key = lambda row: (row["input"], row["content_start"], row["content_end"], row["type"])
     assert sorted(spark_rows, key=key) == sorted(extract_rows, key=key)
     assert report.attributions == len(extract_rows) > 0
 

@@ -9,7 +9,6 @@ import pytest
 from saywho.errors import InputError
 from saywho.ingest import IngestOptions, iter_documents
 from saywho.spark.read import InputNames, documents_from_bytes, file_kind
-
 from spark.spark_support import build_corpus
 
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
-
 from saywho.errors import InputError
 from saywho.ingest import IngestOptions
-from saywho.pipeline import Extractor, Options
+from saywho.pipeline import Extractor
 from saywho.spark import tasks
 from saywho.spark.read import InputNames
 
-GOOD = '"The bridge opens on Friday," said engineer Kofi Mensah. He added that tolls would be low.'.encode()
-OTHER = '"We are ready," the harbour master, Ana Ruiz, said.'.encode()
+GOOD = b'"The bridge opens on Friday," said engineer Kofi Mensah. He added that tolls would be low.'
+OTHER = b'"We are ready," the harbour master, Ana Ruiz, said.'
 
 
 class Count:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..errors import InputError
 from ..models import Document
@@ -58,15 +58,38 @@ def record_document(record: dict[str, Any], name: str, options: IngestOptions) -
     return document
 
 
-def iter_records(lines: Iterable[bytes], container: str, options: IngestOptions) -> Iterator[Document | InputError]:
+#: Bytes read at a time while skipping the rest of an over-long line.
+SKIP_CHUNK_BYTES = 1 << 20
+
+
+def bounded_lines(stream: BinaryIO, limit: int) -> Iterator[bytes | int]:
+    """The lines of a binary stream, never holding more than ``limit`` + 1 bytes of one:
+    a longer line (a 100 MB record, a gzip bomb without newlines) is read through to
+    its end and given as its length in bytes instead."""
+    while line := stream.readline(limit + 1):
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line
+            continue
+        size = len(line)
+        while chunk := stream.readline(SKIP_CHUNK_BYTES):
+            size += len(chunk)
+            if chunk.endswith(b"\n"):
+                break
+        yield size
+
+
+def iter_records(lines: Iterable[bytes] | BinaryIO, container: str, options: IngestOptions) -> Iterator[Document | InputError]:
     """Documents (or errors) from the lines of a JSONL stream, in order."""
     line_number = 0
-    for line_number, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
+    source = bounded_lines(lines, options.max_bytes) if hasattr(lines, "readline") else lines
+    for line_number, raw in enumerate(source, start=1):
         name = f"{container}#line-{line_number}"
-        if len(raw) > options.max_bytes:
-            yield InputError(name, f"record too large: {len(raw):,} bytes, limit {options.max_bytes:,}")
+        size = raw if isinstance(raw, int) else len(raw)
+        if size > options.max_bytes:
+            yield InputError(name, f"record too large: {size:,} bytes, limit {options.max_bytes:,}")
+            continue
+        assert isinstance(raw, bytes)
+        if not raw.strip():
             continue
         try:
             record = json.loads(raw.decode("utf-8-sig" if line_number == 1 else "utf-8"))

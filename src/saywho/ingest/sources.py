@@ -95,6 +95,22 @@ def _gunzip_limited(data: bytes, name: str, limit: int) -> bytes:
         raise InputError(name, f"damaged gzip: {error}") from None
 
 
+def _read_file_limited(path: Path, name: str, limit: int) -> bytes:
+    with path.open("rb") as stream:
+        return _read_limited(stream, name, limit)
+
+
+def _gunzip_file_limited(path: Path, name: str, limit: int) -> bytes:
+    """Decompress while reading, so neither the file nor its content is held past ``limit``."""
+    try:
+        with gzip.open(path, "rb") as stream:
+            return _read_limited(stream, name, limit)
+    except EOFError:
+        raise InputError(name, "truncated gzip: the compressed data ends early") from None
+    except (gzip.BadGzipFile, zlib.error) as error:
+        raise InputError(name, f"damaged gzip: {error}") from None
+
+
 def _document_from_bytes(data: bytes, name: str, kind: Kind, options: IngestOptions, url: str | None = None) -> Document:
     if kind == "html":
         return html_document(data, name, options, url=url)
@@ -159,10 +175,7 @@ def read_file(path: Path, options: IngestOptions) -> Iterator[Document | InputEr
             raise _too_large(name, options.max_bytes, size)
         if size == 0:
             raise InputError(name, "empty file")
-        with path.open("rb") as stream:
-            data = stream.read() if compressed else _read_limited(stream, name, options.max_bytes)
-        if compressed:
-            data = _gunzip_limited(data, name, options.max_bytes)
+        data = _gunzip_file_limited(path, name, options.max_bytes) if compressed else _read_file_limited(path, name, options.max_bytes)
         yield _document_from_bytes(data, name, kind, options)
     except InputError as error:
         yield error

@@ -37,7 +37,14 @@ from ..pipeline import Options
 from . import rows
 from .read import InputNames, documents_from_bytes
 from .rows import reject_row
-from .tasks import FILE_READ, TABLES, TaskOptions, analyse_records, files_to_rows, read_files
+from .tasks import (
+    FILE_READ,
+    TABLES,
+    TaskOptions,
+    analyse_records,
+    files_to_rows,
+    read_files,
+)
 
 #: Written last into a complete output; its presence marks a folder saywho may replace.
 MANIFEST = "_saywho.json"

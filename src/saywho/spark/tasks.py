@@ -20,7 +20,14 @@ from ..ingest import IngestOptions
 from ..models import Document
 from ..pipeline import Extractor, Options
 from .read import InputNames, documents_from_bytes
-from .rows import Stage, article_row, attribution_table_rows, document_hash, mention_rows, reject_row
+from .rows import (
+    Stage,
+    article_row,
+    attribution_table_rows,
+    document_hash,
+    mention_rows,
+    reject_row,
+)
 
 TableRecord = tuple[str, tuple[Any, ...]]
 #: Between the read and the analyse step: a document to analyse or a finished reject row.
@@ -68,7 +75,7 @@ def read_files(options: TaskOptions, files: Iterable[tuple[str, bytes]]) -> Iter
                 if options.published and not item.published:
                     item.published = options.published
                 yield ("document", item)
-        except Exception as error:  # one file's crash must not fail the job; the records before it stay
+        except Exception as error:  # noqa: BLE001 -- one file's crash must not fail the job; the records before it stay
             yield _unexpected(name, error, "ingest")
 
 
@@ -93,7 +100,7 @@ def _analysed(extractor: Extractor, document: Document) -> Iterator[TableRecord]
     except InputError as error:
         yield ("rejects", reject_row(error, "analyse"))
         return
-    except Exception as error:  # a crash on one article is a reject, not a failed job
+    except Exception as error:  # noqa: BLE001 -- a crash on one article is a reject, not a failed job
         yield _unexpected(document.input, error, "analyse")
         return
     yield ("articles", article_row(article, key))

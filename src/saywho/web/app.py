@@ -21,9 +21,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
+from ..errors import InputError
 from ..models import Article, Document
 from ..store import SearchQuery, Store, StoreError, content_hash
 from . import render
+from .limits import LimitsMiddleware, ServerLimits
 from .security import SECURITY_HEADERS, SESSION_COOKIE, Auth
 
 #: Rows per page in the browser (the API takes limit/offset up to the store's maximum).
@@ -33,8 +35,11 @@ PAGE_SIZE = 20
 MAX_UPLOAD_BYTES = 5_000_000
 
 
-def create_app(db: str | None = None, *, token: str | None = None, store: Store | None = None) -> FastAPI:
-    """The web app over the store at ``db`` (or an open ``store``); writes need ``token``."""
+def create_app(
+    db: str | None = None, *, token: str | None = None, store: Store | None = None, limits: ServerLimits | None = None
+) -> FastAPI:
+    """The web app over the store at ``db`` (or an open ``store``); writes need ``token``;
+    ``limits`` bound each client's request size and rate (defaults: see web/limits.py)."""
     store = store or Store.open(db, create=False)
     auth = Auth(token)
 
@@ -53,6 +58,7 @@ def create_app(db: str | None = None, *, token: str | None = None, store: Store 
     )
     app.state.store = store
     app.state.auth = auth
+    app.add_middleware(LimitsMiddleware, limits=limits or ServerLimits())
     web_root = resources.files("saywho.web")
     templates = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(web_root / "templates")),
@@ -288,7 +294,10 @@ def create_app(db: str | None = None, *, token: str | None = None, store: Store 
         from ..pipeline import get_extractor
 
         with analyse_lock:  # one analysis at a time: spaCy is CPU-bound and the model is shared
-            article = get_extractor().analyse(document)
+            try:
+                article = get_extractor().analyse(document)
+            except InputError as error:  # too long, nothing but scraping junk: the sender's to fix
+                raise HTTPException(400, str(error)) from None
         article_id = store.add_article(article, key)
         if article_id is None:  # a concurrent upload of the same text won
             return store.article_id_for_hash(key), False, len(article.attributions)  # type: ignore[return-value]
