@@ -34,7 +34,7 @@ CONTENT_DEPS = ("ccomp", "parataxis", "xcomp", "dobj", "oprd", "attr")
 #: Object-like content ("issued a report", "called him crazy"): weak evidence of a statement.
 OBJECT_DEPS = frozenset({"dobj", "attr", "oprd", "prep"})
 #: Prepositions after an object that belong to the content: "slammed X for Y", "accused X of Y".
-OBJECT_PREPOSITIONS = frozenset({"for", "of", "over", "as"})
+OBJECT_PREPOSITIONS = frozenset({"for", "of", "over", "as", "with", "about", "against"})
 #: Clausal complements: the strongest structural evidence of an attribution.
 CLAUSAL_DEPS = frozenset({"ccomp", "parataxis"})
 #: Prepositions whose object is the content: "talked about X", "warned of X".
