@@ -170,3 +170,12 @@ def test_an_internal_error_in_one_article_is_reported_and_the_batch_goes_on(monk
     assert result.exit_code == 1
     assert "a.txt: internal error: RuntimeError: boom" in result.stderr
     assert [Path(json.loads(line)["input"]).name for line in result.stdout.splitlines()] == ["b.txt"]
+
+
+def test_input_errors_cross_process_boundaries_with_jobs_2(tmp_path):
+    (tmp_path / "a.txt").write_text("Home | World | Sport\nShare on Facebook\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text('"Yes," she said.', encoding="utf-8")
+    result = run("extract", str(tmp_path), "--format", "jsonl", "--jobs", "2")
+    assert result.exit_code == 1
+    assert "a.txt: nothing but scraping junk" in result.stderr
+    assert [Path(json.loads(line)["input"]).name for line in result.stdout.splitlines()] == ["b.txt"]

@@ -287,6 +287,24 @@ def holds_attribution(block: Block) -> bool:
     return bool(_REPORTING.search(plain)) and (block.shape == "paragraph" or bool(_QUOTE_MARK.search(plain)))
 
 
+_SPEECH_MARK = re.compile(r"[\"“”«»„‹›‘]|(?:^|\s)[’']\w")
+
+
+def holds_quoted_speech(block: Block) -> bool:
+    """A quote mark and, later on the same line, a reporting verb: kept whatever the
+    line's length or place (a comment section, a page with no prose). Linear time:
+    only the first mark of a line is looked from."""
+    for line in block.raw.splitlines():
+        mark = _SPEECH_MARK.search(line)
+        if mark and _REPORTING.search(line, mark.start()):
+            return True
+    return False
+
+
+def _kept_for_attribution(block: Block, reason: str | None) -> bool:
+    return holds_quoted_speech(block) or (reason != "comment section" and holds_attribution(block))
+
+
 # --- where the body is -------------------------------------------------------------
 
 #: Segment weights: what one block adds to (or takes from) the body it would join.
@@ -399,7 +417,7 @@ def classify_blocks(text: str) -> list[Decision]:
     span = body_span([_weight(k, b, r) for k, b, r in zip(kinds, blocks, reasons)])
     if span is None:
         # No prose at all: nothing to tell body from page, so only named junk goes.
-        return [Decision(b, r) for b, r in zip(blocks, reasons)]
+        return [Decision(b, None if r and _kept_for_attribution(b, r) else r) for b, r in zip(blocks, reasons)]
     first, last = span
     keep_above: set[int] = set()
     headline = find_headline(blocks, kinds, first)
@@ -412,7 +430,7 @@ def classify_blocks(text: str) -> list[Decision]:
             decision = reason
         else:
             decision = reason or "outside the article body"
-        if decision and decision != "comment section" and holds_attribution(block):
+        if decision and _kept_for_attribution(block, decision):
             decision = None
         decisions.append(Decision(block, decision))
     return decisions

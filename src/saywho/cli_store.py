@@ -161,8 +161,14 @@ def ingest_command(
             progress.log(f"saywho: error: {error}")
 
         try:
-            report = ingest(store, iter_documents(inputs, IngestOptions()), options=options, jobs=jobs,
-                            on_error=on_error, on_progress=progress.update, metadata=table)
+            from .spark.tables import is_table_output, load_tables  # pyarrow only, no Spark
+
+            if len(inputs) == 1 and is_table_output(inputs[0]):
+                # The Parquet tables of `saywho spark run`: already analysed, load them as they are.
+                report = load_tables(store, inputs[0], on_progress=progress.update)
+            else:
+                report = ingest(store, iter_documents(inputs, IngestOptions()), options=options, jobs=jobs,
+                                on_error=on_error, on_progress=progress.update, metadata=table)
         except KeyboardInterrupt as interrupt:
             report: IngestReport = getattr(interrupt, "report", IngestReport())
             progress.stop()

@@ -16,6 +16,10 @@ class InputError(SaywhoError):
         self.input = input
         self.reason = reason
 
+    def __reduce__(self):
+        # Rebuild from (input, reason) when crossing a process boundary (--jobs N, Spark).
+        return (type(self), (self.input, self.reason))
+
 
 class ModelNotFound(SaywhoError):
     """No usable spaCy English pipeline is installed."""

@@ -309,7 +309,7 @@ class InputFiles:
     def _listed_frame(self, listed: Any) -> DataFrame:
         """The listing's file URIs (``file:///a%20b.txt``) as a frame of ``path`` values as the
         source reports them (``file:/a b.txt``), built in the JVM: millions of names need not
-        pass through Python."""
+        pass through Python. (``ArraySeq.make`` is Scala 2.13's, which every PySpark 4 is built with.)"""
         jvm = self.spark.sparkContext._jvm
         seq = jvm.scala.collection.mutable.ArraySeq.make(listed).toSeq()
         frame = DataFrame(self.spark._jsparkSession.createDataset(seq, jvm.org.apache.spark.sql.Encoders.STRING()).toDF(), self.spark)

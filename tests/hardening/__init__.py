@@ -1,0 +1,1 @@
+"""Attacks on saywho: properties over every entry point, hostile inputs, kills, the server's defences."""
