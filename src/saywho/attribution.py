@@ -243,18 +243,7 @@ def _speaker_labels(doc: Doc, quotes: QuoteIndex) -> list[_Candidate]:
         colon_tokens = [t for t in colon if t.text == ":"]
         if not colon_tokens:
             continue
-        found.append(
-            _Candidate(
-                cue_tokens=colon_tokens[:1],
-                content=[content],
-                source=source,
-                source_root=doc.char_span(*source, alignment_mode="expand").root,
-                act="speech",
-                prior=0.6,
-                clausal=True,
-                content_dep="label",
-            )
-        )
+        found.append(_pattern_candidate(doc, colon_tokens[0], [content], source, prior=0.6, content_dep="label"))
     return found
 
 
@@ -280,19 +269,24 @@ def _dash_signatures(doc: Doc, quotes: QuoteIndex) -> list[_Candidate]:
         source = _strip_range(text, name_start, name_start + len(name.group(0)))
         if source is None:
             continue
-        found.append(
-            _Candidate(
-                cue_tokens=[dash[0]],
-                content=list(quote.ranges),
-                source=source,
-                source_root=doc.char_span(*source, alignment_mode="expand").root,
-                act="speech",
-                prior=0.7,
-                clausal=True,
-                content_dep="quote",
-            )
-        )
+        found.append(_pattern_candidate(doc, dash[0], list(quote.ranges), source, prior=0.7, content_dep="quote"))
     return found
+
+
+def _pattern_candidate(
+    doc: Doc, cue: Token, content: list[tuple[int, int]], source: tuple[int, int], *, prior: float, content_dep: str
+) -> _Candidate:
+    """A speech attribution found by a surface pattern (label, dash) rather than a verb."""
+    return _Candidate(
+        cue_tokens=[cue],
+        content=content,
+        source=source,
+        source_root=doc.char_span(*source, alignment_mode="expand").root,
+        act="speech",
+        prior=prior,
+        clausal=True,
+        content_dep=content_dep,
+    )
 
 
 def _strip_range(text: str, start: int, end: int) -> tuple[int, int] | None:

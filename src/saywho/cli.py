@@ -20,10 +20,7 @@ from .errors import InputError, SaywhoError
 from .models import Article, Document
 from .output import FORMATS, format_for_path, write_all
 from .pipeline import Options, analyse_parallel
-
-EXIT_INPUT_FAILED = 1
-EXIT_OUTPUT_FAILED = 3
-EXIT_INTERRUPTED = 130
+from .cli_exits import EXIT_INPUT_FAILED, EXIT_INTERRUPTED, EXIT_OUTPUT_FAILED
 
 #: More inputs than this get a progress bar on stderr.
 PROGRESS_MIN_INPUTS = 5

@@ -16,9 +16,7 @@ from typing import Annotated
 
 import typer
 
-EXIT_INPUT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_OUTPUT_FAILED = 3
+from .cli_exits import EXIT_INPUT_FAILED, EXIT_OUTPUT_FAILED, EXIT_USAGE
 
 spark_app = typer.Typer(
     name="spark",

@@ -19,10 +19,7 @@ import typer
 
 from .errors import InputError, SaywhoError
 
-EXIT_INPUT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_OUTPUT_FAILED = 3
-EXIT_INTERRUPTED = 130
+from .cli_exits import EXIT_INPUT_FAILED, EXIT_INTERRUPTED, EXIT_OUTPUT_FAILED, EXIT_USAGE
 
 RESULT_FORMATS = ("table", "jsonl", "csv")
 
