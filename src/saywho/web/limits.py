@@ -81,9 +81,10 @@ def client_key(scope: dict) -> str:
         address = ipaddress.ip_address(host)
     except ValueError:
         return host
-    if address.version == 6 and not address.ipv4_mapped:
+    mapped = getattr(address, "ipv4_mapped", None)  # only IPv6 addresses have it
+    if address.version == 6 and mapped is None:
         return str(ipaddress.ip_network(f"{address}/{IPV6_PREFIX}", strict=False))
-    return str(address.ipv4_mapped or address)
+    return str(mapped or address)
 
 
 class LimitsMiddleware:
