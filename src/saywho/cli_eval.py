@@ -44,10 +44,13 @@ def polnear(
         bool, typer.Option("--sentences/--no-sentences", help="Also score at sentence level.")
     ] = True,
     model: Annotated[str | None, typer.Option(help="spaCy pipeline (default: the installed small English).")] = None,
+    mode: Annotated[str, typer.Option(help="saywho's extractor: rules (default) or model (the trained tagger).")] = "rules",
 ) -> None:
     """Precision, recall and F1 of source, cue and content, and of whole attributions, on PolNeAR."""
     try:
-        report = evaluate_polnear(folder, limit=limit, jobs=jobs, textacy=textacy, sentences=sentences, model=model)
+        if mode not in ("rules", "model"):
+            raise InputError("--mode", f"unknown mode {mode!r}; choose rules or model")
+        report = evaluate_polnear(folder, limit=limit, jobs=jobs, textacy=textacy, sentences=sentences, model=model, mode=mode)
     except InputError as error:
         typer.echo(f"saywho: error: {error}", err=True)
         raise typer.Exit(1) from error
@@ -75,11 +78,12 @@ def evaluate_polnear(
     textacy: bool = False,
     sentences: bool = True,
     model: str | None = None,
+    mode: str = "rules",
 ) -> dict:
     """Load the corpus, run the systems, score them; the data behind both outputs."""
     articles = load_polnear(folder, limit)
     bounds = sentence_bounds([a.text for a in articles]) if sentences else None
-    runs: list[SystemRun] = [run_saywho(articles, jobs=jobs, model=model)]
+    runs: list[SystemRun] = [run_saywho(articles, jobs=jobs, model=model, mode=mode)]
     if textacy:
         runs.append(run_textacy(articles, model=model))
     return {

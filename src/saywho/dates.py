@@ -71,9 +71,15 @@ def resolve_date(expression: str, published: str | None) -> str | None:
     weekday = _WEEKDAYS.get(expression.strip().lower().removeprefix("on ").rstrip("."))
     if weekday is not None:
         # News style: "said on Tuesday" is the latest Tuesday up to the publication day itself.
-        return (base.date() - dt.timedelta(days=(base.weekday() - weekday) % 7)).isoformat()
+        try:
+            return (base.date() - dt.timedelta(days=(base.weekday() - weekday) % 7)).isoformat()
+        except OverflowError:  # a publication date in the first days of year 1: a page's junk
+            return None
     settings = dict(_DATEPARSER_SETTINGS, RELATIVE_BASE=base)
-    parsed = dateparser.parse(expression, languages=["en"], settings=settings)
+    try:
+        parsed = dateparser.parse(expression, languages=["en"], settings=settings)
+    except (ValueError, OverflowError):  # dates at the ends of the calendar
+        return None
     if parsed is None:
         return None
     if parsed.date() > base.date():

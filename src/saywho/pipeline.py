@@ -6,6 +6,7 @@ clean (scraped text only) -> spaCy parse -> attributions -> speakers -> dates.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import threading
 import time
@@ -13,13 +14,14 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Literal
 
 from spacy.tokens import Doc
 
 from . import attribution, clean, dates, speakers
 from .errors import InputError
-from .models import Article, Attribution, Document, Speaker
-from .nlp import load_model
+from .models import Article, Attribution, Document, Speaker, TextSpan
+from .nlp import doc_text, load_model
 
 #: Articles longer than this (characters) are analysed paragraph-block by block so
 #: memory stays flat; spaCy's own limit is 1,000,000.
@@ -48,6 +50,9 @@ class Options:
     min_confidence: float = 0.0
     #: Include thoughts and beliefs (``act == "belief"``), not just speech.
     beliefs: bool = True
+    #: "rules": the parse-based extractor (default, most accurate today); "model": the
+    #: trained tagger (experimental, needs ``pip install 'saywho[model]'``; docs/model.md).
+    mode: Literal["rules", "model"] = "rules"
     #: Longer article texts are refused with a per-input error (0: no cap).
     max_chars: int = DEFAULT_MAX_CHARS
     #: Seconds allowed per article (0: none). Enforced with SIGALRM, so only in a
@@ -90,7 +95,7 @@ class Extractor:
 
     def _flush(self, buffer: list[tuple[Article, str]]) -> Iterator[Article]:
         short = [analysed for _, analysed in buffer if len(analysed) <= MAX_PARSE_CHARS]
-        parsed = iter(self.nlp.pipe(short))
+        parsed = iter(self.nlp.pipe(map(tokenizable, short)))
         for article, analysed in buffer:
             doc = next(parsed) if len(analysed) <= MAX_PARSE_CHARS else self._parse(analysed)
             yield self._finish(article, analysed, doc)
@@ -120,12 +125,15 @@ class Extractor:
         return article, cleaned.analysed
 
     def _parse(self, analysed: str) -> Doc:
+        analysed = tokenizable(analysed)
         if len(analysed) <= MAX_PARSE_CHARS:
             return self.nlp(analysed)
         return _parse_in_blocks(self.nlp, analysed)
 
     def _finish(self, article: Article, analysed: str, doc: Doc) -> Article:
-        found, article.speakers = annotate(doc, title=article.title, published=article.published)
+        found, article.speakers = annotate(doc, title=article.title, published=article.published, mode=self.options.mode)
+        if doc_text(doc) != analysed:  # over-long words were broken for the tokenizer
+            found = [_texts_from(article.text, a) for a in found]
         article.attributions = [
             a
             for a in found
@@ -134,13 +142,55 @@ class Extractor:
         return article
 
 
-def annotate(doc: Doc, *, title: str | None = None, published: str | None = None) -> tuple[list[Attribution], list[Speaker]]:
+def annotate(
+    doc: Doc, *, title: str | None = None, published: str | None = None, mode: str = "rules"
+) -> tuple[list[Attribution], list[Speaker]]:
     """Attributions, their speakers and dates for a parsed Doc (shared by Extractor and the spaCy component)."""
-    found = attribution.find_attributions(doc, title=title)
+    if mode == "model":
+        from .tagger import find_attributions_model  # onnxruntime only when asked for
+
+        found = find_attributions_model(doc, title=title)
+    else:
+        found = attribution.find_attributions(doc, title=title)
     found_speakers = speakers.resolve(doc, found)
     for item in found:
         item.when = dates.find_when(doc, item, published=published)
     return found, found_speakers
+
+
+#: spaCy's tokenizer strips a word's prefixes and suffixes one at a time, each time with
+#: a regex over the rest of the word: a word of n punctuation marks costs O(n²) (30,000
+#: quote marks in a row: 155 s). No real word is this long, so the copy the tokenizer
+#: reads has a space in place of every (MAX_WORD_CHARS + 1)-th character of a longer
+#: run; lengths and offsets are unchanged, and output texts come from the article text.
+MAX_WORD_CHARS = 100
+_LONG_WORD = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")
+
+
+def tokenizable(text: str) -> str:
+    """``text`` with over-long runs of non-space characters broken (same length)."""
+    if _LONG_WORD.search(text) is None:
+        return text
+    step = MAX_WORD_CHARS + 1
+
+    def broken(match: re.Match[str]) -> str:
+        run = match.group()
+        pieces = (run[i : i + step] for i in range(0, len(run), step))
+        return "".join(piece[:MAX_WORD_CHARS] + " " if len(piece) == step else piece for piece in pieces)
+
+    return _LONG_WORD.sub(broken, text)
+
+
+def _texts_from(text: str, attribution: Attribution) -> Attribution:
+    """The attribution with every text taken from ``text`` at its offsets."""
+    for role in ("content", "cue", "source"):
+        span = getattr(attribution, role)
+        if span is not None:
+            setattr(attribution, role, TextSpan.from_ranges(text, span.spans))
+    if attribution.when is not None:
+        start, end = attribution.when.span
+        attribution.when.text = text[start:end]
+    return attribution
 
 
 def _parse_in_blocks(nlp, text: str) -> Doc:

@@ -217,11 +217,13 @@ class SystemRun:
     failures: dict[str, str] = field(default_factory=dict)
 
 
-def run_saywho(articles: Sequence[PolnearArticle], jobs: int = 1, model: str | None = None) -> SystemRun:
+def run_saywho(
+    articles: Sequence[PolnearArticle], jobs: int = 1, model: str | None = None, mode: str = "rules"
+) -> SystemRun:
     """saywho end to end in raw mode, so offsets index the file text."""
     from ..pipeline import Options, analyse_parallel, get_extractor
 
-    options = Options(raw=True, model=model)
+    options = Options(raw=True, model=model, mode=mode)  # type: ignore[arg-type]
     if jobs <= 1:
         get_extractor(options)  # load the model before the clock starts, as textacy's run does
     started = time.perf_counter()
