@@ -128,6 +128,9 @@ def ingest_command(
         Optional[str],
         typer.Option(help="CSV/TSV with a filename column and publisher/date/title columns, joined on file name (e.g. PolNeAR's metadata.tsv)."),
     ] = None,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", min=1, help="Largest page, text file or record read (bytes).")] = 10 * 1024 * 1024,
+    max_chars: Annotated[int, typer.Option("--max-chars", min=0, help="Longest article text analysed (characters; 0: no cap).")] = 1_000_000,
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0.0, help="Seconds one article may take (0: no limit).")] = 180.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Analyse articles and add them to the corpus store (idempotent, incremental, safe to interrupt).
@@ -146,7 +149,7 @@ def ingest_command(
 
     from .store.metadata import Metadata
 
-    options = Options(keep_junk=keep_junk, model=model, beliefs=not speech_only)
+    options = Options(keep_junk=keep_junk, model=model, beliefs=not speech_only, max_chars=max_chars, time_limit=time_limit)
     try:
         table = Metadata.load(metadata) if metadata else None
     except InputError as error:
@@ -164,7 +167,7 @@ def ingest_command(
                 # The Parquet tables of `saywho spark run`: already analysed, load them as they are.
                 report = load_tables(store, inputs[0], on_progress=progress.update)
             else:
-                report = ingest(store, iter_documents(inputs, IngestOptions()), options=options, jobs=jobs,
+                report = ingest(store, iter_documents(inputs, IngestOptions(max_bytes=max_bytes)), options=options, jobs=jobs,
                                 on_error=on_error, on_progress=progress.update, metadata=table)
         except KeyboardInterrupt as interrupt:
             report: IngestReport = getattr(interrupt, "report", IngestReport())

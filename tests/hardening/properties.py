@@ -210,8 +210,8 @@ def check_html(data: bytes) -> None:
 
 
 def check_jsonl(data: bytes, max_bytes: int) -> None:
-    """Never raises; one outcome per non-blank line; reading through the bounded line reader
-    gives exactly what splitting the bytes into lines gives."""
+    """Never raises; one outcome per non-blank line; the bounded line reader gives exactly
+    what reading whole lines gives."""
     from saywho.ingest.records import iter_records
 
     options = _ingest_options(max_bytes)

@@ -15,6 +15,7 @@ import functools
 import re
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
@@ -89,7 +90,7 @@ class Backend:
 
     def __init__(self) -> None:
         self._local = threading.local()
-        self._readers: list[Conn] = []
+        self._readers: weakref.WeakSet[Conn] = weakref.WeakSet()
         self._readers_lock = threading.Lock()
         self._write_lock = threading.RLock()
         self._writer: Conn | None = None
@@ -103,8 +104,11 @@ class Backend:
         if conn is None:
             conn = self._connect(writer=False)
             self._local.conn = conn
+            # A reader lives as long as its thread: servers retire idle worker threads
+            # (anyio after 10 s) and start new ones, so keeping each one's connection leaked.
+            weakref.finalize(conn, _close_quietly, conn.raw)
             with self._readers_lock:
-                self._readers.append(conn)
+                self._readers.add(conn)
         return conn
 
     @contextmanager
@@ -122,7 +126,7 @@ class Backend:
 
     def close(self) -> None:
         with self._readers_lock:
-            for conn in self._readers:
+            for conn in list(self._readers):
                 _close_quietly(conn.raw)
             self._readers.clear()
         self._local = threading.local()
