@@ -93,6 +93,23 @@ def test_bad_inputs_are_reported_and_the_rest_processed(tmp_path):
         assert name in result.stderr
 
 
+def test_size_limits_refuse_one_input_by_name_and_keep_the_others(tmp_path):
+    long = tmp_path / "long.txt"
+    long.write_text('"We will rebuild the bridge," the mayor said. ' * 40, encoding="utf-8")
+    short = tmp_path / "short.txt"
+    short.write_text('"Yes," the mayor said.', encoding="utf-8")
+    for flag, value in (("--max-chars", "500"), ("--max-bytes", "1000")):
+        result = run("extract", str(long), str(short), flag, value, "--format", "jsonl")
+        assert result.exit_code == 1, flag
+        assert [Path(json.loads(line)["input"]).name for line in result.stdout.splitlines()] == ["short.txt"]
+        assert "long.txt" in result.stderr and "short.txt" not in result.stderr
+
+
+def test_limits_must_be_sensible_numbers():
+    assert run("extract", COUNCIL, "--max-bytes", "0").exit_code == 2
+    assert run("extract", COUNCIL, "--time-limit", "-1").exit_code == 2
+
+
 def test_failed_input_leaves_no_partial_output_file_when_interrupted(tmp_path):
     out = tmp_path / "out.jsonl"
     out.write_text("previous results\n", encoding="utf-8")

@@ -21,6 +21,7 @@ from .models import Article, Document
 from .output import FORMATS, format_for_path, write_all
 from .pipeline import Options, analyse_parallel
 from .cli_exits import EXIT_INPUT_FAILED, EXIT_INTERRUPTED, EXIT_OUTPUT_FAILED
+from .cli_limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_TIME_LIMIT, MaxBytesOpt, MaxCharsOpt, TimeLimitOpt
 
 #: More inputs than this get a progress bar on stderr.
 PROGRESS_MIN_INPUTS = 5
@@ -86,6 +87,9 @@ def extract(
         str,
         typer.Option(help="rules (default, most accurate today) or model: the trained tagger, experimental (pip install 'saywho[model]').")
     ] = "rules",
+    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    max_chars: MaxCharsOpt = DEFAULT_MAX_CHARS,
+    time_limit: TimeLimitOpt = DEFAULT_TIME_LIMIT,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Find every attribution in each article: who said what, how, and when.
@@ -121,12 +125,19 @@ def extract(
         error_line(f"unknown mode {mode!r}; choose rules or model")
         raise typer.Exit(2)
     options = Options(
-        raw=raw, keep_junk=keep_junk, model=model, min_confidence=min_confidence, beliefs=not speech_only, mode=mode  # type: ignore[arg-type]
+        raw=raw,
+        keep_junk=keep_junk,
+        model=model,
+        min_confidence=min_confidence,
+        beliefs=not speech_only,
+        mode=mode,  # type: ignore[arg-type]
+        max_chars=max_chars,
+        time_limit=time_limit,
     )
     failures: list[InputError] = []
 
     def documents() -> Iterator[Document | InputError]:
-        for item in iter_documents(inputs, IngestOptions()):
+        for item in iter_documents(inputs, IngestOptions(max_bytes=max_bytes)):
             if isinstance(item, Document) and published and not item.published:
                 item.published = published
             yield item

@@ -19,7 +19,8 @@ from .clean import Cleaned, clean_document
 from .dedup import DEFAULT_THRESHOLD, DuplicateFinder
 from .errors import InputError
 from .ingest import IngestOptions, SkippedInput, iter_documents
-from .ingest.options import DEFAULT_MAX_BYTES, DEFAULT_URL_TIMEOUT, DEFAULT_USER_AGENT
+from .cli_limits import DEFAULT_MAX_BYTES, MaxBytesOpt
+from .ingest.options import DEFAULT_URL_TIMEOUT, DEFAULT_USER_AGENT
 from .models import Document
 
 #: Characters of a dropped line shown in the human-readable listing.
@@ -31,7 +32,6 @@ LanguageOpt = Annotated[
     typer.Option("--language", "-l", help="Language (ISO 639-1) to keep; repeat for several. Default: en."),
 ]
 AllLanguagesOpt = Annotated[bool, typer.Option("--all-languages", help="Keep articles in every language.")]
-MaxBytesOpt = Annotated[int, typer.Option("--max-bytes", help="Largest page, text file or record read (bytes).")]
 TimeoutOpt = Annotated[float, typer.Option("--timeout", help="Seconds allowed for fetching one URL.")]
 UserAgentOpt = Annotated[str, typer.Option("--user-agent", help="User-Agent header sent with URL fetches.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON object per line on stdout.")]

@@ -19,6 +19,7 @@ import typer
 
 from .errors import InputError, SaywhoError
 
+from .cli_limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_TIME_LIMIT, MaxBytesOpt, MaxCharsOpt, TimeLimitOpt
 from .cli_exits import EXIT_INPUT_FAILED, EXIT_INTERRUPTED, EXIT_OUTPUT_FAILED, EXIT_USAGE
 
 RESULT_FORMATS = ("table", "jsonl", "csv")
@@ -128,9 +129,9 @@ def ingest_command(
         Optional[str],
         typer.Option(help="CSV/TSV with a filename column and publisher/date/title columns, joined on file name (e.g. PolNeAR's metadata.tsv)."),
     ] = None,
-    max_bytes: Annotated[int, typer.Option("--max-bytes", min=1, help="Largest page, text file or record read (bytes).")] = 10 * 1024 * 1024,
-    max_chars: Annotated[int, typer.Option("--max-chars", min=0, help="Longest article text analysed (characters; 0: no cap).")] = 1_000_000,
-    time_limit: Annotated[float, typer.Option("--time-limit", min=0.0, help="Seconds one article may take (0: no limit).")] = 180.0,
+    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    max_chars: MaxCharsOpt = DEFAULT_MAX_CHARS,
+    time_limit: TimeLimitOpt = DEFAULT_TIME_LIMIT,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Analyse articles and add them to the corpus store (idempotent, incremental, safe to interrupt).
