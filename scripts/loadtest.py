@@ -43,25 +43,29 @@ SEARCH_WORDS = ["troop levels", "economy", "tax", "election", '"health care"', "
 
 
 @contextlib.contextmanager
-def running_server(db: str, *, extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """``saywho serve`` in a child process on a free loopback port; stopped on exit."""
+def server_process(db: str, *, extra_env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen, Path]]:
+    """``saywho serve`` in a child process on a free loopback port, ready to answer; stopped on exit.
+
+    Yields its URL, the process and the file its stderr goes to (left for the caller).
+    """
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         port = sock.getsockname()[1]
     env = {**os.environ, **(extra_env or {})}
     env.pop("SAYWHO_TOKEN", None)  # read-only: the load test never writes
     env.setdefault("SAYWHO_RATE_LIMIT", "0")  # every client is 127.0.0.1: measure capacity, not the per-client limit
-    log = tempfile.NamedTemporaryFile(prefix="saywho-serve-", suffix=".log", delete=False)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "saywho.cli", "serve", "--db", db, "--host", HOST, "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=log,
-    )
+    with tempfile.NamedTemporaryFile(prefix="saywho-serve-", suffix=".log", delete=False) as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "saywho.cli", "serve", "--db", db, "--host", HOST, "--port", str(port)],
+            env=env, stdout=subprocess.DEVNULL, stderr=log,
+        )
+    log_path = Path(log.name)
     url = f"http://{HOST}:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
-                raise SystemExit(f"server exited: {Path(log.name).read_text()}")
+                raise SystemExit(f"server exited: {log_path.read_text()}")
             try:
                 if httpx.get(f"{url}/api/stats", timeout=2).status_code == 200:
                     break
@@ -70,7 +74,7 @@ def running_server(db: str, *, extra_env: dict[str, str] | None = None) -> Itera
             if time.monotonic() > deadline:
                 raise SystemExit("server did not start within 60 s")
             time.sleep(0.2)
-        yield url
+        yield url, process, log_path
     finally:
         process.terminate()
         try:
@@ -78,12 +82,27 @@ def running_server(db: str, *, extra_env: dict[str, str] | None = None) -> Itera
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        log.close()
-        errors = [line for line in Path(log.name).read_text().splitlines() if "Error" in line or "Traceback" in line]
-        if errors:
-            print(f"server log {log.name} has {len(errors)} error lines, e.g.: {errors[-1]}", file=sys.stderr)
-        else:
-            os.unlink(log.name)
+
+
+def server_log_errors(log_path: Path) -> list[str]:
+    """The lines of a server log that report an error."""
+    return [line for line in log_path.read_text().splitlines() if "Error" in line or "Traceback" in line]
+
+
+@contextlib.contextmanager
+def running_server(db: str, *, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """:func:`server_process` for callers that only need the URL; the log is kept only if it reports errors."""
+    log_path = None
+    try:
+        with server_process(db, extra_env=extra_env) as (url, _, log_path):
+            yield url
+    finally:
+        if log_path is not None:
+            errors = server_log_errors(log_path)
+            if errors:
+                print(f"server log {log_path} has {len(errors)} error lines, e.g.: {errors[-1]}", file=sys.stderr)
+            else:
+                log_path.unlink()
 
 
 def target_paths(base: str, seed: int = 7) -> dict[str, list[str]]:

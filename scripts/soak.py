@@ -16,9 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,11 +25,10 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
-from loadtest import HOST, drive, report, target_paths  # noqa: E402
+from loadtest import drive, report, server_log_errors, server_process, target_paths  # noqa: E402
 
 #: Hard caps: the load must stop by itself and stay small.
 MAX_LOAD_MINUTES = 15
@@ -132,50 +129,20 @@ def ingest_once(run: int, data: str, db: str, jobs: int) -> IngestRun:
 def serve_under_load(db: str, clients: int, minutes: float) -> tuple[str, RssTrace, int, list[str]]:
     """Start ``saywho serve``, load it, stop it; returns the latency table, the server's RSS
     trace, the failed requests and the server log lines that report an error."""
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        port = sock.getsockname()[1]
-    # Every client is 127.0.0.1: the per-client rate limit is for the network, not this test.
-    env = {**os.environ, "SAYWHO_RATE_LIMIT": "0"}
-    env.pop("SAYWHO_TOKEN", None)
-    log = tempfile.TemporaryFile(mode="w+")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "saywho.cli", "serve", "--db", db, "--host", HOST, "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=log, cwd=ROOT,
-    )
-    base = f"http://{HOST}:{port}"
     trace, stop = RssTrace(), threading.Event()
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise SystemExit("server exited before it was ready")
-            try:
-                if httpx.get(f"{base}/api/stats", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit("server did not start within 60 s")
-            time.sleep(0.2)
-        paths = target_paths(base)
-        paths["api"] = [f"/api/search?q={w}&limit=50" for w in ("economy", "tax", "police", "vote", "war")]
-        paths["api"] += ["/api/speakers?limit=100", "/api/stats", "/api/articles?limit=50&offset=100"]
-        watcher = trace.watch(process.pid, stop)
-        samples, seconds = asyncio.run(drive(base, paths, clients, minutes * 60))
-        stop.set()
-        watcher.join()
-    finally:
-        stop.set()
-        process.terminate()
+    # Every client is 127.0.0.1: the per-client rate limit is for the network, not this test.
+    with server_process(db, extra_env={"SAYWHO_RATE_LIMIT": "0"}) as (base, process, log_path):
         try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    log.seek(0)
-    server_errors = [line for line in log.read().splitlines() if "Error" in line or "Traceback" in line]
-    log.close()
+            paths = target_paths(base)
+            paths["api"] = [f"/api/search?q={w}&limit=50" for w in ("economy", "tax", "police", "vote", "war")]
+            paths["api"] += ["/api/speakers?limit=100", "/api/stats", "/api/articles?limit=50&offset=100"]
+            watcher = trace.watch(process.pid, stop)
+            samples, seconds = asyncio.run(drive(base, paths, clients, minutes * 60))
+        finally:
+            stop.set()
+        watcher.join()
+    server_errors = server_log_errors(log_path)
+    log_path.unlink()
     table = report(samples, seconds, f"{clients} clients for {seconds:.0f} s on loopback")
     for cause in samples.causes[:10]:
         print(f"  failed request: {cause}", file=sys.stderr)

@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Token
 from .lexicon import BELIEF_LEMMAS, CORE_SPEECH_VERBS, MIN_PRIOR, CueLexicon, load_lexicon
 from .nlp import doc_text
 from .models import Attribution, TextSpan
-from .quotes import QUOTE_CHARS, QuoteIndex, find_quotes
+from .quotes import QUOTE_CHARS, Quote, QuoteIndex, find_quotes
 
 #: Dependency labels of a cue's children that can carry its content, best first.
 CONTENT_DEPS = ("ccomp", "parataxis", "xcomp", "dobj", "oprd", "attr")
