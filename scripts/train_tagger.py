@@ -10,6 +10,7 @@ Steps (each one can be re-run alone with ``--steps``):
                with several epochs, the dev score after each picks the checkpoint kept;
                ``--resume`` continues from a checkpoint with a fresh schedule.
 ``export``     ONNX (opset 17, dynamic batch and length), then dynamic int8 quantisation.
+``decode``     dev scores under each decoding threshold setting (set the chosen one in tagger.py).
 ``hybrid``     dev scores of the tagger alone and combined with the rules.
 ``oracle``     dev scores of the linking step fed gold tags (its upper bound).
 ``calibrate``  isotonic regression of "this attribution matches gold" on the raw
@@ -492,12 +493,45 @@ def hybrid(args) -> None:
         tagger.RULES_ADD_CONFIDENCE = saved
 
 
+# --- decoding thresholds ---------------------------------------------------------------------
+
+
+def decode_sweep(args) -> None:
+    """Dev F1 of the exported model under each decoding setting (``tagger.IN_ROLE``,
+    ``CONTENT_CONTINUES``, ``SPLIT_CONTENT_AT_BEGIN``); the encoder runs once per article.
+
+    Prints one line per setting, best last; the chosen values are set by hand in tagger.py.
+    """
+    import itertools
+
+    model = tagger.TaggerModel(args.out, threads=args.threads)
+    articles = load_polnear(args.dev, args.dev_limit)
+    tagged = [(a.text, *tagger.token_probabilities(model, a.text)) for a in articles]
+    saved = tagger.IN_ROLE, tagger.CONTENT_CONTINUES, tagger.SPLIT_CONTENT_AT_BEGIN
+    results = []
+    try:
+        for in_role, continues, split in itertools.product((0.4, 0.5, 0.6), (0.2, 0.3, 0.4, 0.5), (False, True)):
+            if continues > in_role:
+                continue
+            tagger.IN_ROLE, tagger.CONTENT_CONTINUES, tagger.SPLIT_CONTENT_AT_BEGIN = in_role, continues, split
+            predictions = [
+                tagger.link_spans(tagger.decode_spans(probs, offsets, words, text), text, model.calibration)
+                for text, probs, offsets, words in tagged
+            ]
+            name = f"IN_ROLE={in_role} CONTENT_CONTINUES={continues} SPLIT_CONTENT_AT_BEGIN={split}"
+            results.append((sum(print_scores(name, articles, predictions)["exact"].values()), name))
+    finally:
+        tagger.IN_ROLE, tagger.CONTENT_CONTINUES, tagger.SPLIT_CONTENT_AT_BEGIN = saved
+    for total, name in sorted(results)[-3:]:
+        print(f"sum of exact F1 {total:.4f}: {name}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--train", type=Path, default=ROOT.parent / "shared" / "data" / "polnear" / "train")
     parser.add_argument("--dev", type=Path, default=ROOT.parent / "shared" / "data" / "polnear" / "dev")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--steps", default="train,export,calibrate", help="comma-separated: oracle,train,export,calibrate,hybrid")
+    parser.add_argument("--steps", default="train,export,calibrate", help="comma-separated: oracle,train,export,decode,calibrate,hybrid")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--batch", type=int, default=16)
@@ -514,7 +548,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     for step in args.steps.split(","):
-        {"oracle": lambda a: oracle(a.dev), "train": train, "export": export, "calibrate": calibrate, "hybrid": hybrid}[step](args)
+        {"oracle": lambda a: oracle(a.dev), "train": train, "export": export, "decode": decode_sweep, "calibrate": calibrate, "hybrid": hybrid}[step](args)
 
 
 if __name__ == "__main__":

@@ -59,6 +59,9 @@ IN_ROLE = 0.5
 #: An open content goes on while its words stay above this (hysteresis): the tagger's
 #: confidence sags in the middle of long quotes, and a content cut there is wrong twice.
 CONTENT_CONTINUES = 0.3
+#: Whether a B inside a run of content words starts a new content (two quotes back to back)
+#: or is read as the tagger hesitating inside one. Chosen on dev (``--steps decode``).
+SPLIT_CONTENT_AT_BEGIN = False
 #: A content further than this (characters of gap) from every cue gets no cue.
 MAX_CUE_GAP = 400
 #: Keep contents linked to no cue (PolNeAR annotates a few). Dropping them changed dev F1 by
@@ -260,7 +263,7 @@ def _runs(
     for first, stop in zip(word_starts, word_ends):
         if inside[first] <= (keep_going if current is not None else IN_ROLE):
             current = None
-        elif current is None or (begins[first] and role != "content"):
+        elif current is None or (begins[first] and (role != "content" or SPLIT_CONTENT_AT_BEGIN)):
             current = [first, stop - 1]
             runs.append((first, stop - 1))
         else:
