@@ -295,8 +295,11 @@ def export(args) -> None:
     model = build_model(base)
     model.load_state_dict(torch.load(WORK / "best.pt"))
     model.eval()
-    fp32_dir, int8_dir = WORK / "fp32", WORK / "int8"
-    for folder in (fp32_dir, int8_dir):
+    fp32_dir = WORK / "fp32"
+    # Per-tensor int8 is smallest and fastest; per-channel scales keep more of the fp32
+    # accuracy. Both are scored on dev and the better one ships (fp32 is over the size budget).
+    int8_dirs = {"onnx int8": (WORK / "int8", False), "onnx int8 per-channel": (WORK / "int8-per-channel", True)}
+    for folder in (fp32_dir, *(d for d, _ in int8_dirs.values())):
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(base / "tokenizer.json", folder / "tokenizer.json")
     ids = torch.ones((2, 16), dtype=torch.long)
@@ -311,17 +314,21 @@ def export(args) -> None:
         opset_version=17,
         dynamo=False,
     )
-    quantize_dynamic(str(fp32_dir / "model.onnx"), str(int8_dir / "model.onnx"), weight_type=QuantType.QInt8)
+    for folder, per_channel in int8_dirs.values():
+        quantize_dynamic(str(fp32_dir / "model.onnx"), str(folder / "model.onnx"), weight_type=QuantType.QInt8,
+                         per_channel=per_channel)
     dev_articles = load_polnear(args.dev, args.dev_limit)
     figures = {}
-    for name, folder in (("onnx fp32", fp32_dir), ("onnx int8", int8_dir)):
+    for name, folder in (("onnx fp32", fp32_dir), *((n, d) for n, (d, _) in int8_dirs.items())):
         runner = tagger.TaggerModel(folder, threads=args.threads)
         runner.calibration = tagger.Calibration()
         figures[name] = print_scores(f"dev, {name}", dev_articles, predict(runner, dev_articles))
+    shipped = max(int8_dirs, key=lambda name: sum(figures[name]["exact"].values()))
+    figures["shipped"] = shipped
     args.out.mkdir(parents=True, exist_ok=True)
     for name in ("model.onnx", "tokenizer.json"):
         tmp = args.out / f".{name}.tmp"
-        shutil.copyfile(int8_dir / name, tmp)
+        shutil.copyfile(int8_dirs[shipped][0] / name, tmp)
         os.replace(tmp, args.out / name)
     record = json.loads((WORK / "training.json").read_text()) if (WORK / "training.json").is_file() else {}
     record["export"] = figures
@@ -500,7 +507,8 @@ def decode_sweep(args) -> None:
     """Dev F1 of the exported model under each decoding setting (``tagger.IN_ROLE``,
     ``CONTENT_CONTINUES``, ``SPLIT_CONTENT_AT_BEGIN``); the encoder runs once per article.
 
-    Prints one line per setting, best last; the chosen values are set by hand in tagger.py.
+    Prints one line per setting, then the three best by the sum of the exact F1s and the
+    attribution overlap F1 (best last); the chosen values are set by hand in tagger.py.
     """
     import itertools
 
@@ -510,7 +518,7 @@ def decode_sweep(args) -> None:
     saved = tagger.IN_ROLE, tagger.CONTENT_CONTINUES, tagger.SPLIT_CONTENT_AT_BEGIN
     results = []
     try:
-        for in_role, continues, split in itertools.product((0.4, 0.5, 0.6), (0.2, 0.3, 0.4, 0.5), (False, True)):
+        for in_role, continues, split in itertools.product((0.4, 0.5, 0.6, 0.7, 0.8), (0.2, 0.3, 0.4, 0.5), (False, True)):
             if continues > in_role:
                 continue
             tagger.IN_ROLE, tagger.CONTENT_CONTINUES, tagger.SPLIT_CONTENT_AT_BEGIN = in_role, continues, split
@@ -519,11 +527,12 @@ def decode_sweep(args) -> None:
                 for text, probs, offsets, words in tagged
             ]
             name = f"IN_ROLE={in_role} CONTENT_CONTINUES={continues} SPLIT_CONTENT_AT_BEGIN={split}"
-            results.append((sum(print_scores(name, articles, predictions)["exact"].values()), name))
+            figures = print_scores(name, articles, predictions)
+            results.append((sum(figures["exact"].values()) + figures["attribution_overlap"], name))
     finally:
         tagger.IN_ROLE, tagger.CONTENT_CONTINUES, tagger.SPLIT_CONTENT_AT_BEGIN = saved
     for total, name in sorted(results)[-3:]:
-        print(f"sum of exact F1 {total:.4f}: {name}")
+        print(f"exact F1 source + cue + content + attribution overlap F1 = {total:.4f}: {name}")
 
 
 def main() -> None:

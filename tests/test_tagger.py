@@ -90,6 +90,25 @@ def test_a_word_takes_the_label_of_its_first_word_piece():
     assert (span.role, span.text) == ("source", "Smithson")
 
 
+def test_a_content_run_is_cut_where_a_paragraph_follows_a_closed_quote():
+    text = "\u201cWe won.\u201d\n\n\u201cWe will win again,\u201d she said."
+    #       a closed quote, then a new one in the next paragraph: two contents
+    words = text.split(" ")
+    offsets, start = [], 0
+    for word in words:
+        start = text.index(word, start)
+        offsets.append((start, start + len(word)))
+        start += len(word)
+    content = [BEGIN] + [INSIDE] * (len(words) - 3) + [OUTSIDE, OUTSIDE]
+    spans = tagger.decode_spans(one_hot({"content": content}, len(words)), offsets, list(range(len(words))), text)
+    assert [s.text for s in spans] == ["\u201cWe won.\u201d", "\u201cWe will win again,\u201d"]
+
+
+def test_a_quote_left_open_at_a_paragraph_end_goes_on_in_the_next():
+    text = "\u201cWe won.\n\n\u201cWe will win again,\u201d she said."
+    assert tagger._split_at_closed_paragraphs(text, 0, text.index(" she")) == [(0, text.index(" she"))]
+
+
 # --- linking ------------------------------------------------------------------------
 
 
@@ -116,6 +135,20 @@ def test_quote_pieces_around_one_cue_become_one_content():
     (found,) = tagger.link_spans(spans, text)
     assert found.content.text == "\u201cWe are ready,\u201d \u201cThe team has trained all summer.\u201d"
     assert (found.cue.text, found.source.text, found.type) == ("said", "the coach", "direct")
+
+
+def test_a_quote_resumed_after_its_cue_and_source_joins_the_first_piece():
+    text = ("\u201cThis is a sad day,\u201d said Ann Lee, head of the city council's finance committee since 2019. "
+            "\u201cThe city deserves better.\u201d")
+    spans = spans_of(
+        text,
+        ("content", "\u201cThis is a sad day,\u201d", 0),  # the tagger's spans include the quote marks
+        ("cue", "said", 0),
+        ("source", "Ann Lee, head of the city council's finance committee since 2019", 0),
+        ("content", "\u201cThe city deserves better.\u201d", 0),
+    )
+    (found,) = tagger.link_spans(spans, text)
+    assert len(found.content.spans) == 2 and found.source.text.startswith("Ann Lee")
 
 
 def test_quote_pieces_in_different_paragraphs_stay_apart():
@@ -231,6 +264,7 @@ def test_model_keeps_its_dev_accuracy_on_a_slice_of_polnear_dev():
     predictions = [tagger.attributions_from_text(a.text) for a in articles]
     roles = score_run(articles, SystemRun("model", predictions, 0.0)).roles
     exact, overlap = roles["exact"], roles["overlap"]
-    # a little under the full-dev figures in docs/model.md, so only a broken model or decoder fails
-    assert exact["source"].f1 > 0.5 and exact["cue"].f1 > 0.45 and exact["content"].f1 > 0.15
-    assert overlap["content"].f1 > 0.6
+    # these 10 articles scored 0.84 / 0.72 / 0.59 exact and 0.89 overlap content (2026-11-30):
+    # the bounds leave room for onnxruntime versions, and fail on a broken model or decoder
+    assert exact["source"].f1 > 0.75 and exact["cue"].f1 > 0.65 and exact["content"].f1 > 0.5
+    assert overlap["content"].f1 > 0.8

@@ -85,7 +85,7 @@ def extract(
     model: Annotated[Optional[str], typer.Option(help="spaCy pipeline to use (default: installed small English).")] = None,
     mode: Annotated[
         str,
-        typer.Option(help="rules (default, most accurate today) or model: the trained tagger, experimental (pip install 'saywho[model]').")
+        typer.Option(help="rules (default, fast) or model: the trained tagger, more accurate and slower (pip install 'saywho[model]').")
     ] = "rules",
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     max_chars: MaxCharsOpt = DEFAULT_MAX_CHARS,

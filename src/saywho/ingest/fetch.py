@@ -41,7 +41,7 @@ def fetch(url: str, options: IngestOptions) -> Fetched:
     try:
         with urllib.request.urlopen(request, timeout=options.url_timeout) as response:
             declared = response.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > options.max_bytes:
+            if declared and declared.isdecimal() and int(declared) > options.max_bytes:
                 raise InputError(url, f"too large: {_megabytes(int(declared))}, limit {_megabytes(options.max_bytes)}")
             chunks: list[bytes] = []
             size = 0

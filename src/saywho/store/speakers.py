@@ -51,10 +51,10 @@ class Candidate:
     descriptor_words: set[str] = field(default_factory=set)
 
     def mentions_near(self, year: str | None) -> int:
-        if year is None or not year.isdigit():
+        if year is None or not year.isdecimal():
             return sum(self.mentions_by_year.values())
         y = int(year)
-        return sum(n for k, n in self.mentions_by_year.items() if k.isdigit() and abs(int(k) - y) <= PERIOD_YEARS)
+        return sum(n for k, n in self.mentions_by_year.items() if k.isdecimal() and abs(int(k) - y) <= PERIOD_YEARS)
 
 
 @dataclass(slots=True)

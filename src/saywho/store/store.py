@@ -350,7 +350,7 @@ class Store:
 
     def speaker_ids(self, speaker: str) -> list[int] | None:
         """A numeric speaker filter as the ids it covers (a merged id means its target); None for a name."""
-        if not speaker.strip().isdigit():
+        if not speaker.strip().isdecimal():
             return None
         speaker_id = self.live_speaker_id(int(speaker))
         return [speaker_id] if speaker_id is not None else []

@@ -243,7 +243,7 @@ def create_app(
     @app.post("/speakers/{speaker_id}/merge", include_in_schema=False)
     def merge_form(request: Request, speaker_id: int, others: str = Form(...), csrf: str = Form("")):
         auth.require_form_writer(request, csrf)
-        ids = [int(x) for x in others.replace(",", " ").split() if x.isdigit()]
+        ids = [int(x) for x in others.replace(",", " ").split() if x.isdecimal()]
         if not ids:
             raise HTTPException(400, "give the ids of the speakers to merge into this one")
         store.merge_speakers(speaker_id, ids)
