@@ -109,7 +109,7 @@ class LimitsMiddleware:
         declared = headers.get(b"content-length")
         limit = self.limits.max_body_bytes
         if declared is not None:
-            if not declared.isdecimal():
+            if not declared.isdigit():  # bytes: ASCII digits only
                 await _refuse(send, 400, "Content-Length is not a number")
                 return
             if int(declared) > limit:
