@@ -109,6 +109,11 @@ def test_a_quote_left_open_at_a_paragraph_end_goes_on_in_the_next():
     assert tagger._split_at_closed_paragraphs(text, 0, text.index(" she")) == [(0, text.index(" she"))]
 
 
+def test_reported_speech_does_not_run_into_a_paragraph_that_opens_no_quote():
+    text = "rents will fall this year\n\nThe council met on Tuesday"
+    assert tagger._split_at_closed_paragraphs(text, 0, len(text)) == [(0, 25), (27, len(text))]
+
+
 # --- linking ------------------------------------------------------------------------
 
 

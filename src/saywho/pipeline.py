@@ -51,7 +51,7 @@ class Options:
     #: Include thoughts and beliefs (``act == "belief"``), not just speech.
     beliefs: bool = True
     #: "rules": the parse-based extractor (default, fast); "model": the trained tagger, more
-    #: accurate on PolNeAR and about 0.4 of the speed (needs ``pip install 'saywho[model]'``; docs/model.md).
+    #: accurate on PolNeAR and about a third of the speed (needs ``pip install 'saywho[model]'``; docs/model.md).
     mode: Literal["rules", "model"] = "rules"
     #: Longer article texts are refused with a per-input error (0: no cap).
     max_chars: int = DEFAULT_MAX_CHARS
