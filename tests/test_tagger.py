@@ -106,12 +106,12 @@ def test_a_content_run_is_cut_where_a_paragraph_follows_a_closed_quote():
 
 def test_a_quote_left_open_at_a_paragraph_end_goes_on_in_the_next():
     text = "\u201cWe won.\n\n\u201cWe will win again,\u201d she said."
-    assert tagger._split_at_closed_paragraphs(text, 0, text.index(" she")) == [(0, text.index(" she"))]
+    assert tagger._split_at_paragraphs(text, 0, text.index(" she")) == [(0, text.index(" she"))]
 
 
 def test_reported_speech_does_not_run_into_a_paragraph_that_opens_no_quote():
     text = "rents will fall this year\n\nThe council met on Tuesday"
-    assert tagger._split_at_closed_paragraphs(text, 0, len(text)) == [(0, 25), (27, len(text))]
+    assert tagger._split_at_paragraphs(text, 0, len(text)) == [(0, 25), (27, len(text))]
 
 
 # --- linking ------------------------------------------------------------------------

@@ -254,7 +254,7 @@ def decode_spans(
             score = float(inside[first : last + 1].mean())
             pieces = [(offsets[first][0], offsets[last][1])]
             if role == "content":
-                pieces = _split_at_closed_paragraphs(text, *pieces[0])
+                pieces = _split_at_paragraphs(text, *pieces[0])
             spans.extend(TaggedSpan(role, start, end, score, text[start:end]) for start, end in pieces)
     spans.sort(key=lambda s: (s.start, ROLES.index(s.role)))
     return spans
@@ -279,7 +279,7 @@ def _runs(
     return runs
 
 
-def _split_at_closed_paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _split_at_paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """A content run cut at each paragraph break that follows a closed quote, or (with
     ``SPLIT_UNQUOTED_PARAGRAPHS``) that opens a paragraph without a quote mark.
 
