@@ -504,8 +504,8 @@ def hybrid(args) -> None:
 
 
 def decode_sweep(args) -> None:
-    """Dev F1 of the exported model under each decoding setting (``tagger.IN_ROLE``,
-    ``CONTENT_CONTINUES``, ``SPLIT_CONTENT_AT_BEGIN``); the encoder runs once per article.
+    """Dev F1 of the exported model under each decoding setting (the ``DECODING`` constants
+    of tagger.py); the encoder runs once per article.
 
     Prints one line per setting, then the three best by the sum of the exact F1s and the
     attribution overlap F1 (best last); the chosen values are set by hand in tagger.py.
@@ -515,24 +515,36 @@ def decode_sweep(args) -> None:
     model = tagger.TaggerModel(args.out, threads=args.threads)
     articles = load_polnear(args.dev, args.dev_limit)
     tagged = [(a.text, *tagger.token_probabilities(model, a.text)) for a in articles]
-    saved = tagger.IN_ROLE, tagger.CONTENT_CONTINUES, tagger.SPLIT_CONTENT_AT_BEGIN
+    saved = {name: getattr(tagger, name) for name in DECODING}
     results = []
     try:
-        for in_role, continues, split in itertools.product((0.4, 0.5, 0.6, 0.7, 0.8), (0.2, 0.3, 0.4, 0.5), (False, True)):
-            if continues > in_role:
+        for values in itertools.product(*DECODING.values()):
+            setting = dict(zip(DECODING, values))
+            if setting["CONTENT_CONTINUES"] > setting["IN_ROLE"]:
                 continue
-            tagger.IN_ROLE, tagger.CONTENT_CONTINUES, tagger.SPLIT_CONTENT_AT_BEGIN = in_role, continues, split
+            for name, value in setting.items():
+                setattr(tagger, name, value)
             predictions = [
                 tagger.link_spans(tagger.decode_spans(probs, offsets, words, text), text, model.calibration)
                 for text, probs, offsets, words in tagged
             ]
-            name = f"IN_ROLE={in_role} CONTENT_CONTINUES={continues} SPLIT_CONTENT_AT_BEGIN={split}"
-            figures = print_scores(name, articles, predictions)
-            results.append((sum(figures["exact"].values()) + figures["attribution_overlap"], name))
+            label = " ".join(f"{name}={value}" for name, value in setting.items())
+            figures = print_scores(label, articles, predictions)
+            results.append((sum(figures["exact"].values()) + figures["attribution_overlap"], label))
     finally:
-        tagger.IN_ROLE, tagger.CONTENT_CONTINUES, tagger.SPLIT_CONTENT_AT_BEGIN = saved
-    for total, name in sorted(results)[-3:]:
-        print(f"exact F1 source + cue + content + attribution overlap F1 = {total:.4f}: {name}")
+        for name, value in saved.items():
+            setattr(tagger, name, value)
+    for total, label in sorted(results)[-3:]:
+        print(f"exact F1 source + cue + content + attribution overlap F1 = {total:.4f}: {label}")
+
+
+#: The decoding constants of tagger.py and the values ``--steps decode`` tries.
+DECODING = {
+    "IN_ROLE": (0.4, 0.5, 0.6, 0.7, 0.8),
+    "CONTENT_CONTINUES": (0.2, 0.3, 0.4, 0.5),
+    "SPLIT_CONTENT_AT_BEGIN": (False, True),
+    "SPLIT_UNQUOTED_PARAGRAPHS": (False, True),
+}
 
 
 def main() -> None:
