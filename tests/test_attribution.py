@@ -32,6 +32,10 @@ def only(text, **kwargs):
         ('He said the deal was "a disaster for workers."', "mixed", "said", "He", 'the deal was "a disaster for workers."'),
         # curly quotes and guillemets
         ("“We are ready,” the coach said.", "direct", "said", "the coach", "“We are ready,”"),
+        # a quote signed with a horizontal bar, spaced or not (reader quotes, epigraphs)
+        ("“He is clueless.” ― Ana Ruiz", "direct", "―", "Ana Ruiz", "“He is clueless.”"),
+        ("“He is clueless.”― Ana Ruiz", "direct", "―", "Ana Ruiz", "“He is clueless.”"),
+        ("“He is clueless.”\u00a0― Ana Ruiz\u00a0", "direct", "―", "Ana Ruiz", "“He is clueless.”"),
     ],
 )
 def test_finds_the_attribution(text, type_, cue, source, content):

