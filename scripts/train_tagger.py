@@ -93,23 +93,25 @@ def gold_token_labels(article: PolnearArticle, offsets: list[tuple[int, int]]) -
     return labels
 
 
-def encode_corpus(articles: list[PolnearArticle], tokenizer) -> list[tuple[list[int], np.ndarray]]:
+def encode_corpus(articles: list[PolnearArticle], tokenizer) -> list[tuple[list[int], np.ndarray, np.ndarray]]:
+    """Per article: word-piece ids, gold labels and surface features (``tagger.token_features``)."""
     out = []
     for article in articles:
         encoding = tokenizer.encode(article.text, add_special_tokens=False)
-        out.append((encoding.ids, gold_token_labels(article, encoding.offsets)))
+        features = tagger.token_features(article.text, encoding.offsets)
+        out.append((encoding.ids, gold_token_labels(article, encoding.offsets), features))
     return out
 
 
-def training_windows(encoded, shift: int) -> list[tuple[list[int], np.ndarray]]:
+def training_windows(encoded, shift: int) -> list[tuple[list[int], np.ndarray, np.ndarray]]:
     """Non-overlapping windows, the grid shifted by ``shift`` tokens so each epoch cuts elsewhere."""
     size = tagger.WINDOW_TOKENS
     windows = []
-    for ids, labels in encoded:
+    for ids, labels, features in encoded:
         starts = [0] + list(range(shift % size or size, len(ids), size))
         for s in starts:
             if s < len(ids):
-                windows.append((ids[s : s + size], labels[s : s + size]))
+                windows.append((ids[s : s + size], labels[s : s + size], features[s : s + size]))
     return windows
 
 
@@ -148,7 +150,10 @@ def print_scores(name: str, articles, predictions, sentences=None) -> dict:
 # --- the torch model (training only) ------------------------------------------------------
 
 
-def build_model(base: Path):
+def build_model(base: Path, features: bool = True):
+    """MiniLM encoder + linear BIO head; with ``features``, case and quote-state embeddings
+    (``tagger.token_features``) are added to the word-piece embeddings. They start at zero,
+    so training starts from the pretrained encoder exactly."""
     import torch
     from transformers import AutoModel
 
@@ -158,9 +163,20 @@ def build_model(base: Path):
             self.encoder = AutoModel.from_pretrained(str(base), add_pooling_layer=False)
             self.dropout = torch.nn.Dropout(0.1)
             self.head = torch.nn.Linear(self.encoder.config.hidden_size, len(tagger.ROLES) * tagger.LABELS_PER_ROLE)
+            self.reads_features = features
+            if features:
+                hidden = self.encoder.config.hidden_size
+                self.case = torch.nn.Embedding(tagger.CASE_CLASSES, hidden)
+                self.quote = torch.nn.Embedding(tagger.QUOTE_CLASSES, hidden)
+                torch.nn.init.zeros_(self.case.weight)
+                torch.nn.init.zeros_(self.quote.weight)
 
-        def forward(self, input_ids, attention_mask):
-            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        def forward(self, input_ids, attention_mask, case_ids=None, quote_ids=None):
+            if not self.reads_features:
+                hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            else:
+                embedded = self.encoder.embeddings.word_embeddings(input_ids) + self.case(case_ids) + self.quote(quote_ids)
+                hidden = self.encoder(inputs_embeds=embedded, attention_mask=attention_mask).last_hidden_state
             return self.head(self.dropout(hidden))
 
     return Tagger()
@@ -188,13 +204,15 @@ class TorchTagger:
         self.model, self.tokenizer = model, tokenizer
         self.cls_id, self.sep_id, self.pad_id = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]"), 0
         self.calibration = tagger.Calibration()
+        self.reads_features = model.reads_features
 
-    def logits(self, windows: list[list[int]]) -> np.ndarray:
+    def logits(self, windows: list[list[int]], features=None) -> np.ndarray:
         import torch
 
         ids, mask = batch_tensors(windows, self.cls_id, self.sep_id, self.pad_id)
+        extra = feature_tensors(features, ids.shape[1]) if self.reads_features else ()
         with torch.no_grad():
-            return self.model(ids, mask)[:, 1:-1, :].numpy()
+            return self.model(ids, mask, *extra)[:, 1:-1, :].numpy()
 
 
 def batch_tensors(windows: list[list[int]], cls_id: int, sep_id: int, pad_id: int):
@@ -207,6 +225,13 @@ def batch_tensors(windows: list[list[int]], cls_id: int, sep_id: int, pad_id: in
         ids[row, : len(window) + 2] = torch.tensor([cls_id, *window, sep_id])
         mask[row, : len(window) + 2] = 1
     return ids, mask
+
+
+def feature_tensors(features: list[np.ndarray], width: int):
+    import torch
+
+    batch = tagger.feature_batch(features, width)
+    return torch.from_numpy(batch["case_ids"]), torch.from_numpy(batch["quote_ids"])
 
 
 def predict(model_like, articles) -> list:
@@ -225,7 +250,7 @@ def train(args) -> None:
     tokenizer = tagger.load_tokenizer(base / "tokenizer.json")
     train_articles, dev_articles = load_polnear(args.train, args.limit), load_polnear(args.dev, args.dev_limit)
     encoded = encode_corpus(train_articles, tokenizer)
-    model = build_model(base)
+    model = build_model(base, args.features)
     if args.resume:  # continue from a checkpoint with a fresh learning-rate schedule
         model.load_state_dict(torch.load(args.resume))
     frozen = freeze_lower_layers(model, args.freeze_layers)
@@ -249,13 +274,14 @@ def train(args) -> None:
         # Similar lengths together waste less padding; shuffled between buckets.
         for first in range(0, len(windows), args.batch):
             batch = windows[first : first + args.batch]
-            ids, mask = batch_tensors([w for w, _ in batch], cls_id, sep_id, 0)
+            ids, mask = batch_tensors([w for w, _, _ in batch], cls_id, sep_id, 0)
+            extra = feature_tensors([f for _, _, f in batch], ids.shape[1]) if args.features else ()
             labels = torch.full((len(batch), ids.shape[1], len(tagger.ROLES)), -100, dtype=torch.long)
-            for row, (w, lab) in enumerate(batch):
+            for row, (w, lab, _) in enumerate(batch):
                 labels[row, 1 : len(w) + 1] = torch.from_numpy(lab)
             # bf16 autocast: matrix products run on the CPU's bf16 units; weights and optimiser stay fp32.
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
-                logits = model(ids, mask)
+                logits = model(ids, mask, *extra)
             logits = logits.float().view(len(batch), ids.shape[1], len(tagger.ROLES), tagger.LABELS_PER_ROLE)
             loss = loss_fn(logits.reshape(-1, tagger.LABELS_PER_ROLE), labels.reshape(-1))
             loss.backward()
@@ -292,8 +318,9 @@ def export(args) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     base = base_model_dir()
-    model = build_model(base)
-    model.load_state_dict(torch.load(WORK / "best.pt"))
+    state = torch.load(WORK / "best.pt")
+    model = build_model(base, features="case.weight" in state)
+    model.load_state_dict(state)
     model.eval()
     fp32_dir = WORK / "fp32"
     # Per-tensor int8 is smallest and fastest; per-channel scales keep more of the fp32
@@ -304,13 +331,14 @@ def export(args) -> None:
         shutil.copyfile(base / "tokenizer.json", folder / "tokenizer.json")
     ids = torch.ones((2, 16), dtype=torch.long)
     dynamic = {0: "batch", 1: "tokens"}
+    names = ["input_ids", "attention_mask", *(["case_ids", "quote_ids"] if model.reads_features else [])]
     torch.onnx.export(
         model,
-        (ids, torch.ones_like(ids)),
+        tuple(torch.ones_like(ids) for _ in names),
         str(fp32_dir / "model.onnx"),
-        input_names=["input_ids", "attention_mask"],
+        input_names=names,
         output_names=["logits"],
-        dynamic_axes={"input_ids": dynamic, "attention_mask": dynamic, "logits": dynamic},
+        dynamic_axes={**{name: dynamic for name in names}, "logits": dynamic},
         opset_version=17,
         dynamo=False,
     )
@@ -558,6 +586,8 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--lr", type=float, default=1e-4)
     parser.add_argument("--span-weight", type=float, default=2.0)
+    parser.add_argument("--features", action=argparse.BooleanOptionalAction, default=True,
+                        help="case and quote-state embeddings next to the word-pieces (tagger.token_features)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--resume", type=Path, default=None, help="start from this checkpoint (best.pt of an earlier run)")
     parser.add_argument("--max-steps", type=int, default=None, help="stop (and end the schedule) after this many steps")

@@ -215,6 +215,31 @@ def test_belief_cues_are_marked_as_beliefs():
     assert (found.act, found.type) == ("belief", "indirect")
 
 
+# --- surface features -------------------------------------------------------------------
+
+
+def test_token_features_give_each_piece_its_case_and_quote_state():
+    text = "“We WIN,” Ms. Ruiz said."
+    offsets = [(0, 1), (1, 3), (4, 7), (7, 8), (8, 9), (10, 12), (12, 13), (14, 18), (19, 23), (23, 24)]
+    pieces = [text[s:e] for s, e in offsets]
+    assert pieces == ["“", "We", "WIN", ",", "”", "Ms", ".", "Ruiz", "said", "."]
+    case = {1: "lower", 2: "Capitalised", 3: "UPPER", 4: "no letter"}
+    quote = {0: "outside", 1: "inside", 2: "mark"}
+    got = [(piece, case[c], quote[q]) for piece, (c, q) in zip(pieces, tagger.token_features(text, offsets))]
+    assert got == [
+        ("“", "no letter", "mark"), ("We", "Capitalised", "inside"), ("WIN", "UPPER", "inside"),
+        (",", "no letter", "inside"), ("”", "no letter", "mark"), ("Ms", "Capitalised", "outside"),
+        (".", "no letter", "outside"), ("Ruiz", "Capitalised", "outside"), ("said", "lower", "outside"),
+        (".", "no letter", "outside"),
+    ]
+
+
+def test_feature_batches_leave_the_special_tokens_and_padding_at_class_zero():
+    batch = tagger.feature_batch([np.array([[2, 1], [1, 1]]), np.array([[3, 0]])], width=4)
+    assert batch["case_ids"].tolist() == [[0, 2, 1, 0], [0, 3, 0, 0]]
+    assert batch["quote_ids"].tolist() == [[0, 1, 1, 0], [0, 0, 0, 0]]
+
+
 # --- combining with the rules ------------------------------------------------------------
 
 

@@ -35,7 +35,7 @@ import numpy as np
 
 from .errors import SaywhoError
 from .models import Attribution, TextSpan
-from .quotes import QUOTE_CHARS
+from .quotes import QUOTE_CHARS, find_quotes
 
 if TYPE_CHECKING:  # spaCy is only needed by callers that pass a Doc
     from spacy.tokens import Doc
@@ -120,16 +120,25 @@ class TaggerModel:
         self.calibration = Calibration.load(directory / "calibration.json")
         self._lock = threading.Lock()
 
-    def logits(self, windows: list[list[int]]) -> np.ndarray:
-        """Raw scores (windows, tokens, roles * labels) for batches of token-id windows."""
+    @property
+    def reads_features(self) -> bool:
+        """Whether the model also reads :func:`token_features` (models trained with them)."""
+        return "case_ids" in {i.name for i in self.session.get_inputs()}
+
+    def logits(self, windows: list[list[int]], features: list[np.ndarray] | None = None) -> np.ndarray:
+        """Raw scores (windows, tokens, roles * labels) for batches of token-id windows
+        (and, for a model that reads them, the windows' :func:`token_features`)."""
         width = max(len(w) for w in windows) + 2
         ids = np.full((len(windows), width), self.pad_id, dtype=np.int64)
         mask = np.zeros((len(windows), width), dtype=np.int64)
         for row, window in enumerate(windows):
             ids[row, : len(window) + 2] = [self.cls_id, *window, self.sep_id]
             mask[row, : len(window) + 2] = 1
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if self.reads_features:
+            feeds.update(feature_batch(features or [np.zeros((len(w), 2), np.int64) for w in windows], width))
         with self._lock:  # onnxruntime sessions are thread-safe, but one run at a time keeps memory flat
-            (out,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
+            (out,) = self.session.run(None, feeds)
         return out[:, 1:-1, :]
 
 
@@ -214,17 +223,65 @@ def role_probabilities(logits: np.ndarray) -> np.ndarray:
     return exp / exp.sum(axis=-1, keepdims=True)
 
 
+#: What the uncased word-pieces lose, given to the encoder as two extra embeddings: the case
+#: of each piece (0 none, as for [CLS]; 1 lower; 2 Capitalised; 3 UPPER; 4 no letter) and
+#: whether it is a quote mark (2), inside a quote (1) or outside (0). The quote state of a
+#: token can hang on a mark hundreds of tokens back, which a 6-layer encoder reads poorly.
+CASE_CLASSES, QUOTE_CLASSES = 5, 3
+
+
+def token_features(text: str, offsets: list[tuple[int, int]]) -> np.ndarray:
+    """(tokens, 2) int64: case class and quote state of each word-piece (see ``CASE_CLASSES``)."""
+    quoted = np.zeros(len(text) + 1, dtype=np.int64)
+    for quote in find_quotes(text):
+        for start, end in quote.ranges:
+            quoted[start] += 1
+            quoted[end] -= 1
+    quoted = np.cumsum(quoted)[: len(text)] > 0
+    features = np.zeros((len(offsets), 2), dtype=np.int64)
+    for i, (start, end) in enumerate(offsets):
+        piece = text[start:end]
+        if not piece:
+            continue
+        letters = [c for c in piece if c.isalpha()]
+        if not letters:
+            case = 4
+        elif all(c.isupper() for c in letters):
+            case = 3 if len(letters) > 1 or start == 0 or not text[start - 1].isalpha() else 2
+        else:
+            case = 2 if letters[0].isupper() else 1
+        quote_state = 2 if all(c in QUOTE_CHARS for c in piece) else int(bool(quoted[start]))
+        features[i] = (case, quote_state)
+    return features
+
+
+def feature_batch(features: list[np.ndarray], width: int) -> dict[str, np.ndarray]:
+    """``case_ids`` and ``quote_ids`` arrays (windows, width) in the layout of the token ids:
+    [CLS] and [SEP] and padding take class 0."""
+    case = np.zeros((len(features), width), dtype=np.int64)
+    quote = np.zeros((len(features), width), dtype=np.int64)
+    for row, window in enumerate(features):
+        case[row, 1 : len(window) + 1] = window[:, 0]
+        quote[row, 1 : len(window) + 1] = window[:, 1]
+    return {"case_ids": case, "quote_ids": quote}
+
+
 def token_probabilities(model: TaggerModel, text: str) -> tuple[np.ndarray, list[tuple[int, int]], list[int | None]]:
     """Tag probabilities for every word-piece of ``text``, with offsets and word ids."""
     encoding = model.tokenizer.encode(text, add_special_tokens=False)
     ids, offsets, words = encoding.ids, encoding.offsets, encoding.word_ids
     if not ids:
         return np.zeros((0, len(ROLES), LABELS_PER_ROLE)), [], []
+    features = token_features(text, offsets) if getattr(model, "reads_features", False) else None
     bounds = window_bounds(len(ids))
     per_window: list[np.ndarray] = []
     for first in range(0, len(bounds), BATCH_WINDOWS):
         batch = bounds[first : first + BATCH_WINDOWS]
-        logits = model.logits([ids[s:e] for s, e in batch])
+        windows = [ids[s:e] for s, e in batch]
+        if features is None:
+            logits = model.logits(windows)
+        else:
+            logits = model.logits(windows, [features[s:e] for s, e in batch])
         per_window.extend(logits[row] for row in range(len(batch)))
     return role_probabilities(stitch(len(ids), bounds, per_window)), list(offsets), list(words)
 

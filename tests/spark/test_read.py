@@ -8,7 +8,8 @@ import pytest
 
 from saywho.errors import InputError
 from saywho.ingest import IngestOptions, iter_documents
-from saywho.spark.read import InputNames, documents_from_bytes, file_kind
+from saywho.ingest.sources import bytes_kind
+from saywho.spark.read import InputNames, documents_from_bytes
 from spark.spark_support import build_corpus
 
 
@@ -28,7 +29,7 @@ def test_every_kind_of_file_reads_the_same_from_bytes_as_from_disk(corpus_files)
     kinds = set()
     for path in corpus_files:
         data = path.read_bytes()
-        kinds.add(file_kind(data, str(path)))
+        kinds.add(bytes_kind(data, str(path)))
         from_disk = [outcome(item) for item in iter_documents([str(path)], IngestOptions())]
         from_bytes = [outcome(item) for item in documents_from_bytes(data, str(path), IngestOptions())]
         assert from_bytes == from_disk, path.name
@@ -52,10 +53,10 @@ def test_bad_bytes_are_errors_naming_the_input(name, data, expected):
 
 def test_the_kind_comes_from_the_name_before_the_bytes():
     page = b"<html><body><p>hello</p></body></html>"
-    assert file_kind(page, "hdfs://nn/news/page.txt.html") == "html"
-    assert file_kind(page, "s3a://bucket/news/page") == "html"  # no telling suffix: sniffed
-    assert file_kind(b'{"text": "x"}\n', "s3a://bucket/export.jsonl.gz") == "jsonl"
-    assert file_kind(b"just words", "s3a://bucket/notes") == "text"
+    assert bytes_kind(page, "hdfs://nn/news/page.txt.html") == "html"
+    assert bytes_kind(page, "s3a://bucket/news/page") == "html"  # no telling suffix: sniffed
+    assert bytes_kind(b'{"text": "x"}\n', "s3a://bucket/export.jsonl.gz") == "jsonl"
+    assert bytes_kind(b"just words", "s3a://bucket/notes") == "text"
 
 
 @pytest.mark.parametrize(

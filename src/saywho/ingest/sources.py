@@ -187,6 +187,56 @@ def read_file(path: Path, options: IngestOptions) -> Iterator[Document | InputEr
         yield InputError(name, f"cannot read: {error.strerror or error}")
 
 
+def bytes_kind(data: bytes, name: str) -> Kind:
+    """The kind of a file held in memory: from its name, else from its first (decompressed)
+    bytes; the same decision :func:`read_file` makes on disk."""
+    kind = _kind_from_name(name.rsplit("/", 1)[-1])
+    if kind is not None:
+        return kind
+    head = data[:SNIFF_BYTES]
+    if head.startswith(_GZIP_MAGIC):
+        head = _gunzip_head(head)
+    return _kind_from_bytes(head)
+
+
+def _iter_jsonl_bytes(data: bytes, name: str, options: IngestOptions) -> Iterator[Document | InputError]:
+    compressed = name.lower().endswith(".gz")
+    lines_read = 0
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) if compressed else io.BytesIO(data) as stream:
+            for item in iter_records(stream, name, options):
+                lines_read += 1
+                yield item
+    except EOFError:
+        yield InputError(name, f"truncated gzip: the file ends early (after {lines_read} records)")
+    except (OSError, zlib.error) as error:
+        yield InputError(name, f"damaged file after {lines_read} records: {error}")
+
+
+def read_bytes(data: bytes, name: str, options: IngestOptions) -> Iterator[Document | InputError]:
+    """Every document in a file's bytes, errors in their place: what :func:`read_file`
+    yields for the same file on disk (``name`` stands for its path). For readers that get
+    files as bytes, such as Spark executors."""
+    try:
+        kind = bytes_kind(data, name)
+        if kind == "warc":
+            yield from iter_warc(io.BytesIO(data), name, options)
+            return
+        if kind == "jsonl":
+            yield from _iter_jsonl_bytes(data, name, options)
+            return
+        compressed = name.lower().endswith(".gz")
+        if not compressed and len(data) > options.max_bytes:
+            raise _too_large(name, options.max_bytes, len(data))
+        if not data:
+            raise InputError(name, "empty file")
+        if compressed:
+            data = _gunzip_limited(data, name, options.max_bytes)
+        yield _document_from_bytes(data, name, kind, options)
+    except InputError as error:
+        yield error
+
+
 #: Files a folder walk passes over: annotations, tables, images, archives, code. A
 #: file named on the command line is still read whatever its name.
 NOT_ARTICLE_SUFFIXES = (
