@@ -11,7 +11,7 @@ Steps (each one can be re-run alone with ``--steps``):
                ``--resume`` continues from a checkpoint with a fresh schedule.
 ``export``     ONNX (opset 17, dynamic batch and length), then dynamic int8 quantisation.
 ``decode``     dev scores under each decoding threshold setting (set the chosen one in tagger.py).
-``hybrid``     dev scores of the tagger alone and combined with the rules.
+``hybrid``     dev scores of the tagger alone, the rules alone, and the two combined (sweeps tagger.combine's thresholds).
 ``oracle``     dev scores of the linking step fed gold tags (its upper bound).
 ``calibrate``  isotonic regression of "this attribution matches gold" on the raw
                span probability, on dev, written to ``calibration.json``.
@@ -488,16 +488,19 @@ def _write_json(path: Path, data: object) -> None:
 
 
 def hybrid(args) -> None:
-    """Dev F1 of the tagger alone and combined with the rules, to set ``tagger.RULES_ADD_CONFIDENCE``.
+    """Dev F1 of the tagger alone, the rules alone, and the two combined (``tagger.combine``)
+    under each setting of its three thresholds (``COMBINING``); the chosen values are set by
+    hand in tagger.py.
 
     Runs saywho's pipeline once in raw mode (as ``saywho eval polnear`` does),
     keeping both the tagger's and the rules' attributions per article, then
     scores each way of combining them.
     """
     import copy
+    import itertools
 
     from saywho import attribution as rules
-    from saywho.evaluate.polnear import run_saywho
+    from saywho.evaluate.polnear import run_saywho, sentence_bounds
 
     original = rules.find_attributions
     kept: list[tuple[list, list, str]] = []
@@ -513,19 +516,33 @@ def hybrid(args) -> None:
         run_saywho(articles)
     finally:
         rules.find_attributions = original
-    from saywho.evaluate.polnear import sentence_bounds
-
     bounds = sentence_bounds([a.text for a in articles])
     print_scores("rules", articles, [r for _, r, _ in kept], bounds)
     print_scores("tagger alone", articles, [f for f, _, _ in kept], bounds)
-    saved = tagger.RULES_ADD_CONFIDENCE
+    saved = {name: getattr(tagger, name) for name in COMBINING}
+    results = []
     try:
-        for threshold in (1.01, 0.9, 0.8, 0.7):
-            tagger.RULES_ADD_CONFIDENCE = threshold
-            combined = [tagger.combine(copy.deepcopy(f), r, text) for f, r, text in kept]
-            print_scores(f"tagger + rules (add rules at confidence >= {threshold})", articles, combined, bounds)
+        for values in itertools.product(*COMBINING.values()):
+            setting = dict(zip(COMBINING, values))
+            for name, value in setting.items():
+                setattr(tagger, name, value)
+            combined = [tagger.combine(copy.deepcopy(f), copy.deepcopy(r), text) for f, r, text in kept]
+            label = "tagger + rules: " + " ".join(f"{name}={value}" for name, value in setting.items())
+            figures = print_scores(label, articles, combined, bounds)
+            results.append((sum(figures["exact"].values()) + figures["attribution_overlap"], label))
     finally:
-        tagger.RULES_ADD_CONFIDENCE = saved
+        for name, value in saved.items():
+            setattr(tagger, name, value)
+    for total, label in sorted(results)[-3:]:
+        print(f"exact F1 source + cue + content + attribution overlap F1 = {total:.4f}: {label}")
+
+
+#: The thresholds of ``tagger.combine`` and the values ``--steps hybrid`` tries.
+COMBINING = {
+    "RULES_CONTENT_BELOW": (0.6, 0.7, 0.8),
+    "UNSUPPORTED_MIN_CONFIDENCE": (0.3, 0.4, 0.5),
+    "RULES_ADD_CONFIDENCE": (0.6, 0.7, 0.8),
+}
 
 
 # --- decoding thresholds ---------------------------------------------------------------------
