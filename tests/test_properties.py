@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -42,6 +43,18 @@ def test_extract_raises_only_input_errors_and_spans_index_the_text(text):
         article = saywho.extract(text)
     except saywho.InputError as error:
         assert error.reason  # documented: e.g. a text that is nothing but scraping junk
+        return
+    check_article(article)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(news_like, hostile))
+def test_model_mode_raises_only_input_errors_and_spans_index_the_text(text):
+    pytest.importorskip("onnxruntime")
+    try:
+        article = saywho.extract(text, options=saywho.Options(mode="model"))
+    except saywho.InputError as error:
+        assert error.reason
         return
     check_article(article)
 
