@@ -23,6 +23,7 @@ tokenizer.json, calibration.json, training.json (settings and dev figures).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -30,6 +31,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -497,7 +499,6 @@ def hybrid(args) -> None:
     scores each way of combining them.
     """
     import copy
-    import itertools
 
     from saywho import attribution as rules
     from saywho.evaluate.polnear import run_saywho, sentence_bounds
@@ -519,22 +520,12 @@ def hybrid(args) -> None:
     bounds = sentence_bounds([a.text for a in articles])
     print_scores("rules", articles, [r for _, r, _ in kept], bounds)
     print_scores("tagger alone", articles, [f for f, _, _ in kept], bounds)
-    saved = {name: getattr(tagger, name) for name in COMBINING}
-    results = []
-    try:
-        for values in itertools.product(*COMBINING.values()):
-            setting = dict(zip(COMBINING, values))
-            for name, value in setting.items():
-                setattr(tagger, name, value)
-            combined = [tagger.combine(copy.deepcopy(f), copy.deepcopy(r), text) for f, r, text in kept]
-            label = "tagger + rules: " + " ".join(f"{name}={value}" for name, value in setting.items())
-            figures = print_scores(label, articles, combined, bounds)
-            results.append((sum(figures["exact"].values()) + figures["attribution_overlap"], label))
-    finally:
-        for name, value in saved.items():
-            setattr(tagger, name, value)
-    for total, label in sorted(results)[-3:]:
-        print(f"exact F1 source + cue + content + attribution overlap F1 = {total:.4f}: {label}")
+
+    def combined(label: str) -> dict:
+        predictions = [tagger.combine(copy.deepcopy(f), copy.deepcopy(r), text) for f, r, text in kept]
+        return print_scores(f"tagger + rules: {label}", articles, predictions, bounds)
+
+    sweep(COMBINING, combined)
 
 
 #: The thresholds of ``tagger.combine`` and the values ``--steps hybrid`` tries.
@@ -555,27 +546,37 @@ def decode_sweep(args) -> None:
     Prints one line per setting, then the three best by the sum of the exact F1s and the
     attribution overlap F1 (best last); the chosen values are set by hand in tagger.py.
     """
-    import itertools
-
     model = tagger.TaggerModel(args.out, threads=args.threads)
     articles = load_polnear(args.dev, args.dev_limit)
     tagged = [(a.text, *tagger.token_probabilities(model, a.text)) for a in articles]
-    saved = {name: getattr(tagger, name) for name in DECODING}
+
+    def decoded(label: str) -> dict | None:
+        if tagger.CONTENT_CONTINUES > tagger.IN_ROLE:
+            return None
+        predictions = [
+            tagger.link_spans(tagger.decode_spans(probs, offsets, words, text), text, model.calibration)
+            for text, probs, offsets, words in tagged
+        ]
+        return print_scores(label, articles, predictions)
+
+    sweep(DECODING, decoded)
+
+
+def sweep(grid: dict[str, tuple], score_setting: Callable[[str], dict | None]) -> None:
+    """Score each setting of the tagger.py constants in ``grid`` (``score_setting`` gets
+    its label and returns the figures, or None to skip it); restore the constants; print
+    the three best by the sum of the exact F1s and the attribution overlap F1, best last."""
+    saved = {name: getattr(tagger, name) for name in grid}
     results = []
     try:
-        for values in itertools.product(*DECODING.values()):
-            setting = dict(zip(DECODING, values))
-            if setting["CONTENT_CONTINUES"] > setting["IN_ROLE"]:
-                continue
+        for values in itertools.product(*grid.values()):
+            setting = dict(zip(grid, values))
             for name, value in setting.items():
                 setattr(tagger, name, value)
-            predictions = [
-                tagger.link_spans(tagger.decode_spans(probs, offsets, words, text), text, model.calibration)
-                for text, probs, offsets, words in tagged
-            ]
             label = " ".join(f"{name}={value}" for name, value in setting.items())
-            figures = print_scores(label, articles, predictions)
-            results.append((sum(figures["exact"].values()) + figures["attribution_overlap"], label))
+            figures = score_setting(label)
+            if figures is not None:
+                results.append((sum(figures["exact"].values()) + figures["attribution_overlap"], label))
     finally:
         for name, value in saved.items():
             setattr(tagger, name, value)

@@ -118,12 +118,9 @@ class TaggerModel:
         self.sep_id = self.tokenizer.token_to_id("[SEP]")
         self.pad_id = self.tokenizer.token_to_id("[PAD]") or 0
         self.calibration = Calibration.load(directory / "calibration.json")
+        #: Whether the model also reads :func:`token_features` (models trained with them).
+        self.reads_features = "case_ids" in {i.name for i in self.session.get_inputs()}
         self._lock = threading.Lock()
-
-    @property
-    def reads_features(self) -> bool:
-        """Whether the model also reads :func:`token_features` (models trained with them)."""
-        return "case_ids" in {i.name for i in self.session.get_inputs()}
 
     def logits(self, windows: list[list[int]], features: list[np.ndarray] | None = None) -> np.ndarray:
         """Raw scores (windows, tokens, roles * labels) for batches of token-id windows
@@ -272,16 +269,13 @@ def token_probabilities(model: TaggerModel, text: str) -> tuple[np.ndarray, list
     ids, offsets, words = encoding.ids, encoding.offsets, encoding.word_ids
     if not ids:
         return np.zeros((0, len(ROLES), LABELS_PER_ROLE)), [], []
-    features = token_features(text, offsets) if getattr(model, "reads_features", False) else None
+    features = token_features(text, offsets) if model.reads_features else None
     bounds = window_bounds(len(ids))
     per_window: list[np.ndarray] = []
     for first in range(0, len(bounds), BATCH_WINDOWS):
         batch = bounds[first : first + BATCH_WINDOWS]
-        windows = [ids[s:e] for s, e in batch]
-        if features is None:
-            logits = model.logits(windows)
-        else:
-            logits = model.logits(windows, [features[s:e] for s, e in batch])
+        window_features = None if features is None else [features[s:e] for s, e in batch]
+        logits = model.logits([ids[s:e] for s, e in batch], window_features)
         per_window.extend(logits[row] for row in range(len(batch)))
     return role_probabilities(stitch(len(ids), bounds, per_window)), list(offsets), list(words)
 

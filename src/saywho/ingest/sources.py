@@ -14,7 +14,7 @@ import io
 import os
 import sys
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO, Literal
 
@@ -143,11 +143,12 @@ def _file_kind(path: Path) -> Kind:
     return _kind_from_bytes(head)
 
 
-def _iter_jsonl_file(path: Path, name: str, options: IngestOptions) -> Iterator[Document | InputError]:
-    compressed = path.name.lower().endswith(".gz")
+def _iter_jsonl(open_stream: Callable[[], BinaryIO], name: str, options: IngestOptions) -> Iterator[Document | InputError]:
+    """Records of a JSONL file, opened (and gunzipped) by ``open_stream``; damage ends the
+    file with an error in place of the rest."""
     lines_read = 0
     try:
-        with (gzip.open(path, "rb") if compressed else path.open("rb")) as stream:
+        with open_stream() as stream:
             for item in iter_records(stream, name, options):
                 lines_read += 1
                 yield item
@@ -155,6 +156,11 @@ def _iter_jsonl_file(path: Path, name: str, options: IngestOptions) -> Iterator[
         yield InputError(name, f"truncated gzip: the file ends early (after {lines_read} records)")
     except (OSError, zlib.error) as error:
         yield InputError(name, f"damaged file after {lines_read} records: {error}")
+
+
+def _iter_jsonl_file(path: Path, name: str, options: IngestOptions) -> Iterator[Document | InputError]:
+    compressed = path.name.lower().endswith(".gz")
+    return _iter_jsonl(lambda: gzip.open(path, "rb") if compressed else path.open("rb"), name, options)
 
 
 def read_file(path: Path, options: IngestOptions) -> Iterator[Document | InputError]:
@@ -201,16 +207,7 @@ def bytes_kind(data: bytes, name: str) -> Kind:
 
 def _iter_jsonl_bytes(data: bytes, name: str, options: IngestOptions) -> Iterator[Document | InputError]:
     compressed = name.lower().endswith(".gz")
-    lines_read = 0
-    try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) if compressed else io.BytesIO(data) as stream:
-            for item in iter_records(stream, name, options):
-                lines_read += 1
-                yield item
-    except EOFError:
-        yield InputError(name, f"truncated gzip: the file ends early (after {lines_read} records)")
-    except (OSError, zlib.error) as error:
-        yield InputError(name, f"damaged file after {lines_read} records: {error}")
+    return _iter_jsonl(lambda: gzip.GzipFile(fileobj=io.BytesIO(data)) if compressed else io.BytesIO(data), name, options)
 
 
 def read_bytes(data: bytes, name: str, options: IngestOptions) -> Iterator[Document | InputError]:
