@@ -132,8 +132,8 @@ class TaggerModel:
             ids[row, : len(window) + 2] = [self.cls_id, *window, self.sep_id]
             mask[row, : len(window) + 2] = 1
         feeds = {"input_ids": ids, "attention_mask": mask}
-        if self.reads_features:
-            feeds.update(feature_batch(features or [np.zeros((len(w), 2), np.int64) for w in windows], width))
+        if self.reads_features and features is not None:
+            feeds.update(feature_batch(features, width))
         with self._lock:  # onnxruntime sessions are thread-safe, but one run at a time keeps memory flat
             (out,) = self.session.run(None, feeds)
         return out[:, 1:-1, :]

@@ -132,15 +132,24 @@ def _from_bytes(data: bytes, name: str, options: IngestOptions, kind: Kind | Non
         yield _document_from_bytes(data, name, kind, options)
 
 
-def _file_kind(path: Path) -> Kind:
-    kind = _kind_from_name(path.name)
+def _kind_of(name: str, read_head: Callable[[], bytes]) -> Kind:
+    """A file's kind from its base name, else from its first (decompressed) bytes, which
+    ``read_head`` gives only when the name says nothing."""
+    kind = _kind_from_name(name)
     if kind is not None:
         return kind
-    with path.open("rb") as stream:
-        head = stream.read(SNIFF_BYTES)
+    head = read_head()
     if head.startswith(_GZIP_MAGIC):
         head = _gunzip_head(head)
     return _kind_from_bytes(head)
+
+
+def _file_kind(path: Path) -> Kind:
+    def read_head() -> bytes:
+        with path.open("rb") as stream:
+            return stream.read(SNIFF_BYTES)
+
+    return _kind_of(path.name, read_head)
 
 
 def _iter_jsonl(open_stream: Callable[[], BinaryIO], name: str, options: IngestOptions) -> Iterator[Document | InputError]:
@@ -196,13 +205,7 @@ def read_file(path: Path, options: IngestOptions) -> Iterator[Document | InputEr
 def bytes_kind(data: bytes, name: str) -> Kind:
     """The kind of a file held in memory: from its name, else from its first (decompressed)
     bytes; the same decision :func:`read_file` makes on disk."""
-    kind = _kind_from_name(name.rsplit("/", 1)[-1])
-    if kind is not None:
-        return kind
-    head = data[:SNIFF_BYTES]
-    if head.startswith(_GZIP_MAGIC):
-        head = _gunzip_head(head)
-    return _kind_from_bytes(head)
+    return _kind_of(name.rsplit("/", 1)[-1], lambda: data[:SNIFF_BYTES])
 
 
 def _iter_jsonl_bytes(data: bytes, name: str, options: IngestOptions) -> Iterator[Document | InputError]:
