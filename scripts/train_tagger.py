@@ -95,12 +95,21 @@ def gold_token_labels(article: PolnearArticle, offsets: list[tuple[int, int]]) -
     return labels
 
 
-def encode_corpus(articles: list[PolnearArticle], tokenizer) -> list[tuple[list[int], np.ndarray, np.ndarray]]:
-    """Per article: word-piece ids, gold labels and surface features (``tagger.token_features``)."""
+def parse_articles(articles: list[PolnearArticle]) -> list:
+    """spaCy's parse of each article, by the pipeline's own model (``saywho.nlp.load_model``),
+    as saywho makes it before the tagger runs."""
+    from saywho.nlp import load_model
+
+    return list(load_model().pipe((a.text for a in articles), batch_size=16))
+
+
+def encode_corpus(articles: list[PolnearArticle], tokenizer, docs: list | None = None) -> list[tuple[list[int], np.ndarray, np.ndarray]]:
+    """Per article: word-piece ids, gold labels and features (``tagger.token_features``; with
+    ``docs``, the parse features too)."""
     out = []
-    for article in articles:
+    for i, article in enumerate(articles):
         encoding = tokenizer.encode(article.text, add_special_tokens=False)
-        features = tagger.token_features(article.text, encoding.offsets)
+        features = tagger.token_features(article.text, encoding.offsets, docs[i] if docs else None)
         out.append((encoding.ids, gold_token_labels(article, encoding.offsets), features))
     return out
 
@@ -152,10 +161,11 @@ def print_scores(name: str, articles, predictions, sentences=None) -> dict:
 # --- the torch model (training only) ------------------------------------------------------
 
 
-def build_model(base: Path, features: bool = True):
+def build_model(base: Path, features: bool = True, parse: bool = False):
     """MiniLM encoder + linear BIO head; with ``features``, case and quote-state embeddings
-    (``tagger.token_features``) are added to the word-piece embeddings. They start at zero,
-    so training starts from the pretrained encoder exactly."""
+    (``tagger.token_features``) are added to the word-piece embeddings, with ``parse`` the
+    dependency and part-of-speech ones too. They start at zero, so training starts from the
+    pretrained encoder exactly."""
     import torch
     from transformers import AutoModel
 
@@ -172,12 +182,20 @@ def build_model(base: Path, features: bool = True):
                 self.quote = torch.nn.Embedding(tagger.QUOTE_CLASSES, hidden)
                 torch.nn.init.zeros_(self.case.weight)
                 torch.nn.init.zeros_(self.quote.weight)
+            self.reads_parse = features and parse
+            if self.reads_parse:
+                self.dep = torch.nn.Embedding(tagger.DEP_CLASSES, hidden)
+                self.pos = torch.nn.Embedding(tagger.POS_CLASSES, hidden)
+                torch.nn.init.zeros_(self.dep.weight)
+                torch.nn.init.zeros_(self.pos.weight)
 
-        def forward(self, input_ids, attention_mask, case_ids=None, quote_ids=None):
+        def forward(self, input_ids, attention_mask, case_ids=None, quote_ids=None, dep_ids=None, pos_ids=None):
             if not self.reads_features:
                 hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
             else:
                 embedded = self.encoder.embeddings.word_embeddings(input_ids) + self.case(case_ids) + self.quote(quote_ids)
+                if self.reads_parse:
+                    embedded = embedded + self.dep(dep_ids) + self.pos(pos_ids)
                 hidden = self.encoder(inputs_embeds=embedded, attention_mask=attention_mask).last_hidden_state
             return self.head(self.dropout(hidden))
 
@@ -206,13 +224,13 @@ class TorchTagger:
         self.model, self.tokenizer = model, tokenizer
         self.cls_id, self.sep_id, self.pad_id = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]"), 0
         self.calibration = tagger.Calibration()
-        self.reads_features = model.reads_features
+        self.reads_features, self.reads_parse = model.reads_features, model.reads_parse
 
     def logits(self, windows: list[list[int]], features=None) -> np.ndarray:
         import torch
 
         ids, mask = batch_tensors(windows, self.cls_id, self.sep_id, self.pad_id)
-        extra = feature_tensors(features, ids.shape[1]) if self.reads_features else ()
+        extra = feature_tensors(features, ids.shape[1], self.reads_parse) if self.reads_features else ()
         with torch.no_grad():
             return self.model(ids, mask, *extra)[:, 1:-1, :].numpy()
 
@@ -229,15 +247,29 @@ def batch_tensors(windows: list[list[int]], cls_id: int, sep_id: int, pad_id: in
     return ids, mask
 
 
-def feature_tensors(features: list[np.ndarray], width: int):
+def feature_tensors(features: list[np.ndarray], width: int, parse: bool):
     import torch
 
     batch = tagger.feature_batch(features, width)
-    return torch.from_numpy(batch["case_ids"]), torch.from_numpy(batch["quote_ids"])
+    return tuple(torch.from_numpy(batch[name]) for name in tagger.FEATURE_INPUTS[: 4 if parse else 2])
 
 
-def predict(model_like, articles) -> list:
-    return [tagger.attributions_from_text(a.text, model_like) for a in articles]
+def predict(model_like, articles, docs=None) -> list:
+    return [tagger.attributions_from_text(a.text, model_like, docs[i] if docs else None) for i, a in enumerate(articles)]
+
+
+def without_parse(window_features: np.ndarray, seed: int) -> np.ndarray:
+    """A window's features with the parse columns zeroed in a share (``PARSE_DROPOUT``) of
+    windows, so the model still tags a text given without a Doc (``attributions_from_text``)."""
+    if random.Random(seed).random() >= PARSE_DROPOUT:
+        return window_features
+    dropped = window_features.copy()
+    dropped[:, 2:] = 0
+    return dropped
+
+
+#: Share of training windows shown without their parse (see ``without_parse``).
+PARSE_DROPOUT = 0.15
 
 
 def train(args) -> None:
@@ -251,8 +283,10 @@ def train(args) -> None:
     base = base_model_dir()
     tokenizer = tagger.load_tokenizer(base / "tokenizer.json")
     train_articles, dev_articles = load_polnear(args.train, args.limit), load_polnear(args.dev, args.dev_limit)
-    encoded = encode_corpus(train_articles, tokenizer)
-    model = build_model(base, args.features)
+    parse = args.features and args.parse
+    train_docs, dev_docs = (parse_articles(train_articles), parse_articles(dev_articles)) if parse else (None, None)
+    encoded = encode_corpus(train_articles, tokenizer, train_docs)
+    model = build_model(base, args.features, parse)
     if args.resume:  # continue from a checkpoint with a fresh learning-rate schedule
         model.load_state_dict(torch.load(args.resume))
     frozen = freeze_lower_layers(model, args.freeze_layers)
@@ -277,7 +311,8 @@ def train(args) -> None:
         for first in range(0, len(windows), args.batch):
             batch = windows[first : first + args.batch]
             ids, mask = batch_tensors([w for w, _, _ in batch], cls_id, sep_id, 0)
-            extra = feature_tensors([f for _, _, f in batch], ids.shape[1]) if args.features else ()
+            window_features = [without_parse(f, args.seed * 1_000_003 + step * 64 + row) if parse else f for row, (_, _, f) in enumerate(batch)]
+            extra = feature_tensors(window_features, ids.shape[1], parse) if args.features else ()
             labels = torch.full((len(batch), ids.shape[1], len(tagger.ROLES)), -100, dtype=torch.long)
             for row, (w, lab, _) in enumerate(batch):
                 labels[row, 1 : len(w) + 1] = torch.from_numpy(lab)
@@ -301,7 +336,7 @@ def train(args) -> None:
             history.append({"epoch": epoch, "seconds": round(time.time() - started)})
             torch.save(model.state_dict(), WORK / "best.pt")
             break
-        figures = print_scores(f"dev after epoch {epoch}", dev_articles, predict(TorchTagger(model, tokenizer), dev_articles))
+        figures = print_scores(f"dev after epoch {epoch}", dev_articles, predict(TorchTagger(model, tokenizer), dev_articles, dev_docs))
         history.append({"epoch": epoch, "seconds": round(time.time() - started), **figures})
         selection = sum(figures["exact"].values())
         if selection > best:
@@ -321,7 +356,7 @@ def export(args) -> None:
 
     base = base_model_dir()
     state = torch.load(WORK / "best.pt")
-    model = build_model(base, features="case.weight" in state)
+    model = build_model(base, features="case.weight" in state, parse="dep.weight" in state)
     model.load_state_dict(state)
     model.eval()
     fp32_dir = WORK / "fp32"
@@ -333,7 +368,7 @@ def export(args) -> None:
         shutil.copyfile(base / "tokenizer.json", folder / "tokenizer.json")
     ids = torch.ones((2, 16), dtype=torch.long)
     dynamic = {0: "batch", 1: "tokens"}
-    names = ["input_ids", "attention_mask", *(["case_ids", "quote_ids"] if model.reads_features else [])]
+    names = ["input_ids", "attention_mask", *tagger.FEATURE_INPUTS[: (4 if model.reads_parse else 2) if model.reads_features else 0]]
     torch.onnx.export(
         model,
         tuple(torch.ones_like(ids) for _ in names),
@@ -348,11 +383,12 @@ def export(args) -> None:
         quantize_dynamic(str(fp32_dir / "model.onnx"), str(folder / "model.onnx"), weight_type=QuantType.QInt8,
                          per_channel=per_channel)
     dev_articles = load_polnear(args.dev, args.dev_limit)
+    dev_docs = parse_articles(dev_articles) if model.reads_parse else None
     figures = {}
     for name, folder in (("onnx fp32", fp32_dir), *((n, d) for n, (d, _) in int8_dirs.items())):
         runner = tagger.TaggerModel(folder, threads=args.threads)
         runner.calibration = tagger.Calibration()
-        figures[name] = print_scores(f"dev, {name}", dev_articles, predict(runner, dev_articles))
+        figures[name] = print_scores(f"dev, {name}", dev_articles, predict(runner, dev_articles, dev_docs))
     shipped = max(int8_dirs, key=lambda name: sum(figures[name]["exact"].values()))
     figures["shipped"] = shipped
     args.out.mkdir(parents=True, exist_ok=True)
@@ -385,7 +421,7 @@ def calibrate(args) -> None:
     model = tagger.TaggerModel(args.out, threads=args.threads)
     model.calibration = tagger.Calibration()  # raw scores
     articles = load_polnear(args.dev, args.dev_limit)
-    predictions = [tagger.attributions_from_text(a.text, model) for a in articles]
+    predictions = predict(model, articles, parse_articles(articles) if model.reads_parse else None)
     raw: list[list[float]] = [[p.confidence for p in predicted] for predicted in predictions]
     correct: list[list[int]] = []
     for article, predicted in zip(articles, predictions):
@@ -508,7 +544,7 @@ def hybrid(args) -> None:
 
     def both(doc, *, title=None):
         by_rules = original(doc, title=title)
-        kept.append((tagger.attributions_from_text(doc.text), by_rules, doc.text))
+        kept.append((tagger.attributions_from_text(doc.text, doc=doc), by_rules, doc.text))
         return by_rules
 
     rules.find_attributions = both
@@ -548,7 +584,8 @@ def decode_sweep(args) -> None:
     """
     model = tagger.TaggerModel(args.out, threads=args.threads)
     articles = load_polnear(args.dev, args.dev_limit)
-    tagged = [(a.text, *tagger.token_probabilities(model, a.text)) for a in articles]
+    docs = parse_articles(articles) if model.reads_parse else [None] * len(articles)
+    tagged = [(a.text, *tagger.token_probabilities(model, a.text, doc)) for a, doc in zip(articles, docs)]
 
     def decoded(label: str) -> dict | None:
         if tagger.CONTENT_CONTINUES > tagger.IN_ROLE:
@@ -606,6 +643,8 @@ def main() -> None:
     parser.add_argument("--span-weight", type=float, default=2.0)
     parser.add_argument("--features", action=argparse.BooleanOptionalAction, default=True,
                         help="case and quote-state embeddings next to the word-pieces (tagger.token_features)")
+    parser.add_argument("--parse", action=argparse.BooleanOptionalAction, default=True,
+                        help="with --features: spaCy dependency and part-of-speech embeddings too")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--resume", type=Path, default=None, help="start from this checkpoint (best.pt of an earlier run)")
     parser.add_argument("--max-steps", type=int, default=None, help="stop (and end the schedule) after this many steps")

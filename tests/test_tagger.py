@@ -225,7 +225,7 @@ def test_token_features_give_each_piece_its_case_and_quote_state():
     assert pieces == ["“", "We", "WIN", ",", "”", "Ms", ".", "Ruiz", "said", "."]
     case = {1: "lower", 2: "Capitalised", 3: "UPPER", 4: "no letter"}
     quote = {0: "outside", 1: "inside", 2: "mark"}
-    got = [(piece, case[c], quote[q]) for piece, (c, q) in zip(pieces, tagger.token_features(text, offsets))]
+    got = [(piece, case[c], quote[q]) for piece, (c, q, *_) in zip(pieces, tagger.token_features(text, offsets))]
     assert got == [
         ("“", "no letter", "mark"), ("We", "Capitalised", "inside"), ("WIN", "UPPER", "inside"),
         (",", "no letter", "inside"), ("”", "no letter", "mark"), ("Ms", "Capitalised", "outside"),
@@ -234,10 +234,39 @@ def test_token_features_give_each_piece_its_case_and_quote_state():
     ]
 
 
+def test_without_a_parse_the_parse_features_are_zero():
+    features = tagger.token_features("Ann said so.", [(0, 3), (4, 8), (9, 11), (11, 12)])
+    assert features[:, 2:].tolist() == [[0, 0]] * 4
+
+
+def test_parse_features_give_each_piece_its_tokens_dependency_side_and_part_of_speech(nlp):
+    text = "Ann Smith said rents fell."
+    doc = nlp(text)
+    offsets = [(0, 3), (4, 9), (10, 14), (15, 20), (21, 25), (25, 26)]
+    pieces = {text[s:e]: row for (s, e), row in zip(offsets, tagger.token_features(text, offsets, doc))}
+    dep_of = {2 + 2 * i + side: (label, "head before" if side else "head after")
+              for i, label in enumerate(tagger.DEP_LABELS) for side in (0, 1)}
+    pos_of = {2 + i: tag for i, tag in enumerate(tagger.POS_TAGS)}
+    assert dep_of[pieces["Smith"][2]] == ("nsubj", "head after")
+    assert dep_of[pieces["said"][2]] == ("ROOT", "head after")  # a root is its own head
+    assert dep_of[pieces["fell"][2]] == ("ccomp", "head before")
+    assert (pos_of[pieces["said"][3]], pos_of[pieces["rents"][3]], pos_of[pieces["."][3]]) == ("VERB", "NOUN", "PUNCT")
+
+
+def test_word_pieces_of_one_token_share_its_parse_features(nlp):
+    text = "Ann said unbelievably."
+    doc = nlp(text)
+    pieces = [(9, 11), (11, 15), (15, 21)]  # un ##belie ##vably
+    rows = tagger.token_features(text, [(0, 3), (4, 8), *pieces, (21, 22)], doc)[2:5, 2:]
+    assert (rows == rows[0]).all() and rows[0, 0] > 1
+
+
 def test_feature_batches_leave_the_special_tokens_and_padding_at_class_zero():
-    batch = tagger.feature_batch([np.array([[2, 1], [1, 1]]), np.array([[3, 0]])], width=4)
+    batch = tagger.feature_batch([np.array([[2, 1, 5, 3], [1, 1, 7, 4]]), np.array([[3, 0, 9, 2]])], width=4)
     assert batch["case_ids"].tolist() == [[0, 2, 1, 0], [0, 3, 0, 0]]
     assert batch["quote_ids"].tolist() == [[0, 1, 1, 0], [0, 0, 0, 0]]
+    assert batch["dep_ids"].tolist() == [[0, 5, 7, 0], [0, 9, 0, 0]]
+    assert batch["pos_ids"].tolist() == [[0, 3, 4, 0], [0, 2, 0, 0]]
 
 
 # --- combining with the rules ------------------------------------------------------------
@@ -358,14 +387,45 @@ def test_find_attributions_model_reads_a_spacy_doc_and_its_spans_index_the_text(
 
 @has_model
 @needs_shared
-def test_model_keeps_its_dev_accuracy_on_a_slice_of_polnear_dev():
+def test_model_keeps_its_dev_accuracy_on_a_slice_of_polnear_dev(nlp):
     from saywho.evaluate.polnear import SystemRun, load_polnear, score_run
 
     articles = load_polnear(SHARED / "data" / "polnear" / "dev", limit=10)
-    predictions = [tagger.attributions_from_text(a.text) for a in articles]
+    predictions = [tagger.attributions_from_text(a.text, doc=nlp(a.text)) for a in articles]
     roles = score_run(articles, SystemRun("model", predictions, 0.0)).roles
     exact, overlap = roles["exact"], roles["overlap"]
     # these 10 articles scored 0.84 / 0.72 / 0.59 exact and 0.89 overlap content (2026-11-30):
     # the bounds leave room for onnxruntime versions, and fail on a broken model or decoder
     assert exact["source"].f1 > 0.75 and exact["cue"].f1 > 0.65 and exact["content"].f1 > 0.5
     assert overlap["content"].f1 > 0.8
+
+
+class _RecordingSession:
+    """Stands in for an onnxruntime session: keeps what it was fed, returns zero logits."""
+
+    def __init__(self) -> None:
+        self.feeds: dict[str, np.ndarray] = {}
+
+    def run(self, _outputs, feeds):
+        self.feeds = feeds
+        rows, width = feeds["input_ids"].shape
+        return [np.zeros((rows, width, len(tagger.ROLES) * tagger.LABELS_PER_ROLE), dtype=np.float32)]
+
+
+@pytest.mark.parametrize(
+    "inputs",
+    [(), ("case_ids", "quote_ids"), ("case_ids", "quote_ids", "dep_ids", "pos_ids")],
+    ids=["no features", "surface features", "surface and parse features"],
+)
+def test_a_model_is_fed_exactly_the_feature_arrays_it_declares(inputs):
+    import threading
+
+    model = object.__new__(tagger.TaggerModel)
+    model.session, model._lock = _RecordingSession(), threading.Lock()
+    model.cls_id, model.sep_id, model.pad_id = 101, 102, 0
+    model.feature_inputs, model.reads_features = inputs, bool(inputs)
+    logits = model.logits([[7, 8]], [np.array([[1, 1, 4, 3], [2, 0, 5, 6]])])
+    assert logits.shape == (1, 2, 9)
+    assert set(model.session.feeds) == {"input_ids", "attention_mask", *inputs}
+    if "dep_ids" in inputs:
+        assert model.session.feeds["dep_ids"].tolist() == [[0, 4, 5, 0]]

@@ -118,8 +118,12 @@ class TaggerModel:
         self.sep_id = self.tokenizer.token_to_id("[SEP]")
         self.pad_id = self.tokenizer.token_to_id("[PAD]") or 0
         self.calibration = Calibration.load(directory / "calibration.json")
-        #: Whether the model also reads :func:`token_features` (models trained with them).
-        self.reads_features = "case_ids" in {i.name for i in self.session.get_inputs()}
+        #: Which of :func:`token_features`' arrays the model reads (none for the oldest models,
+        #: case and quote state for models trained without the parse).
+        inputs = {i.name for i in self.session.get_inputs()}
+        self.feature_inputs = tuple(name for name in FEATURE_INPUTS if name in inputs)
+        self.reads_features = bool(self.feature_inputs)
+        self.reads_parse = "dep_ids" in inputs
         self._lock = threading.Lock()
 
     def logits(self, windows: list[list[int]], features: list[np.ndarray] | None = None) -> np.ndarray:
@@ -133,7 +137,8 @@ class TaggerModel:
             mask[row, : len(window) + 2] = 1
         feeds = {"input_ids": ids, "attention_mask": mask}
         if self.reads_features and features is not None:
-            feeds.update(feature_batch(features, width))
+            batch = feature_batch(features, width)
+            feeds.update((name, batch[name]) for name in self.feature_inputs)
         with self._lock:  # onnxruntime sessions are thread-safe, but one run at a time keeps memory flat
             (out,) = self.session.run(None, feeds)
         return out[:, 1:-1, :]
@@ -220,22 +225,43 @@ def role_probabilities(logits: np.ndarray) -> np.ndarray:
     return exp / exp.sum(axis=-1, keepdims=True)
 
 
-#: What the uncased word-pieces lose, given to the encoder as two extra embeddings: the case
-#: of each piece (0 none, as for [CLS]; 1 lower; 2 Capitalised; 3 UPPER; 4 no letter) and
+#: What the uncased word-pieces lose, given to the encoder as extra embeddings: the case of
+#: each piece (0 none, as for [CLS]; 1 lower; 2 Capitalised; 3 UPPER; 4 no letter) and
 #: whether it is a quote mark (2), inside a quote (1) or outside (0). The quote state of a
 #: token can hang on a mark hundreds of tokens back, which a 6-layer encoder reads poorly.
 CASE_CLASSES, QUOTE_CLASSES = 5, 3
 
+#: The parse the pipeline has already made, for models trained with it: the dependency label
+#: of each piece's spaCy token and which side its head is on (clause and apposition edges are
+#: where content boundaries go wrong), and its coarse part of speech. 0 means no parse (the
+#: text was tagged without a Doc), 1 a label outside these lists (another spaCy model).
+DEP_LABELS = (
+    "ROOT", "acl", "acomp", "advcl", "advmod", "agent", "amod", "appos", "attr", "aux", "auxpass", "case",
+    "cc", "ccomp", "compound", "conj", "csubj", "csubjpass", "dative", "dep", "det", "dobj", "expl", "intj",
+    "mark", "meta", "neg", "nmod", "npadvmod", "nsubj", "nsubjpass", "nummod", "oprd", "parataxis", "pcomp",
+    "pobj", "poss", "preconj", "predet", "prep", "prt", "punct", "quantmod", "relcl", "xcomp",
+)  # fmt: skip
+POS_TAGS = (
+    "ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN", "PUNCT",
+    "SCONJ", "SYM", "VERB", "X", "SPACE",
+)  # fmt: skip
+DEP_CLASSES, POS_CLASSES = 2 + 2 * len(DEP_LABELS), 2 + len(POS_TAGS)
+_DEP_INDEX = {label: i for i, label in enumerate(DEP_LABELS)}
+_POS_INDEX = {tag: 2 + i for i, tag in enumerate(POS_TAGS)}
+#: The feature arrays, in the order of :func:`token_features`' columns, as the ONNX inputs name them.
+FEATURE_INPUTS = ("case_ids", "quote_ids", "dep_ids", "pos_ids")
 
-def token_features(text: str, offsets: list[tuple[int, int]]) -> np.ndarray:
-    """(tokens, 2) int64: case class and quote state of each word-piece (see ``CASE_CLASSES``)."""
+
+def token_features(text: str, offsets: list[tuple[int, int]], doc: Doc | None = None) -> np.ndarray:
+    """(tokens, 4) int64: case class, quote state, dependency and part of speech of each
+    word-piece (see ``CASE_CLASSES`` and ``DEP_LABELS``; the last two are 0 without ``doc``)."""
     quoted = np.zeros(len(text) + 1, dtype=np.int64)
     for quote in find_quotes(text):
         for start, end in quote.ranges:
             quoted[start] += 1
             quoted[end] -= 1
     quoted = np.cumsum(quoted)[: len(text)] > 0
-    features = np.zeros((len(offsets), 2), dtype=np.int64)
+    features = np.zeros((len(offsets), len(FEATURE_INPUTS)), dtype=np.int64)
     for i, (start, end) in enumerate(offsets):
         piece = text[start:end]
         if not piece:
@@ -248,28 +274,45 @@ def token_features(text: str, offsets: list[tuple[int, int]]) -> np.ndarray:
         else:
             case = 2 if letters[0].isupper() else 1
         quote_state = 2 if all(c in QUOTE_CHARS for c in piece) else int(bool(quoted[start]))
-        features[i] = (case, quote_state)
+        features[i, :2] = (case, quote_state)
+    if doc is not None and len(doc) and offsets:
+        features[:, 2:] = _parse_features(doc, len(text), offsets)
     return features
 
 
+def _parse_features(doc: Doc, text_length: int, offsets: list[tuple[int, int]]) -> np.ndarray:
+    """(pieces, 2): dependency-and-direction and part-of-speech ids of the token under each piece."""
+    per_token = np.zeros((len(doc) + 1, 2), dtype=np.int64)  # the last row: pieces on no token
+    token_at = np.full(text_length + 1, len(doc), dtype=np.int64)
+    for token in doc:
+        label = _DEP_INDEX.get(token.dep_)
+        dep = 1 if label is None else 2 + 2 * label + int(token.head.i < token.i)
+        per_token[token.i] = (dep, _POS_INDEX.get(token.pos_, 1))
+        token_at[token.idx : token.idx + len(token.text)] = token.i
+    starts = np.minimum(np.fromiter((start for start, _ in offsets), dtype=np.int64, count=len(offsets)), text_length)
+    return per_token[token_at[starts]]
+
+
 def feature_batch(features: list[np.ndarray], width: int) -> dict[str, np.ndarray]:
-    """``case_ids`` and ``quote_ids`` arrays (windows, width) in the layout of the token ids:
-    [CLS] and [SEP] and padding take class 0."""
-    case = np.zeros((len(features), width), dtype=np.int64)
-    quote = np.zeros((len(features), width), dtype=np.int64)
+    """The feature arrays (windows, width), one per ``FEATURE_INPUTS`` name, in the layout of
+    the token ids: [CLS] and [SEP] and padding take class 0."""
+    batch = {name: np.zeros((len(features), width), dtype=np.int64) for name in FEATURE_INPUTS}
     for row, window in enumerate(features):
-        case[row, 1 : len(window) + 1] = window[:, 0]
-        quote[row, 1 : len(window) + 1] = window[:, 1]
-    return {"case_ids": case, "quote_ids": quote}
+        for column, name in enumerate(FEATURE_INPUTS):
+            batch[name][row, 1 : len(window) + 1] = window[:, column]
+    return batch
 
 
-def token_probabilities(model: TaggerModel, text: str) -> tuple[np.ndarray, list[tuple[int, int]], list[int | None]]:
-    """Tag probabilities for every word-piece of ``text``, with offsets and word ids."""
+def token_probabilities(
+    model: TaggerModel, text: str, doc: Doc | None = None
+) -> tuple[np.ndarray, list[tuple[int, int]], list[int | None]]:
+    """Tag probabilities for every word-piece of ``text``, with offsets and word ids
+    (``doc``, spaCy's parse of the same text, feeds a model trained with the parse)."""
     encoding = model.tokenizer.encode(text, add_special_tokens=False)
     ids, offsets, words = encoding.ids, encoding.offsets, encoding.word_ids
     if not ids:
         return np.zeros((0, len(ROLES), LABELS_PER_ROLE)), [], []
-    features = token_features(text, offsets) if model.reads_features else None
+    features = token_features(text, offsets, doc) if model.reads_features else None
     bounds = window_bounds(len(ids))
     per_window: list[np.ndarray] = []
     for first in range(0, len(bounds), BATCH_WINDOWS):
@@ -525,17 +568,18 @@ def _act(cue_text: str) -> str:
 # --- entry points ----------------------------------------------------------------------
 
 
-def tag_text(text: str, model: TaggerModel | None = None) -> list[TaggedSpan]:
-    """Every source, cue and content span the tagger finds in ``text``."""
+def tag_text(text: str, model: TaggerModel | None = None, doc: Doc | None = None) -> list[TaggedSpan]:
+    """Every source, cue and content span the tagger finds in ``text`` (``doc``: its spaCy
+    parse, which a model trained with the parse reads; without it such a model does worse)."""
     model = model or get_model()
-    probs, offsets, words = token_probabilities(model, text)
+    probs, offsets, words = token_probabilities(model, text, doc)
     return decode_spans(probs, offsets, words, text)
 
 
-def attributions_from_text(text: str, model: TaggerModel | None = None) -> list[Attribution]:
-    """Attributions of a plain text (no spaCy needed; speakers are left unresolved)."""
+def attributions_from_text(text: str, model: TaggerModel | None = None, doc: Doc | None = None) -> list[Attribution]:
+    """Attributions of a plain text (speakers are left unresolved; ``doc`` as for :func:`tag_text`)."""
     model = model or get_model()
-    return link_spans(tag_text(text, model), text, model.calibration)
+    return link_spans(tag_text(text, model, doc), text, model.calibration)
 
 
 #: Rule-based attributions at or above this confidence are added where the tagger found no cue
@@ -563,7 +607,7 @@ def find_attributions_model(doc: Doc, *, title: str | None = None) -> list[Attri
     """
     from . import attribution as rules
 
-    found = attributions_from_text(doc.text)
+    found = attributions_from_text(doc.text, doc=doc)
     by_rules = rules.find_attributions(doc, title=title)
     return combine(found, by_rules, doc.text)
 
