@@ -253,6 +253,14 @@ def test_parse_features_give_each_piece_its_tokens_dependency_side_and_part_of_s
     assert (pos_of[pieces["said"][3]], pos_of[pieces["rents"][3]], pos_of[pieces["."][3]]) == ("VERB", "NOUN", "PUNCT")
 
 
+def test_a_doc_from_a_pipeline_without_parser_or_tagger_counts_as_no_parse():
+    import spacy
+
+    text = "Ann said so."
+    features = tagger.token_features(text, [(0, 3), (4, 8), (9, 11), (11, 12)], spacy.blank("en")(text))
+    assert features[:, 2:].tolist() == [[0, 0]] * 4
+
+
 def test_word_pieces_of_one_token_share_its_parse_features(nlp):
     text = "Ann said unbelievably."
     doc = nlp(text)

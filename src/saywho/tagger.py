@@ -284,10 +284,15 @@ def _parse_features(doc: Doc, text_length: int, offsets: list[tuple[int, int]]) 
     """(pieces, 2): dependency-and-direction and part-of-speech ids of the token under each piece."""
     per_token = np.zeros((len(doc) + 1, 2), dtype=np.int64)  # the last row: pieces on no token
     token_at = np.full(text_length + 1, len(doc), dtype=np.int64)
+    # A pipeline without a parser or tagger leaves the labels empty: that is "no parse" (0),
+    # which the model was trained to read, not "an unknown label" on every token (1).
+    parsed, tagged = doc.has_annotation("DEP"), doc.has_annotation("POS")
     for token in doc:
-        label = _DEP_INDEX.get(token.dep_)
-        dep = 1 if label is None else 2 + 2 * label + int(token.head.i < token.i)
-        per_token[token.i] = (dep, _POS_INDEX.get(token.pos_, 1))
+        if parsed:
+            label = _DEP_INDEX.get(token.dep_)
+            per_token[token.i, 0] = 1 if label is None else 2 + 2 * label + int(token.head.i < token.i)
+        if tagged:
+            per_token[token.i, 1] = _POS_INDEX.get(token.pos_, 1)
         token_at[token.idx : token.idx + len(token.text)] = token.i
     starts = np.minimum(np.fromiter((start for start, _ in offsets), dtype=np.int64, count=len(offsets)), text_length)
     return per_token[token_at[starts]]
