@@ -1,6 +1,10 @@
 """saywho as a spaCy component, for existing pipelines."""
 
+import pytest
 import spacy
+
+from saywho import tagger
+from saywho.errors import SaywhoError
 
 from saywho.nlp import DEFAULT_MODELS
 
@@ -27,3 +31,19 @@ def test_component_adds_attributions_and_speakers():
 
 def test_factory_is_found_through_the_entry_point():
     assert "saywho_attributions" in spacy.registry.factories.get_all()
+
+
+@pytest.mark.skipif(not (tagger.MODEL_DIR / "model.onnx").is_file(), reason="no trained model in src/saywho/data/model")
+def test_model_mode_tags_with_the_pipelines_own_parse():
+    nlp = plain_pipeline()
+    nlp.add_pipe("saywho_attributions", config={"mode": "model"})
+    doc = nlp("Rents will fall next year, the housing agency said in a report.")
+    cued = [a for a in doc._.attributions if a.cue is not None]
+    assert cued and cued[0].cue.text == "said" and "Rents will fall" in cued[0].content.text
+    assert cued[0].source.text == "the housing agency"
+
+
+def test_an_unknown_mode_is_refused_when_the_component_is_added():
+    nlp = spacy.blank("en")
+    with pytest.raises(SaywhoError, match="unknown mode 'tagger'"):
+        nlp.add_pipe("saywho_attributions", config={"mode": "tagger"})

@@ -9,7 +9,9 @@
 
 The component needs a parser, a tagger and NER upstream. It sets
 ``doc._.attributions`` (list of :class:`saywho.models.Attribution`) and
-``doc._.speakers`` (list of :class:`saywho.models.Speaker`).
+``doc._.speakers`` (list of :class:`saywho.models.Speaker`). With
+``config={"mode": "model"}`` it runs the trained tagger on the pipeline's own
+parse (more accurate, slower, needs onnxruntime: docs/model.md).
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .errors import SaywhoError
 from .pipeline import annotate
+
+MODES = ("rules", "model")
 
 
 def set_doc_extensions() -> None:
@@ -28,13 +33,16 @@ def set_doc_extensions() -> None:
 
 
 class AttributionComponent:
-    def __init__(self, name: str = "saywho_attributions", min_confidence: float = 0.0):
+    def __init__(self, name: str = "saywho_attributions", min_confidence: float = 0.0, mode: str = "rules"):
+        if mode not in MODES:
+            raise SaywhoError(f"unknown mode {mode!r} for {name}: use one of {', '.join(MODES)}")
         self.name = name
         self.min_confidence = min_confidence
+        self.mode = mode
         set_doc_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
-        attributions, speakers = annotate(doc)
+        attributions, speakers = annotate(doc, mode=self.mode)
         doc._.attributions = [a for a in attributions if a.confidence >= self.min_confidence]
         doc._.speakers = speakers
         return doc
@@ -42,9 +50,9 @@ class AttributionComponent:
 
 @Language.factory(
     "saywho_attributions",
-    default_config={"min_confidence": 0.0},
+    default_config={"min_confidence": 0.0, "mode": "rules"},
     assigns=["doc._.attributions", "doc._.speakers"],
     requires=["token.dep", "token.lemma", "doc.ents"],
 )
-def make_attribution_component(nlp: Language, name: str, min_confidence: float) -> AttributionComponent:
-    return AttributionComponent(name, min_confidence)
+def make_attribution_component(nlp: Language, name: str, min_confidence: float, mode: str) -> AttributionComponent:
+    return AttributionComponent(name, min_confidence, mode)
