@@ -589,17 +589,17 @@ def attributions_from_text(text: str, model: TaggerModel | None = None, doc: Doc
 
 #: Rule-based attributions at or above this confidence are added where the tagger found no cue
 #: nearby (chosen on PolNeAR dev, docs/model.md); 1.0 or more turns the addition off.
-RULES_ADD_CONFIDENCE = 0.7
+RULES_ADD_CONFIDENCE = 0.8
 
 #: Where the tagger and the rules found the same attribution (same cue) with different content
 #: boundaries, the rules' content wins when it is a quote (its marks bound it) or when the
 #: tagger's calibrated confidence is below this (chosen on PolNeAR dev, docs/model.md).
-RULES_CONTENT_BELOW = 0.7
+RULES_CONTENT_BELOW = 0.8
 
 #: A tagger attribution whose content no rule-based attribution shares is kept only from this
 #: calibrated confidence up. Keeping an item adds to F1 when its chance of being right is above
-#: about half the F1 reached (here ~0.72): 0.4 scored best on PolNeAR dev (docs/model.md).
-UNSUPPORTED_MIN_CONFIDENCE = 0.4
+#: about half the F1 reached (here ~0.72): 0.5 scored best on PolNeAR dev (docs/model.md).
+UNSUPPORTED_MIN_CONFIDENCE = 0.5
 
 
 def find_attributions_model(doc: Doc, *, title: str | None = None) -> list[Attribution]:
