@@ -183,6 +183,8 @@ def build_model(base: Path, features: bool = True, parse: bool = False):
                 torch.nn.init.zeros_(self.case.weight)
                 torch.nn.init.zeros_(self.quote.weight)
             self.reads_parse = features and parse
+            #: The ONNX inputs the features go in as (tagger.TaggerModel.feature_inputs).
+            self.feature_inputs = tagger.FEATURE_INPUTS[: 4 if self.reads_parse else 2] if features else ()
             if self.reads_parse:
                 self.dep = torch.nn.Embedding(tagger.DEP_CLASSES, hidden)
                 self.pos = torch.nn.Embedding(tagger.POS_CLASSES, hidden)
@@ -224,13 +226,13 @@ class TorchTagger:
         self.model, self.tokenizer = model, tokenizer
         self.cls_id, self.sep_id, self.pad_id = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]"), 0
         self.calibration = tagger.Calibration()
-        self.reads_features, self.reads_parse = model.reads_features, model.reads_parse
+        self.feature_inputs, self.reads_features = model.feature_inputs, model.reads_features
 
     def logits(self, windows: list[list[int]], features=None) -> np.ndarray:
         import torch
 
         ids, mask = batch_tensors(windows, self.cls_id, self.sep_id, self.pad_id)
-        extra = feature_tensors(features, ids.shape[1], self.reads_parse) if self.reads_features else ()
+        extra = feature_tensors(features, ids.shape[1], self.feature_inputs) if self.reads_features else ()
         with torch.no_grad():
             return self.model(ids, mask, *extra)[:, 1:-1, :].numpy()
 
@@ -247,11 +249,11 @@ def batch_tensors(windows: list[list[int]], cls_id: int, sep_id: int, pad_id: in
     return ids, mask
 
 
-def feature_tensors(features: list[np.ndarray], width: int, parse: bool):
+def feature_tensors(features: list[np.ndarray], width: int, names: tuple[str, ...]):
     import torch
 
     batch = tagger.feature_batch(features, width)
-    return tuple(torch.from_numpy(batch[name]) for name in tagger.FEATURE_INPUTS[: 4 if parse else 2])
+    return tuple(torch.from_numpy(batch[name]) for name in names)
 
 
 def predict(model_like, articles, docs=None) -> list:
@@ -312,7 +314,7 @@ def train(args) -> None:
             batch = windows[first : first + args.batch]
             ids, mask = batch_tensors([w for w, _, _ in batch], cls_id, sep_id, 0)
             window_features = [without_parse(f, args.seed * 1_000_003 + step * 64 + row) if parse else f for row, (_, _, f) in enumerate(batch)]
-            extra = feature_tensors(window_features, ids.shape[1], parse) if args.features else ()
+            extra = feature_tensors(window_features, ids.shape[1], model.feature_inputs) if args.features else ()
             labels = torch.full((len(batch), ids.shape[1], len(tagger.ROLES)), -100, dtype=torch.long)
             for row, (w, lab, _) in enumerate(batch):
                 labels[row, 1 : len(w) + 1] = torch.from_numpy(lab)
@@ -368,7 +370,7 @@ def export(args) -> None:
         shutil.copyfile(base / "tokenizer.json", folder / "tokenizer.json")
     ids = torch.ones((2, 16), dtype=torch.long)
     dynamic = {0: "batch", 1: "tokens"}
-    names = ["input_ids", "attention_mask", *tagger.FEATURE_INPUTS[: (4 if model.reads_parse else 2) if model.reads_features else 0]]
+    names = ["input_ids", "attention_mask", *model.feature_inputs]
     torch.onnx.export(
         model,
         tuple(torch.ones_like(ids) for _ in names),

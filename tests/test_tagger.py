@@ -431,7 +431,7 @@ def test_a_model_is_fed_exactly_the_feature_arrays_it_declares(inputs):
     model = object.__new__(tagger.TaggerModel)
     model.session, model._lock = _RecordingSession(), threading.Lock()
     model.cls_id, model.sep_id, model.pad_id = 101, 102, 0
-    model.feature_inputs, model.reads_features = inputs, bool(inputs)
+    model.feature_inputs = inputs
     logits = model.logits([[7, 8]], [np.array([[1, 1, 4, 3], [2, 0, 5, 6]])])
     assert logits.shape == (1, 2, 9)
     assert set(model.session.feeds) == {"input_ids", "attention_mask", *inputs}

@@ -122,9 +122,15 @@ class TaggerModel:
         #: case and quote state for models trained without the parse).
         inputs = {i.name for i in self.session.get_inputs()}
         self.feature_inputs = tuple(name for name in FEATURE_INPUTS if name in inputs)
-        self.reads_features = bool(self.feature_inputs)
-        self.reads_parse = "dep_ids" in inputs
         self._lock = threading.Lock()
+
+    @property
+    def reads_features(self) -> bool:
+        return bool(self.feature_inputs)
+
+    @property
+    def reads_parse(self) -> bool:
+        return "dep_ids" in self.feature_inputs
 
     def logits(self, windows: list[list[int]], features: list[np.ndarray] | None = None) -> np.ndarray:
         """Raw scores (windows, tokens, roles * labels) for batches of token-id windows
