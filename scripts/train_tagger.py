@@ -284,7 +284,9 @@ def train(args) -> None:
     torch.set_num_threads(args.threads)
     base = base_model_dir()
     tokenizer = tagger.load_tokenizer(base / "tokenizer.json")
-    train_articles, dev_articles = load_polnear(args.train, args.limit), load_polnear(args.dev, args.dev_limit)
+    # Dev is always scored against the first annotator's file (as ``saywho eval`` does).
+    train_articles = load_polnear(args.train, args.limit, every_annotation=args.every_annotation)
+    dev_articles = load_polnear(args.dev, args.dev_limit)
     parse = args.features and args.parse
     train_docs, dev_docs = (parse_articles(train_articles), parse_articles(dev_articles)) if parse else (None, None)
     encoded = encode_corpus(train_articles, tokenizer, train_docs)
@@ -591,8 +593,6 @@ def decode_sweep(args) -> None:
     tagged = [(a.text, *tagger.token_probabilities(model, a.text, doc)) for a, doc in zip(articles, docs)]
 
     def decoded(label: str) -> dict | None:
-        if tagger.CONTENT_CONTINUES > tagger.IN_ROLE:
-            return None
         predictions = [
             tagger.link_spans(tagger.decode_spans(probs, offsets, words, text), text, model.calibration)
             for text, probs, offsets, words in tagged
@@ -626,8 +626,11 @@ def sweep(grid: dict[str, tuple], score_setting: Callable[[str], dict | None]) -
 
 #: The decoding constants of tagger.py and the values ``--steps decode`` tries.
 DECODING = {
-    "IN_ROLE": (0.4, 0.5, 0.6, 0.7, 0.8),
-    "CONTENT_CONTINUES": (0.2, 0.3, 0.4, 0.5),
+    "OUTSIDE_BIAS": tuple(
+        {"source": speaker_cue, "cue": speaker_cue, "content": content}
+        for speaker_cue in (-0.25, 0.0, 0.25) for content in (0.0, 0.25, 0.5)
+    ),
+    "CONTENT_EXIT_COST": (0.0, 0.5, 1.0),
     "SPLIT_CONTENT_AT_BEGIN": (False, True),
     "SPLIT_UNQUOTED_PARAGRAPHS": (False, True),
 }
@@ -648,6 +651,8 @@ def main() -> None:
                         help="case and quote-state embeddings next to the word-pieces (tagger.token_features)")
     parser.add_argument("--parse", action=argparse.BooleanOptionalAction, default=True,
                         help="with --features: spaCy dependency and part-of-speech embeddings too")
+    parser.add_argument("--every-annotation", action=argparse.BooleanOptionalAction, default=False,
+                        help="train on every annotator's file of an article annotated twice (default: the first only)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--resume", type=Path, default=None, help="start from this checkpoint (best.pt of an earlier run)")
     parser.add_argument("--max-steps", type=int, default=None, help="stop (and end the schedule) after this many steps")

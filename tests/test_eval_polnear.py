@@ -88,6 +88,19 @@ def test_reader_uses_first_annotator_and_skips_events_without_content(corpus, ci
     assert cityhall.skipped_events == 1
 
 
+def test_reader_gives_each_annotators_file_for_training_when_asked():
+    articles = load_polnear(FIXTURE, every_annotation=True)
+    assert [(a.name, a.annotation.name[-9:]) for a in articles] == [
+        (CITYHALL, "_aaaa.ann"),
+        (CITYHALL, "_bbbb.ann"),
+        ("senate_2016-06-10_bill-stalls", "_aaaa.ann"),
+    ]
+    first, second = articles[0], articles[1]
+    assert first.text == second.text and first.gold != second.gold
+    # the limit counts articles, not files
+    assert len(load_polnear(FIXTURE, limit=1, every_annotation=True)) == 2
+
+
 def test_reader_offsets_index_the_text_and_join_discontinuous_and_content2(corpus, cityhall):
     text = cityhall.text
     mayor = cityhall.gold[1]

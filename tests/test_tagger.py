@@ -83,6 +83,33 @@ def test_decode_turns_bio_tags_into_character_spans(tags, expected):
     assert [(s.role, s.text) for s in spans] == expected
 
 
+def soft(role: str, rows: list[tuple[float, float, float]]) -> np.ndarray:
+    """Probabilities for one role, given as (O, B, I) per word; the other roles are outside."""
+    probs = one_hot({}, len(rows))
+    probs[:, tagger.ROLES.index(role)] = rows
+    return probs
+
+
+def test_a_word_the_tagger_doubts_inside_a_sure_content_stays_in_it():
+    # "rates will rise": sure, doubted (O 0.75), sure: a per-word threshold would cut it in two
+    rows = [(0.98, 0.01, 0.01)] * 3 + [(0.05, 0.9, 0.05), (0.75, 0.0, 0.25), (0.05, 0.0, 0.95)]
+    spans = tagger.decode_spans(soft("content", rows), OFFSETS, WORDS, TEXT)
+    assert [(s.role, s.text) for s in spans] == [("content", "rates will rise")]
+
+
+def test_a_content_ends_where_the_tagger_is_sure_it_has_ended():
+    rows = [(0.98, 0.01, 0.01)] * 3 + [(0.05, 0.9, 0.05), (0.05, 0.0, 0.95), (0.97, 0.0, 0.03)]
+    spans = tagger.decode_spans(soft("content", rows), OFFSETS, WORDS, TEXT)
+    assert [s.text for s in spans] == ["rates will"]
+
+
+def test_the_outside_bias_raises_the_evidence_a_word_needs_to_enter_a_span(monkeypatch):
+    rows = [(0.45, 0.55, 0.0)] + [(0.99, 0.0, 0.01)] * 5  # "Jane" a source at 55 %
+    assert [s.text for s in tagger.decode_spans(soft("source", rows), OFFSETS, WORDS, TEXT)] == ["Jane"]
+    monkeypatch.setitem(tagger.OUTSIDE_BIAS, "source", 0.5)
+    assert tagger.decode_spans(soft("source", rows), OFFSETS, WORDS, TEXT) == []
+
+
 def test_a_word_takes_the_label_of_its_first_word_piece():
     text = "Smithson said"
     offsets, words = [(0, 5), (5, 8), (9, 13)], [0, 0, 1]  # "smith", "##son", "said"

@@ -141,39 +141,45 @@ def _clean_value(value: str | None) -> str | None:
     return value if value and value != "None" else None
 
 
-def load_polnear(folder: Path, limit: int | None = None) -> list[PolnearArticle]:
-    """Every annotated article of a PolNeAR folder, sorted by name (first ``limit`` only)."""
+def load_polnear(folder: Path, limit: int | None = None, *, every_annotation: bool = False) -> list[PolnearArticle]:
+    """Every annotated article of a PolNeAR folder, sorted by name (first ``limit`` only).
+
+    An article annotated by several annotators is scored against the first file in
+    sorted order; ``every_annotation`` gives one article per file instead (same text,
+    each annotator's gold), which is more to learn from when training.
+    """
     text_dir, ann_dir = folder / "text", folder / "attributions"
     if not text_dir.is_dir() or not ann_dir.is_dir():
         raise InputError(str(folder), "not a PolNeAR folder: needs text/ and attributions/")
-    first_annotation: dict[str, Path] = {}
+    annotations: dict[str, list[Path]] = {}
     for ann in sorted(ann_dir.glob("*.ann")):
-        first_annotation.setdefault(ann.stem.rsplit("_", 1)[0], ann)
-    if not first_annotation:
+        annotations.setdefault(ann.stem.rsplit("_", 1)[0], []).append(ann)
+    if not annotations:
         raise InputError(str(folder), "no .ann files in attributions/")
     metadata = _read_metadata(folder)
     articles = []
-    for name in sorted(first_annotation)[:limit]:
+    for name in sorted(annotations)[:limit]:
         path = text_dir / f"{name}.txt"
         if not path.is_file():
-            raise InputError(str(first_annotation[name]), f"no text file {path}")
+            raise InputError(str(annotations[name][0]), f"no text file {path}")
         with path.open(encoding="utf-8", newline="") as handle:
             text = handle.read()
-        gold, skipped = read_ann(first_annotation[name], text)
         meta = metadata.get(name, {})
-        articles.append(
-            PolnearArticle(
-                name=name,
-                path=path,
-                annotation=first_annotation[name],
-                text=text,
-                gold=gold,
-                published=_clean_value(meta.get("publication_date")),
-                title=_clean_value(meta.get("title")),
-                publisher=_clean_value(meta.get("publisher")),
-                skipped_events=skipped,
+        for annotation in annotations[name] if every_annotation else annotations[name][:1]:
+            gold, skipped = read_ann(annotation, text)
+            articles.append(
+                PolnearArticle(
+                    name=name,
+                    path=path,
+                    annotation=annotation,
+                    text=text,
+                    gold=gold,
+                    published=_clean_value(meta.get("publication_date")),
+                    title=_clean_value(meta.get("title")),
+                    publisher=_clean_value(meta.get("publisher")),
+                    skipped_events=skipped,
+                )
             )
-        )
     return articles
 
 
