@@ -10,7 +10,7 @@ Steps (each one can be re-run alone with ``--steps``):
                with several epochs, the dev score after each picks the checkpoint kept;
                ``--resume`` continues from a checkpoint with a fresh schedule.
 ``export``     ONNX (opset 17, dynamic batch and length), then dynamic int8 quantisation.
-``decode``     dev scores under each decoding threshold setting (set the chosen one in tagger.py).
+``decode``     dev scores of model mode under each setting of the decoding constants (set the chosen one in tagger.py).
 ``hybrid``     dev scores of the tagger alone, the rules alone, and the two combined (sweeps tagger.combine's thresholds).
 ``oracle``     dev scores of the linking step fed gold tags (its upper bound).
 ``calibrate``  isotonic regression of "this attribution matches gold" on the raw
@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -530,43 +531,66 @@ def _write_json(path: Path, data: object) -> None:
 # --- combining with the rules ---------------------------------------------------------------
 
 
-def hybrid(args) -> None:
-    """Dev F1 of the tagger alone, the rules alone, and the two combined (``tagger.combine``)
-    under each setting of its three thresholds (``COMBINING``); the chosen values are set by
-    hand in tagger.py.
+@dataclass
+class DevRun:
+    """What model mode computes for each dev article before combining: the tagger's token
+    probabilities and the rules' attributions, both on the pipeline's own parse."""
 
-    Runs saywho's pipeline once in raw mode (as ``saywho eval polnear`` does),
-    keeping both the tagger's and the rules' attributions per article, then
-    scores each way of combining them.
-    """
-    import copy
+    articles: list
+    tagged: list[tuple[str, np.ndarray, list, list]]  # text, probabilities, offsets, word ids
+    by_rules: list[list]
+    model: object
 
+    def found(self, index: int) -> list:
+        text, probs, offsets, words = self.tagged[index]
+        return tagger.link_spans(tagger.decode_spans(probs, offsets, words, text), text, self.model.calibration)
+
+    def combined(self, found: list[list] | None = None) -> list[list]:
+        import copy
+
+        found = found if found is not None else [self.found(i) for i in range(len(self.articles))]
+        return [
+            tagger.combine(copy.deepcopy(f), copy.deepcopy(r), text)
+            for f, r, (text, *_) in zip(found, self.by_rules, self.tagged)
+        ]
+
+
+def dev_run(args) -> DevRun:
+    """Run saywho's pipeline once over dev in raw mode (as ``saywho eval polnear`` does),
+    keeping per article the ``--out`` model's probabilities and the rules' attributions."""
     from saywho import attribution as rules
-    from saywho.evaluate.polnear import run_saywho, sentence_bounds
+    from saywho.evaluate.polnear import run_saywho
 
+    model = tagger.TaggerModel(args.out, threads=args.threads)
     original = rules.find_attributions
-    kept: list[tuple[list, list, str]] = []
+    run = DevRun(load_polnear(args.dev, args.dev_limit), [], [], model)
 
     def both(doc, *, title=None):
         by_rules = original(doc, title=title)
-        kept.append((tagger.attributions_from_text(doc.text, doc=doc), by_rules, doc.text))
+        run.tagged.append((doc.text, *tagger.token_probabilities(model, doc.text, doc if model.reads_parse else None)))
+        run.by_rules.append(by_rules)
         return by_rules
 
     rules.find_attributions = both
     try:
-        articles = load_polnear(args.dev, args.dev_limit)
-        run_saywho(articles)
+        run_saywho(run.articles)
     finally:
         rules.find_attributions = original
-    bounds = sentence_bounds([a.text for a in articles])
-    print_scores("rules", articles, [r for _, r, _ in kept], bounds)
-    print_scores("tagger alone", articles, [f for f, _, _ in kept], bounds)
+    return run
 
-    def combined(label: str) -> dict:
-        predictions = [tagger.combine(copy.deepcopy(f), copy.deepcopy(r), text) for f, r, text in kept]
-        return print_scores(f"tagger + rules: {label}", articles, predictions, bounds)
 
-    sweep(COMBINING, combined)
+def hybrid(args) -> None:
+    """Dev F1 of the tagger alone, the rules alone, and the two combined (``tagger.combine``)
+    under each setting of its three thresholds (``COMBINING``); the chosen values are set by
+    hand in tagger.py."""
+    from saywho.evaluate.polnear import sentence_bounds
+
+    run = dev_run(args)
+    bounds = sentence_bounds([a.text for a in run.articles])
+    found = [run.found(i) for i in range(len(run.articles))]
+    print_scores("rules", run.articles, run.by_rules, bounds)
+    print_scores("tagger alone", run.articles, found, bounds)
+    sweep(COMBINING, lambda label: print_scores(f"tagger + rules: {label}", run.articles, run.combined(found), bounds))
 
 
 #: The thresholds of ``tagger.combine`` and the values ``--steps hybrid`` tries.
@@ -581,25 +605,16 @@ COMBINING = {
 
 
 def decode_sweep(args) -> None:
-    """Dev F1 of the exported model under each decoding setting (the ``DECODING`` constants
-    of tagger.py); the encoder runs once per article.
+    """Dev F1 of model mode (the ``--out`` model's spans combined with the rules) under each
+    decoding setting (the ``DECODING`` constants of tagger.py); the pipeline runs once.
 
+    Scored through ``combine`` because that is what ships: the setting best for the tagger
+    alone is not the best once the rules take over cues, sources and quoted contents.
     Prints one line per setting, then the three best by the sum of the exact F1s and the
     attribution overlap F1 (best last); the chosen values are set by hand in tagger.py.
     """
-    model = tagger.TaggerModel(args.out, threads=args.threads)
-    articles = load_polnear(args.dev, args.dev_limit)
-    docs = parse_articles(articles) if model.reads_parse else [None] * len(articles)
-    tagged = [(a.text, *tagger.token_probabilities(model, a.text, doc)) for a, doc in zip(articles, docs)]
-
-    def decoded(label: str) -> dict | None:
-        predictions = [
-            tagger.link_spans(tagger.decode_spans(probs, offsets, words, text), text, model.calibration)
-            for text, probs, offsets, words in tagged
-        ]
-        return print_scores(label, articles, predictions)
-
-    sweep(DECODING, decoded)
+    run = dev_run(args)
+    sweep(DECODING, lambda label: print_scores(label, run.articles, run.combined()))
 
 
 def sweep(grid: dict[str, tuple], score_setting: Callable[[str], dict | None]) -> None:
