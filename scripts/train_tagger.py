@@ -658,21 +658,21 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--steps", default="train,export,calibrate", help="comma-separated: oracle,train,export,decode,calibrate,hybrid")
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--batch", type=int, default=16)
-    parser.add_argument("--lr", type=float, default=1e-4)
+    parser.add_argument("--lr", type=float, default=2e-4)
     parser.add_argument("--span-weight", type=float, default=2.0)
     parser.add_argument("--features", action=argparse.BooleanOptionalAction, default=True,
                         help="case and quote-state embeddings next to the word-pieces (tagger.token_features)")
     parser.add_argument("--parse", action=argparse.BooleanOptionalAction, default=True,
                         help="with --features: spaCy dependency and part-of-speech embeddings too")
-    parser.add_argument("--every-annotation", action=argparse.BooleanOptionalAction, default=False,
-                        help="train on every annotator's file of an article annotated twice (default: the first only)")
+    parser.add_argument("--every-annotation", action=argparse.BooleanOptionalAction, default=True,
+                        help="train on every annotator's file of an article annotated more than once (--no-every-annotation: the first only)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--resume", type=Path, default=None, help="start from this checkpoint (best.pt of an earlier run)")
     parser.add_argument("--max-steps", type=int, default=None, help="stop (and end the schedule) after this many steps")
     parser.add_argument("--shift", type=int, default=0, help="move the window grid, so a resumed run sees other cuts")
-    parser.add_argument("--freeze-layers", type=int, default=2, help="freeze embeddings and this many lower layers (-1: none)")
+    parser.add_argument("--freeze-layers", type=int, default=-1, help="freeze embeddings and this many lower layers (-1: none)")
     parser.add_argument("--bf16", action=argparse.BooleanOptionalAction, default=True, help="bf16 autocast for training")
     parser.add_argument("--limit", type=int, default=None, help="train on the first N articles only (smoke test)")
     parser.add_argument("--dev-limit", type=int, default=None, help="score the first N dev articles only (smoke test)")

@@ -57,10 +57,10 @@ BATCH_WINDOWS = 8
 #: Spans are decoded per role as the most likely B/I/O sequence over words (Viterbi), with
 #: these log-odds added to "outside": above 0 a word needs more evidence to enter a span.
 #: This and the next two: chosen on dev (``--steps decode``).
-OUTSIDE_BIAS: dict[str, float] = {"source": 0.0, "cue": 0.0, "content": 0.25}
+OUTSIDE_BIAS: dict[str, float] = {"source": 0.0, "cue": 0.0, "content": 0.5}
 #: Log-probability charged for closing a content: the tagger's confidence sags in the middle
 #: of long quotes, and a content cut there is wrong twice (two wrong spans for one right one).
-CONTENT_EXIT_COST = 0.5
+CONTENT_EXIT_COST = 1.0
 #: Whether a B inside a run of content words starts a new content (two quotes back to back)
 #: or is read as the tagger hesitating inside one.
 SPLIT_CONTENT_AT_BEGIN = False
@@ -633,8 +633,8 @@ RULES_CONTENT_BELOW = 0.8
 
 #: A tagger attribution whose content no rule-based attribution shares is kept only from this
 #: calibrated confidence up. Keeping an item adds to F1 when its chance of being right is above
-#: about half the F1 reached (here ~0.72): 0.5 scored best on PolNeAR dev (docs/model.md).
-UNSUPPORTED_MIN_CONFIDENCE = 0.5
+#: about half the F1 reached (here ~0.72): 0.4 scored best on PolNeAR dev (docs/model.md).
+UNSUPPORTED_MIN_CONFIDENCE = 0.4
 
 
 def find_attributions_model(doc: Doc, *, title: str | None = None) -> list[Attribution]:
