@@ -567,7 +567,7 @@ def dev_run(args) -> DevRun:
 
     def both(doc, *, title=None):
         by_rules = original(doc, title=title)
-        run.tagged.append((doc.text, *tagger.token_probabilities(model, doc.text, doc if model.reads_parse else None)))
+        run.tagged.append((doc.text, *tagger.token_probabilities(model, doc.text, doc)))
         run.by_rules.append(by_rules)
         return by_rules
 
