@@ -98,10 +98,12 @@ def gold_token_labels(article: PolnearArticle, offsets: list[tuple[int, int]]) -
 
 def parse_articles(articles: list[PolnearArticle]) -> list:
     """spaCy's parse of each article, by the pipeline's own model (``saywho.nlp.load_model``),
-    as saywho makes it before the tagger runs."""
+    as saywho makes it before the tagger runs; a text given by several annotators is parsed once."""
     from saywho.nlp import load_model
 
-    return list(load_model().pipe((a.text for a in articles), batch_size=16))
+    texts = list(dict.fromkeys(a.text for a in articles))
+    parsed = dict(zip(texts, load_model().pipe(texts, batch_size=16)))
+    return [parsed[a.text] for a in articles]
 
 
 def encode_corpus(articles: list[PolnearArticle], tokenizer, docs: list | None = None) -> list[tuple[list[int], np.ndarray, np.ndarray]]:

@@ -372,8 +372,6 @@ def decode_spans(
 
 def _runs(role: Role, word_probs: np.ndarray, word_starts: list[int], word_ends: list[int]) -> list[tuple[int, int]]:
     """First and last word-piece of each span of one role (see :func:`decode_spans`)."""
-    if not word_starts:
-        return []
     labels = _best_path(word_probs, OUTSIDE_BIAS.get(role, 0.0), CONTENT_EXIT_COST if role == "content" else 0.0)
     runs: list[tuple[int, int]] = []
     open_span = False
@@ -392,6 +390,8 @@ def _best_path(word_probs: np.ndarray, outside_bias: float, exit_cost: float) ->
     """Viterbi over (words, O/B/I) probabilities: the label sequence of highest summed
     log-probability, "outside" shifted by ``outside_bias``, each step out of a span charged
     ``exit_cost`` and each I that follows an O ``INSIDE_WITHOUT_BEGIN_COST``."""
+    if not len(word_probs):
+        return []
     log_p = np.log(np.clip(word_probs, 1e-9, 1.0))
     log_p[:, OUTSIDE] += outside_bias
     # Three states: plain Python floats beat numpy's per-call overhead on 3x3 steps.
@@ -399,18 +399,22 @@ def _best_path(word_probs: np.ndarray, outside_bias: float, exit_cost: float) ->
     o, b, i = log_p[0, OUTSIDE], log_p[0, BEGIN], log_p[0, INSIDE] - enter_inside
     back: list[tuple[int, int, int]] = []
     for emit_o, emit_b, emit_i in log_p[1:].tolist():
-        from_b, from_i = b - exit_cost, i - exit_cost
-        to_o = (o, OUTSIDE) if o >= from_b and o >= from_i else (from_b, BEGIN) if from_b >= from_i else (from_i, INSIDE)
-        to_b = (o, OUTSIDE) if o >= b and o >= i else (b, BEGIN) if b >= i else (i, INSIDE)
-        from_o = o - enter_inside
-        to_i = (from_o, OUTSIDE) if from_o >= b and from_o >= i else (b, BEGIN) if b >= i else (i, INSIDE)
-        back.append((to_o[1], to_b[1], to_i[1]))
-        o, b, i = to_o[0] + emit_o, to_b[0] + emit_b, to_i[0] + emit_i
-    last = OUTSIDE if o >= b and o >= i else BEGIN if b >= i else INSIDE
-    path = [last]
+        to_o, from_o = _best_of(o, b - exit_cost, i - exit_cost)
+        to_b, from_b = _best_of(o, b, i)
+        to_i, from_i = _best_of(o - enter_inside, b, i)
+        back.append((from_o, from_b, from_i))
+        o, b, i = to_o + emit_o, to_b + emit_b, to_i + emit_i
+    path = [_best_of(o, b, i)[1]]
     for pointers in reversed(back):
         path.append(pointers[path[-1]])
     return path[::-1]
+
+
+def _best_of(outside: float, begin: float, inside: float) -> tuple[float, int]:
+    """The highest of three path scores and its label; ties go to O, then B."""
+    if outside >= begin and outside >= inside:
+        return outside, OUTSIDE
+    return (begin, BEGIN) if begin >= inside else (inside, INSIDE)
 
 
 def _split_at_paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
