@@ -597,7 +597,7 @@ def hybrid(args) -> None:
 
 #: The thresholds of ``tagger.combine`` and the values ``--steps hybrid`` tries.
 COMBINING = {
-    "RULES_CONTENT_BELOW": (0.6, 0.7, 0.8),
+    "RULES_CONTENT_BELOW": (0.5, 0.6, 0.7),
     "UNSUPPORTED_MIN_CONFIDENCE": (0.3, 0.4, 0.5),
     "RULES_ADD_CONFIDENCE": (0.6, 0.7, 0.8),
 }
@@ -645,9 +645,9 @@ def sweep(grid: dict[str, tuple], score_setting: Callable[[str], dict | None]) -
 DECODING = {
     "OUTSIDE_BIAS": tuple(
         {"source": speaker_cue, "cue": speaker_cue, "content": content}
-        for speaker_cue in (-0.25, 0.0, 0.25) for content in (0.0, 0.25, 0.5)
+        for speaker_cue in (-0.25, 0.0, 0.25) for content in (0.25, 0.5, 0.75)
     ),
-    "CONTENT_EXIT_COST": (0.0, 0.5, 1.0),
+    "CONTENT_EXIT_COST": (1.0, 1.5, 2.0),
     "SPLIT_CONTENT_AT_BEGIN": (False, True),
     "SPLIT_UNQUOTED_PARAGRAPHS": (False, True),
 }
@@ -660,7 +660,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--steps", default="train,export,calibrate", help="comma-separated: oracle,train,export,decode,calibrate,hybrid")
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--lr", type=float, default=2e-4)
     parser.add_argument("--span-weight", type=float, default=2.0)

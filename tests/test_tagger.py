@@ -33,13 +33,14 @@ def test_windows_cover_every_token_with_the_overlap_asked(n, size, overlap, expe
     assert tagger.window_bounds(n, size=size, overlap=overlap) == expected
 
 
-def test_stitch_keeps_each_token_from_the_window_where_it_is_most_central():
+def test_stitch_averages_overlapping_windows_trusting_each_less_near_its_edges():
     bounds = [(0, 4), (2, 6)]
     first = np.full((4, 1), 1.0)
     second = np.full((4, 1), 2.0)
     stitched = tagger.stitch(6, bounds, [first, second])
-    # token 2 is 2 from the first window's edges' nearest (min(2,1)=1) and 0 from the second's start
-    assert stitched[:, 0].tolist() == [1.0, 1.0, 1.0, 2.0, 2.0, 2.0]
+    # token 2 is one token from the first window's end (weight 2) and at the second's start
+    # (weight 1); token 3 the other way round; a token only one window saw keeps its score
+    assert stitched[:, 0] == pytest.approx([1.0, 1.0, 4 / 3, 5 / 3, 2.0, 2.0])
 
 
 # --- decoding -----------------------------------------------------------------------

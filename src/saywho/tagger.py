@@ -3,8 +3,8 @@
 A MiniLM-L6 encoder fine-tuned on PolNeAR train (``scripts/train_tagger.py``,
 ``docs/model.md``) tags every word-piece with three independent BIO labels, one
 per role (source, cue, content), so a source inside another attribution's
-content is still tagged. Long articles are read in overlapping windows; each
-token keeps the prediction of the window where it sits furthest from an edge.
+content is still tagged. Long articles are read in overlapping windows; where
+two overlap, a token's scores are their average, weighted by its distance from each edge.
 
 The tagged spans are then linked into :class:`~saywho.models.Attribution`
 records by position (:func:`link_spans`): each content goes to the nearest cue
@@ -60,7 +60,7 @@ BATCH_WINDOWS = 8
 OUTSIDE_BIAS: dict[str, float] = {"source": 0.0, "cue": 0.0, "content": 0.5}
 #: Log-probability charged for closing a content: the tagger's confidence sags in the middle
 #: of long quotes, and a content cut there is wrong twice (two wrong spans for one right one).
-CONTENT_EXIT_COST = 1.0
+CONTENT_EXIT_COST = 1.5
 #: Whether a B inside a run of content words starts a new content (two quotes back to back)
 #: or is read as the tagger hesitating inside one.
 SPLIT_CONTENT_AT_BEGIN = False
@@ -215,17 +215,19 @@ def window_bounds(n_tokens: int, size: int = WINDOW_TOKENS, overlap: int = WINDO
 
 
 def stitch(n_tokens: int, bounds: list[tuple[int, int]], per_window: list[np.ndarray]) -> np.ndarray:
-    """One row per token, taken from the window where that token is furthest from an edge."""
+    """One row per token: where windows overlap, their scores averaged, each weighted by how
+    far the token sits from that window's edge (a token near an edge has seen little context
+    on that side; two readings agree more often than one is right: +0.4 source F1 on dev
+    against taking the furthest window's alone)."""
     width = per_window[0].shape[-1]
-    out = np.zeros((n_tokens, width), dtype=np.float32)
-    best = np.full(n_tokens, -1)
+    total = np.zeros((n_tokens, width), dtype=np.float64)
+    weight = np.zeros(n_tokens, dtype=np.float64)
     for (start, end), values in zip(bounds, per_window):
         positions = np.arange(start, end)
-        margin = np.minimum(positions - start, end - 1 - positions)
-        better = margin > best[start:end]
-        out[start:end][better] = values[: end - start][better]
-        best[start:end] = np.maximum(best[start:end], margin)
-    return out
+        margin = np.minimum(positions - start, end - 1 - positions) + 1.0
+        total[start:end] += values[: end - start] * margin[:, None]
+        weight[start:end] += margin
+    return (total / weight[:, None]).astype(np.float32)
 
 
 def role_probabilities(logits: np.ndarray) -> np.ndarray:
@@ -633,7 +635,7 @@ RULES_ADD_CONFIDENCE = 0.8
 #: Where the tagger and the rules found the same attribution (same cue) with different content
 #: boundaries, the rules' content wins when it is a quote (its marks bound it) or when the
 #: tagger's calibrated confidence is below this (chosen on PolNeAR dev, docs/model.md).
-RULES_CONTENT_BELOW = 0.8
+RULES_CONTENT_BELOW = 0.6
 
 #: A tagger attribution whose content no rule-based attribution shares is kept only from this
 #: calibrated confidence up. Keeping an item adds to F1 when its chance of being right is above
