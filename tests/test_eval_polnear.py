@@ -4,6 +4,7 @@ synthetic predictions (no extractor, no model), so every figure is known in adva
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -409,6 +410,14 @@ def test_command_table_output_and_limit(app):
     assert result.exit_code == 0, result.output
     assert "1 articles, 6 gold attributions" in result.output
     assert "content boundary" in result.output and "most frequent missed cues" in result.output
+
+
+def test_command_prints_the_summary_on_one_line_however_deep_the_folder(app, tmp_path):
+    deep = tmp_path.joinpath("a-rather-long-folder-name", "and-another-one-below-it", "dev")
+    shutil.copytree(FIXTURE, deep)
+    result = CliRunner().invoke(app, ["eval", "polnear", str(deep), "--limit", "1"])
+    assert result.exit_code == 0, result.output
+    assert f"{deep}: 1 articles, 6 gold attributions" in result.output.splitlines()[0]
 
 
 def test_command_reports_a_bad_folder_and_exits_non_zero(app, tmp_path):

@@ -144,9 +144,11 @@ def _score_table(title: str, rows: list[tuple[str, dict[str, Counts]]]) -> Table
 
 
 def _print_report(console: Console, report: dict) -> None:
+    # One line however long the folder's path: it is what one greps logs for.
     console.print(
-        f"[bold]{report['folder']}[/]: {report['articles']} articles, {report['gold_attributions']} gold attributions"
-        + (f" ({report['skipped_events']} events without content skipped)" if report["skipped_events"] else "")
+        f"[bold]{escape(str(report['folder']))}[/]: {report['articles']} articles, {report['gold_attributions']} gold attributions"
+        + (f" ({report['skipped_events']} events without content skipped)" if report["skipped_events"] else ""),
+        soft_wrap=True,
     )
     for name, run in report["runs"].items():
         scores: Scores = report["scores"][name]
