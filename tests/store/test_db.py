@@ -2,6 +2,7 @@ import pytest
 
 from saywho.store import Store, StoreError
 from saywho.store.db import PostgresBackend, SQLiteBackend, available_migrations, open_backend, redact_dsn, split_statements
+from saywho.store.store import fts5_query, search_terms
 
 
 @pytest.mark.parametrize(
@@ -40,3 +41,9 @@ def test_split_statements_keeps_trigger_bodies_whole():
 
 def test_both_dialects_have_the_same_migration_numbers():
     assert set(available_migrations("sqlite")) == set(available_migrations("postgresql")) == {1}
+
+
+def test_search_text_keeps_words_and_phrases_and_drops_empty_quotes():
+    assert search_terms('"troop levels" OR x* (') == ["troop levels", "OR", "x"]
+    assert search_terms('"" troop ""') == ["troop"]
+    assert fts5_query('""') == ""

@@ -245,6 +245,7 @@ def corpus(store):
         # Query syntax characters are words, not operators, and never an error.
         (SearchQuery(text='troop" OR NEAR( * -'), []),
         (SearchQuery(text='"'), ["Troop levels in Iraq will stay the same", "We will not raise troop numbers", "Taxes will fall"]),
+        (SearchQuery(text='"" troop ""'), ["Troop levels in Iraq will stay the same", "We will not raise troop numbers"]),
         (SearchQuery(speaker="100%_"), []),
     ],
 )

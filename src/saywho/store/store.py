@@ -608,10 +608,12 @@ def search_terms(text: str) -> list[str]:
 
     >>> search_terms('"troop levels" OR x* (')
     ['troop levels', 'OR', 'x']
+    >>> search_terms('"" ""')
+    []
     """
     terms: list[str] = []
     for phrase, word in re.findall(r'"([^"]*)"|(\w+)', text):
-        words = re.findall(r"\w+", phrase) if phrase else [word]
+        words = re.findall(r"\w+", phrase or word)  # an empty pair of quotes matches with both empty
         if words:
             terms.append(" ".join(words))
     return terms
