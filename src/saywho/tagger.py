@@ -294,20 +294,25 @@ def token_features(text: str, offsets: list[tuple[int, int]], doc: Doc | None = 
 
 def _parse_features(doc: Doc, text_length: int, offsets: list[tuple[int, int]]) -> np.ndarray:
     """(pieces, 2): dependency-and-direction and part-of-speech ids of the token under each piece."""
+    # Read as arrays (``Doc.to_array``), not token by token: this runs on every article in model mode.
+    dep, head, pos, idx, length = doc.to_array(["DEP", "HEAD", "POS", "IDX", "LENGTH"]).T  # uint64: hashes
+    head, idx, length = head.astype(np.int64), idx.astype(np.int64), length.astype(np.int64)
     per_token = np.zeros((len(doc) + 1, 2), dtype=np.int64)  # the last row: pieces on no token
-    token_at = np.full(text_length + 1, len(doc), dtype=np.int64)
     # A pipeline without a parser or tagger leaves the labels empty: that is "no parse" (0),
     # which the model was trained to read, not "an unknown label" on every token (1).
-    parsed, tagged = doc.has_annotation("DEP"), doc.has_annotation("POS")
-    for token in doc:
-        if parsed:
-            label = _DEP_INDEX.get(token.dep_)
-            per_token[token.i, 0] = 1 if label is None else 2 + 2 * label + int(token.head.i < token.i)
-        if tagged:
-            per_token[token.i, 1] = _POS_INDEX.get(token.pos_, 1)
-        token_at[token.idx : token.idx + len(token.text)] = token.i
-    starts = np.minimum(np.fromiter((start for start, _ in offsets), dtype=np.int64, count=len(offsets)), text_length)
-    return per_token[token_at[starts]]
+    strings = doc.vocab.strings
+    if doc.has_annotation("DEP"):
+        values, of_token = np.unique(dep, return_inverse=True)
+        labels = np.array([_DEP_INDEX.get(strings[int(v)], -1) for v in values], dtype=np.int64)[of_token]
+        # 1: a label outside the list; else the label and the side of the head (HEAD is relative).
+        per_token[:-1, 0] = np.where(labels < 0, 1, 2 + 2 * labels + (head < 0))
+    if doc.has_annotation("POS"):
+        values, of_token = np.unique(pos, return_inverse=True)
+        per_token[:-1, 1] = np.array([_POS_INDEX.get(strings[int(v)], 1) for v in values], dtype=np.int64)[of_token]
+    starts = np.fromiter((start for start, _ in offsets), dtype=np.int64, count=len(offsets))
+    token = np.searchsorted(idx, starts, side="right") - 1
+    inside = (token >= 0) & (starts < idx[np.maximum(token, 0)] + length[np.maximum(token, 0)])
+    return per_token[np.where(inside, token, len(doc))]
 
 
 def feature_batch(features: list[np.ndarray], width: int) -> dict[str, np.ndarray]:
