@@ -9,6 +9,8 @@ Steps (each one can be re-run alone with ``--steps``):
                as a three-role BIO token tagger on 254-word-piece windows; seeded;
                with several epochs, the dev score after each picks the checkpoint kept;
                ``--resume`` continues from a checkpoint with a fresh schedule.
+``average``    greedy weight averaging of checkpoints that share a start (by default the
+               epochs a ``--keep-epochs`` run saved), kept only where it scores higher on dev.
 ``export``     ONNX (opset 17, dynamic batch and length), then dynamic int8 quantisation.
 ``decode``     dev scores of model mode under each setting of the decoding constants (set the chosen one in tagger.py).
 ``hybrid``     dev scores of the tagger alone, the rules alone, and the two combined (sweeps tagger.combine's thresholds).
@@ -339,6 +341,8 @@ def train(args) -> None:
             if step % 20 == 0:
                 print(f"epoch {epoch} step {step}/{steps} loss {loss.item():.4f} {time.time() - started:.0f}s", flush=True)
         model.eval()
+        if args.keep_epochs:  # ingredients for weight averaging (--steps average)
+            torch.save(model.state_dict(), WORK / f"epoch{epoch}.pt")
         if args.epochs == 1:  # nothing to choose between: the export step scores the result on dev
             history.append({"epoch": epoch, "seconds": round(time.time() - started)})
             torch.save(model.state_dict(), WORK / "best.pt")
@@ -351,6 +355,66 @@ def train(args) -> None:
             torch.save(model.state_dict(), WORK / "best.pt")
     settings = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
     (WORK / "training.json").write_text(json.dumps({"settings": settings, "history": history}, indent=2))
+
+
+# --- weight averaging ------------------------------------------------------------------
+
+
+def average(args) -> None:
+    """Greedy weight averaging ("model soup") of checkpoints that share a start, such as one
+    run's epochs (``--keep-epochs``): from the best on dev, each next-best checkpoint joins the
+    mean if the mean then scores higher (sum of exact F1s). The result is ``best.pt``, for export;
+    averaging costs nothing at inference."""
+    import torch
+
+    paths = [Path(p) for p in args.average.split(",")] if args.average else sorted(WORK.glob("epoch*.pt"))
+    if len(paths) < 2:
+        raise SystemExit(f"--steps average needs two checkpoints or more, found {len(paths)}")
+    base = base_model_dir()
+    tokenizer = tagger.load_tokenizer(base / "tokenizer.json")
+    states = [torch.load(path) for path in paths]
+    names = [path.name for path in paths]
+    if len(set(names)) < len(names):  # best.pt of several runs
+        names = [str(path) for path in paths]
+    model = build_model(base, features="case.weight" in states[0], parse="dep.weight" in states[0])
+    dev_articles = load_polnear(args.dev, args.dev_limit)
+    dev_docs = parse_articles(dev_articles) if model.reads_parse else None
+
+    record = json.loads((WORK / "training.json").read_text()) if (WORK / "training.json").is_file() else {}
+    # An epoch's checkpoint was scored by the train step, with the same decoding: no need to again.
+    known = {f"epoch{row['epoch']}.pt": row for row in record.get("history", []) if "exact" in row and not args.average}
+
+    def dev_score(state: dict, name: str) -> tuple[float, dict]:
+        if name in known:
+            figures = {k: known[name][k] for k in ("exact", "overlap", "attribution_overlap")}
+            print(f"{name} (scored after its epoch): {json.dumps(figures)}", flush=True)
+            return sum(figures["exact"].values()), figures
+        model.load_state_dict(state)
+        model.eval()
+        figures = print_scores(name, dev_articles, predict(TorchTagger(model, tokenizer), dev_articles, dev_docs))
+        return sum(figures["exact"].values()), figures
+
+    scored = sorted(((*dev_score(state, name), name, state) for name, state in zip(names, states)),
+                    key=lambda row: -row[0])
+    best_score, best_figures, first, soup = scored[0]
+    members, averaging = [first], {"checkpoints": {name: figures for _, figures, name, _ in scored}}
+    for _, _, name, state in scored[1:]:
+        candidate = add_to_mean(soup, len(members), state)
+        score, figures = dev_score(candidate, f"mean of {'+'.join([*members, name])}")
+        if score > best_score:
+            best_score, best_figures, soup = score, figures, candidate
+            members.append(name)
+    averaging.update(members=members, figures=best_figures)
+    torch.save(soup, WORK / "best.pt")
+    record["average"] = averaging
+    (WORK / "training.json").write_text(json.dumps(record, indent=2))
+    print(f"best.pt: mean of {', '.join(members)}", flush=True)
+
+
+def add_to_mean(mean: dict, count: int, state: dict) -> dict:
+    """The mean of ``count`` state dicts (``mean``) and one more; integer buffers (position
+    ids) are the same in every checkpoint and stay as they are."""
+    return {k: (v * count + state[k]) / (count + 1) if v.is_floating_point() else v for k, v in mean.items()}
 
 
 # --- export ------------------------------------------------------------------------------
@@ -658,7 +722,7 @@ def main() -> None:
     parser.add_argument("--train", type=Path, default=ROOT.parent / "shared" / "data" / "polnear" / "train")
     parser.add_argument("--dev", type=Path, default=ROOT.parent / "shared" / "data" / "polnear" / "dev")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--steps", default="train,export,calibrate", help="comma-separated: oracle,train,export,decode,calibrate,hybrid")
+    parser.add_argument("--steps", default="train,export,calibrate", help="comma-separated: oracle,train,average,export,decode,calibrate,hybrid")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--batch", type=int, default=16)
@@ -676,12 +740,16 @@ def main() -> None:
     parser.add_argument("--shift", type=int, default=0, help="move the window grid, so a resumed run sees other cuts")
     parser.add_argument("--freeze-layers", type=int, default=-1, help="freeze embeddings and this many lower layers (-1: none)")
     parser.add_argument("--bf16", action=argparse.BooleanOptionalAction, default=True, help="bf16 autocast for training")
+    parser.add_argument("--keep-epochs", action=argparse.BooleanOptionalAction, default=False,
+                        help="also save each epoch's weights (epochN.pt in the work folder)")
+    parser.add_argument("--average", default=None,
+                        help="with --steps average: comma-separated checkpoints (default: epoch*.pt in the work folder)")
     parser.add_argument("--limit", type=int, default=None, help="train on the first N articles only (smoke test)")
     parser.add_argument("--dev-limit", type=int, default=None, help="score the first N dev articles only (smoke test)")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     for step in args.steps.split(","):
-        {"oracle": lambda a: oracle(a.dev), "train": train, "export": export, "decode": decode_sweep, "calibrate": calibrate, "hybrid": hybrid}[step](args)
+        {"oracle": lambda a: oracle(a.dev), "train": train, "average": average, "export": export, "decode": decode_sweep, "calibrate": calibrate, "hybrid": hybrid}[step](args)
 
 
 if __name__ == "__main__":

@@ -326,8 +326,23 @@ def described(found):
 COMBINE_TEXT = 'The report, the mayor of Oslo said on Monday, shows that rents fell in May "and will fall again."'
 
 
-def test_the_tagger_takes_cue_and_source_from_the_rules_for_the_same_cue():
-    tagged = attribution_in(COMBINE_TEXT, "shows that rents fell in May", "said on Monday", "Oslo")
+def test_the_tagger_takes_the_cue_extent_from_the_rules_and_keeps_its_own_source():
+    tagged = attribution_in(COMBINE_TEXT, "shows that rents fell in May", "said on Monday", "the mayor")
+    ruled = attribution_in(COMBINE_TEXT, "shows that rents fell in May", "said", "the mayor of Oslo")
+    assert described(tagger.combine([tagged], [ruled], COMBINE_TEXT)) == [
+        ("shows that rents fell in May", "said", "the mayor")
+    ]
+
+
+def test_a_subject_before_the_cue_wins_over_a_tagger_source_after_it():
+    text = "Rents will fall, the housing agency said in a report."
+    tagged = attribution_in(text, "Rents will fall", "said", "a report")
+    ruled = attribution_in(text, "Rents will fall", "said", "the housing agency")
+    assert described(tagger.combine([tagged], [ruled], text)) == [("Rents will fall", "said", "the housing agency")]
+
+
+def test_a_tagger_attribution_without_source_takes_the_rules_source():
+    tagged = attribution_in(COMBINE_TEXT, "shows that rents fell in May", "said on Monday")
     ruled = attribution_in(COMBINE_TEXT, "shows that rents fell in May", "said", "the mayor of Oslo")
     assert described(tagger.combine([tagged], [ruled], COMBINE_TEXT)) == [
         ("shows that rents fell in May", "said", "the mayor of Oslo")
