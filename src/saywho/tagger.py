@@ -288,11 +288,11 @@ def token_features(text: str, offsets: list[tuple[int, int]], doc: Doc | None = 
         quote_state = 2 if all(c in QUOTE_CHARS for c in piece) else int(bool(quoted[start]))
         features[i, :2] = (case, quote_state)
     if doc is not None and len(doc) and offsets:
-        features[:, 2:] = _parse_features(doc, len(text), offsets)
+        features[:, 2:] = _parse_features(doc, offsets)
     return features
 
 
-def _parse_features(doc: Doc, text_length: int, offsets: list[tuple[int, int]]) -> np.ndarray:
+def _parse_features(doc: Doc, offsets: list[tuple[int, int]]) -> np.ndarray:
     """(pieces, 2): dependency-and-direction and part-of-speech ids of the token under each piece."""
     # Read as arrays (``Doc.to_array``), not token by token: this runs on every article in model mode.
     dep, head, pos, idx, length = doc.to_array(["DEP", "HEAD", "POS", "IDX", "LENGTH"]).T  # uint64: hashes
@@ -716,9 +716,7 @@ def _take_cue_and_source(attribution: Attribution, rule: Attribution) -> None:
     subject before the cue where the tagger took a phrase after it (``X said in a report``)."""
     own = attribution.source
     attribution.cue, attribution.act = rule.cue, rule.act
-    if rule.source is None or rule.cue is None:
-        return
-    if own is None or (rule.source.start < rule.cue.start < own.start):
+    if rule.source is not None and (own is None or rule.source.start < rule.cue.start < own.start):
         attribution.source = rule.source
 
 
