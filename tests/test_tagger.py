@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import spacy
 from conftest import SHARED, needs_shared
 
 from saywho import tagger
@@ -388,6 +389,17 @@ def test_rules_attributions_the_tagger_missed_are_added_when_confident():
         ruled = attribution_in(text, "Prices rose", "added", "the minister", confidence=confidence)
         found = tagger.combine([tagged], [ruled], text)
         assert [a.content.text for a in found] == (["Rents fell", "Prices rose"] if added else ["Rents fell"])
+
+
+def test_a_headline_is_not_linked_to_the_first_cue_of_the_body(monkeypatch):
+    title = "Troops to stay in Iraq after the war"
+    text = f"{title}\n\nUS troops may stay in Iraq for years, the general stated on Sunday."
+    tagged = spans_of(text, ("content", title, 0), ("content", "US troops may stay in Iraq for years", 0),
+                      ("source", "the general", 0), ("cue", "stated", 0))
+    monkeypatch.setattr(tagger, "get_model", lambda: type("Stub", (), {"calibration": Calibration()})())
+    monkeypatch.setattr(tagger, "tag_text", lambda *args, **kwargs: tagged)
+    found = tagger.find_attributions_model(spacy.blank("en")(text), title=title)
+    assert described(found) == [("US troops may stay in Iraq for years", "stated", "the general")]
 
 
 # --- calibration --------------------------------------------------------------------

@@ -87,13 +87,13 @@ def find_attributions(doc: Doc, *, title: str | None = None) -> list[Attribution
     text = doc_text(doc)
     lexicon = load_lexicon()
     quotes = QuoteIndex(find_quotes(text))
-    title_end = _title_end(text, title)
+    title_end_at = title_end(text, title)
     candidates: list[_Candidate] = []
     for token in doc:
         candidate = _according_to(token, quotes) or _verb_cue(token, lexicon, quotes)
         if candidate is None:
             continue
-        if token.idx < title_end and candidate.prior < HEADLINE_MIN_PRIOR:
+        if token.idx < title_end_at and candidate.prior < HEADLINE_MIN_PRIOR:
             continue  # headlinese ("Council delays vote on bridge") is full of verbs that are no cues
         candidates.append(candidate)
     candidates += _speaker_labels(doc, quotes) + _dash_signatures(doc, quotes)
@@ -109,7 +109,8 @@ def find_attributions(doc: Doc, *, title: str | None = None) -> list[Attribution
     return results
 
 
-def _title_end(text: str, title: str | None) -> int:
+def title_end(text: str, title: str | None) -> int:
+    """Where the headline ends in ``text`` (0 without a title, or when the text does not carry it)."""
     if not title:
         return 0
     at = text.find(title, 0, len(title) + 2000)

@@ -657,9 +657,18 @@ def find_attributions_model(doc: Doc, *, title: str | None = None) -> list[Attri
     """
     from . import attribution as rules
 
-    found = attributions_from_text(doc.text, doc=doc)
+    model = get_model()
+    text = doc.text
+    spans = tag_text(text, model, doc)
+    # The headline is linked on its own: a headline that sums the story up is not the content
+    # of the first cue in the body, and a content in it with no cue of its own is the rules'
+    # business (they credit a headline quote to the body quote it repeats).
+    title_end = rules.title_end(text, title)
+    in_title = link_spans([s for s in spans if s.start < title_end], text, model.calibration)
+    in_body = link_spans([s for s in spans if s.start >= title_end], text, model.calibration)
+    found = [a for a in in_title if a.cue is not None] + in_body
     by_rules = rules.find_attributions(doc, title=title)
-    return combine(found, by_rules, doc.text)
+    return combine(found, by_rules, text)
 
 
 def combine(found: list[Attribution], by_rules: list[Attribution], text: str) -> list[Attribution]:
