@@ -35,6 +35,7 @@ import numpy as np
 
 from .errors import SaywhoError
 from .models import Attribution, TextSpan
+from .nlp import doc_text
 from .quotes import QUOTE_CHARS, find_quotes
 
 if TYPE_CHECKING:  # spaCy is only needed by callers that pass a Doc
@@ -658,7 +659,7 @@ def find_attributions_model(doc: Doc, *, title: str | None = None) -> list[Attri
     from . import attribution as rules
 
     model = get_model()
-    text = doc.text
+    text = doc_text(doc)  # cached: the rules read the same string
     spans = tag_text(text, model, doc)
     # The headline is linked on its own: a headline that sums the story up is not the content
     # of the first cue in the body, and a content in it with no cue of its own is the rules'
