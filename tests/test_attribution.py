@@ -3,6 +3,8 @@
 import pytest
 
 import saywho
+from saywho.attribution import reach_content
+from saywho.models import Attribution, TextSpan
 
 
 def only(text, **kwargs):
@@ -137,3 +139,43 @@ def test_every_span_indexes_the_text():
 def test_confidence_is_between_zero_and_one():
     for a in saywho.extract('"Yes," she said. He thinks it may rain, the report suggested.').attributions:
         assert 0.0 < a.confidence < 1.0
+
+
+# --- cue extent: the words that join a cue to its content ---------------------------------
+
+
+def cue_after_reaching(text, cue, content):
+    def span(piece):
+        start = text.index(piece)
+        return TextSpan.from_ranges(text, [(start, start + len(piece))])
+
+    attribution = Attribution(type="indirect", content=span(content), cue=span(cue), source=None, speaker=None)
+    reach_content([attribution], text)
+    return attribution.cue.text
+
+
+@pytest.mark.parametrize(
+    "text, cue, content, expected",
+    [
+        # a preposition that governs the content belongs to the cue
+        ("The senator called on fellow Republicans to drop him.", "called", "fellow Republicans to drop him", "called on"),
+        ("Voters have expressed deep concern about the policy.", "have expressed", "the policy", "have expressed deep concern about"),
+        # so does an infinitive that introduces it
+        ("He appeared to suggest that veterans were weak.", "appeared", "that veterans were weak", "appeared to suggest"),
+        # a recipient, a date, a comma or a longer phrase stays out
+        ("She told Fox that the video was fake.", "told", "that the video was fake", "told"),
+        ("The court ruled Friday against the state.", "ruled", "the state", "ruled"),
+        ("He said, of course, that it was over.", "said", "that it was over", "said"),
+        ("She told the crowd that gathered outside that they had won.", "told", "that they had won", "told"),
+        ("He warned voters that prices would rise.", "warned", "that prices would rise", "warned"),
+        # nothing between them: nothing changes
+        ("He said prices would rise.", "said", "prices would rise", "said"),
+    ],
+)
+def test_a_cue_reaches_its_content_over_linking_words_only(text, cue, content, expected):
+    assert cue_after_reaching(text, cue, content) == expected
+
+
+def test_a_content_before_its_cue_leaves_the_cue_alone():
+    text = '"Prices will rise," he said on Monday.'
+    assert cue_after_reaching(text, "said", '"Prices will rise,"') == "said"

@@ -342,6 +342,15 @@ def test_a_subject_before_the_cue_wins_over_a_tagger_source_after_it():
     assert described(tagger.combine([tagged], [ruled], text)) == [("Rents will fall", "said", "the housing agency")]
 
 
+def test_the_rules_cue_reaches_the_content_the_tagger_found():
+    text = "The senator called on fellow Republicans to withdraw their support."
+    tagged = attribution_in(text, "fellow Republicans to withdraw their support", "called", "The senator")
+    ruled = attribution_in(text, "to withdraw their support", "called", "The senator")
+    assert described(tagger.combine([tagged], [ruled], text)) == [
+        ("fellow Republicans to withdraw their support", "called on", "The senator")
+    ]
+
+
 def test_a_tagger_attribution_without_source_takes_the_rules_source():
     tagged = attribution_in(COMBINE_TEXT, "shows that rents fell in May", "said on Monday")
     ruled = attribution_in(COMBINE_TEXT, "shows that rents fell in May", "said", "the mayor of Oslo")

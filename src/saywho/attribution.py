@@ -43,6 +43,13 @@ CONTENT_PREPOSITIONS = frozenset({"about", "of", "on", "against"})
 INHERITING_DEPS = frozenset({"advcl", "xcomp", "conj", "acl", "pcomp"})
 #: Nouns after which "statement"-like phrases join the cue ("said in a statement").
 STATEMENT_NOUNS = frozenset({"statement", "interview", "release", "email", "tweet", "letter", "post", "memo", "speech"})
+#: A preposition that ends the words between a cue and its content ties them to the cue:
+#: "called on | Republicans to ...", "expressed concern about | the policy" (see :func:`reach_content`).
+LINKING_PREPOSITIONS = frozenset(
+    {"about", "on", "of", "for", "into", "against", "as", "like", "over", "with", "to", "at", "from", "in", "upon"}
+)
+#: At most this many words between cue and content are taken into the cue.
+MAX_LINKING_WORDS = 3
 
 #: Confidence parts (summed, then clipped to [0.05, 0.99]); calibrated by eye on
 #: PolNeAR dev: an attribution with a quote, a source and a core verb is near-certain.
@@ -103,10 +110,43 @@ def find_attributions(doc: Doc, *, title: str | None = None) -> list[Attribution
     results = [r for r in results if r is not None and r.confidence >= MIN_CANDIDATE_CONFIDENCE]
     results = _drop_duplicates(results)
     results.sort(key=lambda a: a.content.start)
+    reach_content(results, text)
     headline = _headline_quote(doc, title, quotes, results)
     if headline is not None:
         results.append(headline)
     return results
+
+
+_LINK_BREAK = re.compile(r"[^\w\s'’-]|\n")
+
+
+def reach_content(attributions: list[Attribution], text: str) -> None:
+    """Stretch each cue over the few words that join it to a content starting after it.
+
+    PolNeAR's annotators end a cue where its content begins: "called on | fellow
+    Republicans to ...", "appeared to suggest | that ...", "have expressed deep
+    concern about | the policy". The parse (and the tagger) usually stop at the verb,
+    leaving those words in no span. They are taken into the cue when there are at
+    most :data:`MAX_LINKING_WORDS`, with no punctuation or capitalised word among
+    them (a recipient, "told Fox | that", or a date, "ruled Friday against | ...",
+    stays out), and they either end in a preposition or open with an infinitive's
+    "to". On PolNeAR, worth +0.8 of exact cue F1 in model mode on dev (+0.8 on
+    train too, where it was not chosen).
+    """
+    for attribution in attributions:
+        cue, content = attribution.cue, attribution.content
+        if cue is None or content.start <= cue.end:
+            continue
+        gap = text[cue.end : content.start]
+        words = gap.split()
+        if not words or len(words) > MAX_LINKING_WORDS or _LINK_BREAK.search(gap):
+            continue
+        if any(word[0].isupper() for word in words):
+            continue
+        if words[-1].lower() not in LINKING_PREPOSITIONS and not (words[0].lower() == "to" and len(words) > 1):
+            continue
+        *before, (last_start, _) = cue.spans
+        attribution.cue = TextSpan.from_ranges(text, [*before, (last_start, cue.end + len(gap.rstrip()))])
 
 
 def title_end(text: str, title: str | None) -> int:

@@ -690,8 +690,12 @@ def combine(found: list[Attribution], by_rules: list[Attribution], text: str) ->
     * with no rules' attribution sharing its content: it must reach
       :data:`UNSUPPORTED_MIN_CONFIDENCE`.
 
-    Rules' attributions the tagger missed are added from :data:`RULES_ADD_CONFIDENCE`.
+    Rules' attributions the tagger missed are added from :data:`RULES_ADD_CONFIDENCE`,
+    and every cue reaches over the words that join it to its content
+    (:func:`saywho.attribution.reach_content`: ``called on | Republicans to ...``).
     """
+    from .attribution import reach_content
+
     body_rules = [a for a in by_rules if not a.headline]
     kept: list[Attribution] = []
     for attribution in found:
@@ -717,6 +721,7 @@ def combine(found: list[Attribution], by_rules: list[Attribution], text: str) ->
         if not any(_shares(extra.content, a.content) or (a.cue and _shares(extra.cue, a.cue)) for a in kept):
             kept.append(extra)
     kept.sort(key=lambda a: a.content.start)
+    reach_content(kept, text)  # the tagger's content may start where the rules' did not
     kept += [a for a in by_rules if a.headline]
     return kept
 
