@@ -501,3 +501,12 @@ def test_a_model_is_fed_exactly_the_feature_arrays_it_declares(inputs):
     assert set(model.session.feeds) == {"input_ids", "attention_mask", *inputs}
     if "dep_ids" in inputs:
         assert model.session.feeds["dep_ids"].tolist() == [[0, 4, 5, 0]]
+
+
+def test_a_content_never_starts_inside_its_cue():
+    text = "Peacekeepers have been blamed for introducing cholera to Haiti."
+    tagged = attribution_in(text, "for introducing cholera to Haiti", "blamed", "Peacekeepers")
+    ruled = attribution_in(text, "introducing cholera to Haiti", "have been blamed for", "Peacekeepers")
+    assert described(tagger.combine([tagged], [ruled], text)) == [
+        ("introducing cholera to Haiti", "have been blamed for", "Peacekeepers")
+    ]
