@@ -732,10 +732,11 @@ def _keep_content_after_cue(attribution: Attribution, text: str) -> None:
     """A content that starts inside its cue (the rules' ``blamed for`` before the tagger's
     ``for causing ...``) starts after it: the linking word is the cue's, as PolNeAR marks
     it. A consistency fix more than an accuracy one (+0.3 content on dev, -0.2 on train)."""
-    cue, (first_start, first_end), *rest = attribution.cue, *attribution.content.spans
+    cue = attribution.cue
+    (first_start, first_end), *rest = attribution.content.spans
     if cue is None or not cue.start < first_start < cue.end < first_end:
         return
-    start = cue.end + len(text[cue.end : first_end]) - len(text[cue.end : first_end].lstrip())
+    start = first_end - len(text[cue.end : first_end].lstrip())
     attribution.content = TextSpan.from_ranges(text, [(start, first_end), *rest])
 
 
