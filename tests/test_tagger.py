@@ -351,6 +351,15 @@ def test_the_rules_cue_reaches_the_content_the_tagger_found():
     ]
 
 
+def test_a_content_never_starts_inside_its_cue():
+    text = "Peacekeepers have been blamed for introducing cholera to Haiti."
+    tagged = attribution_in(text, "for introducing cholera to Haiti", "blamed", "Peacekeepers")
+    ruled = attribution_in(text, "introducing cholera to Haiti", "have been blamed for", "Peacekeepers")
+    assert described(tagger.combine([tagged], [ruled], text)) == [
+        ("introducing cholera to Haiti", "have been blamed for", "Peacekeepers")
+    ]
+
+
 def test_a_tagger_attribution_without_source_takes_the_rules_source():
     tagged = attribution_in(COMBINE_TEXT, "shows that rents fell in May", "said on Monday")
     ruled = attribution_in(COMBINE_TEXT, "shows that rents fell in May", "said", "the mayor of Oslo")
@@ -501,12 +510,3 @@ def test_a_model_is_fed_exactly_the_feature_arrays_it_declares(inputs):
     assert set(model.session.feeds) == {"input_ids", "attention_mask", *inputs}
     if "dep_ids" in inputs:
         assert model.session.feeds["dep_ids"].tolist() == [[0, 4, 5, 0]]
-
-
-def test_a_content_never_starts_inside_its_cue():
-    text = "Peacekeepers have been blamed for introducing cholera to Haiti."
-    tagged = attribution_in(text, "for introducing cholera to Haiti", "blamed", "Peacekeepers")
-    ruled = attribution_in(text, "introducing cholera to Haiti", "have been blamed for", "Peacekeepers")
-    assert described(tagger.combine([tagged], [ruled], text)) == [
-        ("introducing cholera to Haiti", "have been blamed for", "Peacekeepers")
-    ]
