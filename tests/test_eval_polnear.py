@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from saywho import cli_eval
 from saywho.errors import InputError
-from saywho.evaluate.polnear import SystemRun, load_polnear, read_ann, sentence_bounds
+from saywho.evaluate.polnear import SystemRun, annotated_more_than_once, annotator_pairs, load_polnear, read_ann, sentence_bounds
 from saywho.evaluate.scoring import (
     Counts,
     Scores,
@@ -424,6 +424,80 @@ def test_command_reports_a_bad_folder_and_exits_non_zero(app, tmp_path):
     result = CliRunner().invoke(app, ["eval", "polnear", str(tmp_path)])
     assert result.exit_code == 1
     assert str(tmp_path) in result.output and "text/ and attributions/" in result.output
+
+
+# --- annotators against each other ---------------------------------------------------
+
+
+def test_annotator_pairs_score_the_later_file_against_the_earlier():
+    golds, run = annotator_pairs(annotated_more_than_once(FIXTURE))
+    # only the city-hall article has two files; the senate one has nothing to compare
+    assert [(g.name, g.annotation.name[-9:]) for g in golds] == [(CITYHALL, "_aaaa.ann")]
+    (second_annotator,) = run.predictions
+    assert [(a.source.text, a.cue.text, a.content.text) for a in second_annotator] == [
+        ("Ruiz", "added", "that work would start in spring")
+    ]
+    assert second_annotator[0].act == "speech" and second_annotator[0].type == "indirect"
+
+
+def test_agreement_command_scores_annotators_like_a_system(app):
+    result = CliRunner().invoke(app, ["eval", "agreement", str(FIXTURE), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["articles"], report["pairs"]) == (1, {"annotators": 1})
+    exact = report["annotators"]["roles"]["exact"]
+    # bbbb marked one of aaaa's four sources and six cues; its content takes in "that", so it
+    # matches aaaa's only by overlap
+    assert (exact["source"]["f1"], exact["cue"]["f1"], exact["content"]["f1"]) == (0.4, 0.2857, 0.0)
+    assert report["annotators"]["roles"]["overlap"]["content"]["f1"] == 0.2857
+
+
+def test_agreement_counts_every_pair_of_annotators(app, tmp_path):
+    folder = tmp_path / "dev"
+    shutil.copytree(FIXTURE, folder)
+    attributions = folder / "attributions"
+    shutil.copy(attributions / f"{CITYHALL}_aaaa.ann", attributions / f"{CITYHALL}_cccc.ann")
+    result = CliRunner().invoke(app, ["eval", "agreement", str(folder), "--json", "--no-sentences"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["pairs"] == {"annotators": 3}  # aaaa-bbbb, aaaa-cccc, bbbb-cccc
+    content = report["annotators"]["roles"]["exact"]["content"]
+    # aaaa and cccc agree on all six contents; bbbb's one content matches neither exactly
+    assert (content["matched"], content["gold"], content["predicted"]) == (6, 6 + 6 + 1, 1 + 6 + 6)
+
+
+def test_agreement_table_names_the_articles_and_pairs(app):
+    result = CliRunner().invoke(app, ["eval", "agreement", str(FIXTURE)])
+    assert result.exit_code == 0, result.output
+    assert f"{FIXTURE}: 1 articles annotated more than once, 1 pairs of annotators" in result.output
+    assert "saywho" not in result.output  # only with --saywho
+    assert "annotators: spans (%)" in result.output and "sentence level" in result.output
+
+
+def test_agreement_scores_saywho_against_each_annotator_on_the_same_articles(app):
+    result = CliRunner().invoke(app, ["eval", "agreement", str(FIXTURE), "--saywho", "--json", "--no-sentences"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["pairs"] == {"annotators": 1, "saywho": 2}  # saywho's output against aaaa and against bbbb
+    exact, overlap = report["saywho"]["roles"]["exact"], report["saywho"]["roles"]["overlap"]
+    # the fake saywho's four city-hall attributions, scored against aaaa's six and bbbb's one
+    assert (exact["content"]["gold"], exact["content"]["predicted"]) == (6 + 1, 4 + 4)
+    # three of aaaa's contents overlap; bbbb's only one ("work would start in spring") is not found
+    assert overlap["content"]["matched"] == 3
+
+
+def test_agreement_rejects_an_unknown_mode(app):
+    result = CliRunner().invoke(app, ["eval", "agreement", str(FIXTURE), "--saywho", "--mode", "bert"])
+    assert result.exit_code == 1 and "unknown mode 'bert'" in result.output
+
+
+def test_agreement_without_an_article_annotated_twice_fails_clearly(app, tmp_path):
+    folder = tmp_path / "dev"
+    shutil.copytree(FIXTURE, folder)
+    (folder / "attributions" / f"{CITYHALL}_bbbb.ann").unlink()
+    result = CliRunner().invoke(app, ["eval", "agreement", str(folder)])
+    assert result.exit_code == 1
+    assert "no article has more than one annotator's file" in result.output
 
 
 @pytest.mark.shared

@@ -16,7 +16,17 @@ from rich.markup import escape
 from rich.table import Table
 
 from .errors import InputError
-from .evaluate.polnear import SystemRun, load_polnear, run_saywho, run_textacy, score_run, sentence_bounds
+from .evaluate.polnear import (
+    SystemRun,
+    against_each_annotator,
+    annotated_more_than_once,
+    annotator_pairs,
+    load_polnear,
+    run_saywho,
+    run_textacy,
+    score_run,
+    sentence_bounds,
+)
 from .evaluate.scoring import MODES, ROLES, Counts, Scores
 
 
@@ -24,6 +34,7 @@ def register(app: typer.Typer) -> None:
     """Add the ``eval`` command group to the main CLI."""
     eval_app = typer.Typer(help="Score saywho against annotated corpora.", no_args_is_help=True)
     eval_app.command("polnear")(polnear)
+    eval_app.command("agreement")(agreement)
     app.add_typer(eval_app, name="eval")
 
 
@@ -68,6 +79,62 @@ def polnear(
     _print_report(console, report)
     if errors:
         _print_errors(console, saywho_scores, errors, seed)
+
+
+def agreement(
+    folder: Annotated[Path, typer.Argument(help="A PolNeAR split: holds text/ and attributions/.")],
+    limit: Annotated[int | None, typer.Option(help="Look at the first N articles only (sorted by name).", min=1)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON instead of tables.")] = False,
+    sentences: Annotated[
+        bool, typer.Option("--sentences/--no-sentences", help="Also score at sentence level.")
+    ] = True,
+    saywho: Annotated[
+        bool, typer.Option("--saywho", help="Also score saywho against each annotator on the same articles.")
+    ] = False,
+    jobs: Annotated[int, typer.Option(help="Processes for saywho's analysis.", min=1)] = 1,
+    model: Annotated[str | None, typer.Option(help="spaCy pipeline (default: the installed small English).")] = None,
+    mode: Annotated[str, typer.Option(help="saywho's extractor: rules (default) or model (the trained tagger).")] = "rules",
+) -> None:
+    """How far PolNeAR's annotators agree with each other, scored as saywho is.
+
+    Every pair of annotators' files of each article annotated more than once,
+    one taken as gold and the other as a prediction: the same tables as
+    ``saywho eval polnear``, a yardstick for a system's figures. With
+    ``--saywho``, saywho's output on the same articles is scored against each
+    annotator's file, as if it were one more annotator.
+    """
+    try:
+        if mode not in ("rules", "model"):
+            raise InputError("--mode", f"unknown mode {mode!r}; choose rules or model")
+        groups = annotated_more_than_once(folder, limit)
+        golds, run = annotator_pairs(groups)
+        pairs = {"annotators": (golds, run)}
+        if saywho:
+            firsts = [files[0] for files in groups]
+            pairs["saywho"] = against_each_annotator(groups, run_saywho(firsts, jobs=jobs, model=model, mode=mode))
+    except InputError as error:
+        typer.echo(f"saywho: error: {error}", err=True)
+        raise typer.Exit(1) from error
+    texts = {files[0].name: files[0].text for files in groups}  # each article's sentences once
+    by_name = dict(zip(texts, sentence_bounds(list(texts.values())))) if sentences else {}
+    scores = {
+        name: score_run(g, r, [by_name[a.name] for a in g] if sentences else None, collect_errors=False)
+        for name, (g, r) in pairs.items()
+    }
+    if as_json:
+        out = {"folder": str(folder), "articles": len(groups), "pairs": {name: len(g) for name, (g, _) in pairs.items()}}
+        json.dump(out | {name: s.to_dict() for name, s in scores.items()}, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    console = Console()
+    console.print(
+        f"[bold]{escape(str(folder))}[/]: {len(groups)} articles annotated more than once, {len(golds)} pairs of annotators",
+        soft_wrap=True,
+    )
+    for name, article_scores in scores.items():
+        label = "annotators against each other" if name == "annotators" else f"saywho ({mode}) against each annotator"
+        console.print(f"\n[bold]{label}[/]: {len(pairs[name][0])} pairs")
+        _print_tables(console, name, article_scores)
 
 
 def evaluate_polnear(
@@ -155,18 +222,22 @@ def _print_report(console: Console, report: dict) -> None:
         speed = report["articles"] / run.seconds if run.seconds else 0.0
         note = f", could not analyse {len(run.failures)} articles" if run.failures else ""
         console.print(f"\n[bold]{name}[/]: {run.seconds:.1f} s, {speed:.1f} articles/s{note}")
-        rows = [(role, {m: scores.roles[m][role] for m in MODES}) for role in ROLES]
-        rows.append(("attribution", dict(scores.attributions)))
-        console.print(_score_table(f"{name}: spans (%)", rows))
-        if any(scores.sentences["overlap"][r].gold for r in ROLES):
-            sentence_rows = [(role, {m: scores.sentences[m][role] for m in MODES}) for role in ROLES]
-            console.print(_score_table(f"{name}: sentence level, spans cut at sentence ends (%)", sentence_rows))
-        acts = Table(title=f"{name}: attributions by act, overlap (%)", title_justify="left", box=box.SIMPLE_HEAD)
-        for column in ("act", "P", "R", "F1", "gold", "pred"):
-            acts.add_column(column, justify="left" if column == "act" else "right")
-        for act, c in scores.by_act.items():
-            acts.add_row(act, _pct(c.precision), _pct(c.recall), _pct(c.f1), str(c.gold), str(c.predicted))
-        console.print(acts)
+        _print_tables(console, name, scores)
+
+
+def _print_tables(console: Console, name: str, scores: Scores) -> None:
+    rows = [(role, {m: scores.roles[m][role] for m in MODES}) for role in ROLES]
+    rows.append(("attribution", dict(scores.attributions)))
+    console.print(_score_table(f"{name}: spans (%)", rows))
+    if any(scores.sentences["overlap"][r].gold for r in ROLES):
+        sentence_rows = [(role, {m: scores.sentences[m][role] for m in MODES}) for role in ROLES]
+        console.print(_score_table(f"{name}: sentence level, spans cut at sentence ends (%)", sentence_rows))
+    acts = Table(title=f"{name}: attributions by act, overlap (%)", title_justify="left", box=box.SIMPLE_HEAD)
+    for column in ("act", "P", "R", "F1", "gold", "pred"):
+        acts.add_column(column, justify="left" if column == "act" else "right")
+    for act, c in scores.by_act.items():
+        acts.add_row(act, _pct(c.precision), _pct(c.recall), _pct(c.f1), str(c.gold), str(c.predicted))
+    console.print(acts)
 
 
 def _print_errors(console: Console, scores: Scores, per_kind: int, seed: int) -> None:

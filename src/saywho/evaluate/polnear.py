@@ -31,12 +31,14 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..models import Attribution, Document, TextSpan
-from .scoring import Scores
+from .scoring import Scores, gold_act
 
 _ID_LINE = re.compile(r"^[A-Z#]\d*\t")
 _RANGE = re.compile(r"^(\d+) (\d+)$")
 #: Event argument roles that carry content; PolNeAR numbers extra ones Content2, ...
 _CONTENT_ROLE = re.compile(r"^Content\d*$")
+#: Opening quotation marks: an annotated content starting with one is a direct quote.
+QUOTE_OPENERS = "\"\u201c\u2018'"
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +265,59 @@ def run_textacy(articles: Sequence[PolnearArticle], model: str | None = None) ->
             failures[article.name] = str(error).split(";")[0]
             predictions.append([])
     return SystemRun("textacy", predictions, time.perf_counter() - started, failures)
+
+
+def annotated_more_than_once(folder: Path, limit: int | None = None) -> list[list[PolnearArticle]]:
+    """Each article of the folder that has several annotators' files, as one entry per
+    file (sorted order). Raises :class:`InputError` when there is none."""
+    by_article: dict[str, list[PolnearArticle]] = {}
+    for article in load_polnear(folder, limit, every_annotation=True):
+        by_article.setdefault(article.name, []).append(article)
+    groups = [files for files in by_article.values() if len(files) > 1]
+    if not groups:
+        raise InputError(str(folder), "no article has more than one annotator's file, so there is no agreement to measure")
+    return groups
+
+
+def annotator_pairs(groups: Sequence[Sequence[PolnearArticle]]) -> tuple[list[PolnearArticle], SystemRun]:
+    """PolNeAR's annotators scored against each other, as if each were a system.
+
+    For each article (``groups``: from :func:`annotated_more_than_once`), each
+    pair of its annotators' files: the earlier one is the gold, the later one's
+    attributions the prediction. Exact-match F1 does not depend on which of the
+    two is taken as gold, so this measures how far people following the same
+    guidelines agree: a yardstick for any system scored on the corpus.
+    """
+    golds: list[PolnearArticle] = []
+    predictions: list[list[Attribution]] = []
+    for files in groups:
+        for i, first in enumerate(files):
+            for second in files[i + 1 :]:
+                golds.append(first)
+                predictions.append([_as_prediction(first.text, g) for g in second.gold])
+    return golds, SystemRun("annotators", predictions, 0.0)
+
+
+def against_each_annotator(groups: Sequence[Sequence[PolnearArticle]], run: SystemRun) -> tuple[list[PolnearArticle], SystemRun]:
+    """A system's predictions (``run``: one list per group, on its first file's text) paired
+    with every annotator's file of the article: the system as one more annotator."""
+    golds = [file for files in groups for file in files]
+    predictions = [predicted for files, predicted in zip(groups, run.predictions) for _ in files]
+    return golds, SystemRun(run.name, predictions, run.seconds, run.failures)
+
+
+def _as_prediction(text: str, gold: GoldAttribution) -> Attribution:
+    """An annotator's attribution in the shape the scorer takes from a system."""
+    first = text[gold.content.start : gold.content.end].lstrip()[:1]
+    quoted = bool(first) and first in QUOTE_OPENERS
+    return Attribution(
+        type="direct" if quoted else "indirect",
+        content=gold.content,
+        cue=gold.cue,
+        source=gold.source,
+        speaker=None,
+        act=gold_act(gold.cue.text if gold.cue else None),  # type: ignore[arg-type]
+    )
 
 
 def _token_ranges(tokens) -> tuple[tuple[int, int], ...]:
