@@ -125,8 +125,16 @@ def match_pairs(candidates: Iterable[tuple[int, int, int]]) -> list[tuple[int, i
 def match_spans(gold: Sequence[Ranges], pred: Sequence[Ranges], mode: Mode) -> list[tuple[int, int]]:
     """One-to-one pairs of (gold index, pred index) of spans that match under ``mode``."""
     candidates = []
+    # Spans whose outer bounds do not meet share nothing: skip them before counting characters.
+    pred_bounds = [(r[0][0], r[-1][1]) if r else (0, 0) for r in pred]
     for g, gold_ranges in enumerate(gold):
+        if not gold_ranges:
+            continue
+        gold_start, gold_end = gold_ranges[0][0], gold_ranges[-1][1]
         for p, pred_ranges in enumerate(pred):
+            pred_start, pred_end = pred_bounds[p]
+            if pred_start >= gold_end or gold_start >= pred_end:
+                continue
             shared = overlap_size(gold_ranges, pred_ranges)
             if shared and spans_match(gold_ranges, pred_ranges, mode):
                 candidates.append((g, p, shared))
