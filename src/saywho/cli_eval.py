@@ -38,11 +38,25 @@ def register(app: typer.Typer) -> None:
     app.add_typer(eval_app, name="eval")
 
 
+#: Options that ``eval polnear`` and ``eval agreement`` share.
+Folder = Annotated[Path, typer.Argument(help="A PolNeAR split: holds text/ and attributions/.")]
+Jobs = Annotated[int, typer.Option(help="Processes for saywho's analysis.", min=1)]
+AsJson = Annotated[bool, typer.Option("--json", help="Print the scores as JSON instead of tables.")]
+Sentences = Annotated[bool, typer.Option("--sentences/--no-sentences", help="Also score at sentence level.")]
+SpacyModel = Annotated[str | None, typer.Option(help="spaCy pipeline (default: the installed small English).")]
+Mode = Annotated[str, typer.Option(help="saywho's extractor: rules (default) or model (the trained tagger).")]
+
+
+def _check_mode(mode: str) -> None:
+    if mode not in ("rules", "model"):
+        raise InputError("--mode", f"unknown mode {mode!r}; choose rules or model")
+
+
 def polnear(
-    folder: Annotated[Path, typer.Argument(help="A PolNeAR split: holds text/ and attributions/.")],
+    folder: Folder,
     limit: Annotated[int | None, typer.Option(help="Score only the first N articles (sorted by name).", min=1)] = None,
-    jobs: Annotated[int, typer.Option(help="Processes for saywho's analysis.", min=1)] = 1,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON instead of tables.")] = False,
+    jobs: Jobs = 1,
+    as_json: AsJson = False,
     errors: Annotated[int, typer.Option(help="Show up to N examples of each kind of error per role.", min=0)] = 0,
     errors_file: Annotated[
         Path | None, typer.Option(help="Write every saywho error to this JSON-lines file (for grep/jq).")
@@ -51,16 +65,13 @@ def polnear(
     textacy: Annotated[
         bool, typer.Option("--textacy", help="Also score textacy's direct_quotations on the same articles.")
     ] = False,
-    sentences: Annotated[
-        bool, typer.Option("--sentences/--no-sentences", help="Also score at sentence level.")
-    ] = True,
-    model: Annotated[str | None, typer.Option(help="spaCy pipeline (default: the installed small English).")] = None,
-    mode: Annotated[str, typer.Option(help="saywho's extractor: rules (default) or model (the trained tagger).")] = "rules",
+    sentences: Sentences = True,
+    model: SpacyModel = None,
+    mode: Mode = "rules",
 ) -> None:
     """Precision, recall and F1 of source, cue and content, and of whole attributions, on PolNeAR."""
     try:
-        if mode not in ("rules", "model"):
-            raise InputError("--mode", f"unknown mode {mode!r}; choose rules or model")
+        _check_mode(mode)
         report = evaluate_polnear(folder, limit=limit, jobs=jobs, textacy=textacy, sentences=sentences, model=model, mode=mode)
     except InputError as error:
         typer.echo(f"saywho: error: {error}", err=True)
@@ -82,18 +93,16 @@ def polnear(
 
 
 def agreement(
-    folder: Annotated[Path, typer.Argument(help="A PolNeAR split: holds text/ and attributions/.")],
+    folder: Folder,
     limit: Annotated[int | None, typer.Option(help="Look at the first N articles only (sorted by name).", min=1)] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON instead of tables.")] = False,
-    sentences: Annotated[
-        bool, typer.Option("--sentences/--no-sentences", help="Also score at sentence level.")
-    ] = True,
+    as_json: AsJson = False,
+    sentences: Sentences = True,
     saywho: Annotated[
         bool, typer.Option("--saywho", help="Also score saywho against each annotator on the same articles.")
     ] = False,
-    jobs: Annotated[int, typer.Option(help="Processes for saywho's analysis.", min=1)] = 1,
-    model: Annotated[str | None, typer.Option(help="spaCy pipeline (default: the installed small English).")] = None,
-    mode: Annotated[str, typer.Option(help="saywho's extractor: rules (default) or model (the trained tagger).")] = "rules",
+    jobs: Jobs = 1,
+    model: SpacyModel = None,
+    mode: Mode = "rules",
 ) -> None:
     """How far PolNeAR's annotators agree with each other, scored as saywho is.
 
@@ -104,8 +113,7 @@ def agreement(
     annotator's file, as if it were one more annotator.
     """
     try:
-        if mode not in ("rules", "model"):
-            raise InputError("--mode", f"unknown mode {mode!r}; choose rules or model")
+        _check_mode(mode)
         groups = annotated_more_than_once(folder, limit)
         golds, run = annotator_pairs(groups)
         pairs = {"annotators": (golds, run)}
