@@ -31,14 +31,13 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..models import Attribution, Document, TextSpan
+from ..quotes import QUOTE_CHARS
 from .scoring import Scores, gold_act
 
 _ID_LINE = re.compile(r"^[A-Z#]\d*\t")
 _RANGE = re.compile(r"^(\d+) (\d+)$")
 #: Event argument roles that carry content; PolNeAR numbers extra ones Content2, ...
 _CONTENT_ROLE = re.compile(r"^Content\d*$")
-#: Opening quotation marks: an annotated content starting with one is a direct quote.
-QUOTE_OPENERS = "\"\u201c\u2018'"
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,7 +293,7 @@ def annotator_pairs(groups: Sequence[Sequence[PolnearArticle]]) -> tuple[list[Po
         for i, first in enumerate(files):
             for second in files[i + 1 :]:
                 golds.append(first)
-                predictions.append([_as_prediction(first.text, g) for g in second.gold])
+                predictions.append([_as_prediction(g) for g in second.gold])
     return golds, SystemRun("annotators", predictions, 0.0)
 
 
@@ -306,10 +305,10 @@ def against_each_annotator(groups: Sequence[Sequence[PolnearArticle]], run: Syst
     return golds, SystemRun(run.name, predictions, run.seconds, run.failures)
 
 
-def _as_prediction(text: str, gold: GoldAttribution) -> Attribution:
+def _as_prediction(gold: GoldAttribution) -> Attribution:
     """An annotator's attribution in the shape the scorer takes from a system."""
-    first = text[gold.content.start : gold.content.end].lstrip()[:1]
-    quoted = bool(first) and first in QUOTE_OPENERS
+    first = gold.content.text.lstrip()[:1]
+    quoted = bool(first) and first in QUOTE_CHARS
     return Attribution(
         type="direct" if quoted else "indirect",
         content=gold.content,
