@@ -70,7 +70,7 @@ ORGANIZATION_NOUNS = frozenset(
     military navy embassy parliament senate congress house think-tank tank watchdog regulator
     exchange bourse charity body club team side operator maker manufacturer retailer airline carrier
     broadcaster channel station publisher magazine paper label studio giant industry executive
-    corporation business chain store website site trust foundation fund panel forum""".split()
+    corporation business chain store website site trust foundation fund forum""".split()
 )
 #: Documents speak for whoever issued them.
 DOCUMENT_NOUNS = frozenset(
@@ -79,6 +79,10 @@ DOCUMENT_NOUNS = frozenset(
     forecast outlook document dossier memo book article release survey audit inquiry investigation
     estimate estimates projections results""".split()
 )
+#: Nouns for several people acting as one: "the panel" is "a panel of experts", a group.
+GROUP_NOUNS = frozenset("panel jury family couple duo trio delegation".split())
+#: Reports in the plural without an author are the media at large ("reports said").
+MEDIA_NOUNS = frozenset("report reports rumour rumours".split())
 #: Nouns through which an organisation speaks without a name: "a spokesman for X".
 SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "representative", "source", "insider", "official"})
 #: How many sentences back a pronoun or description looks for its antecedent.
@@ -102,6 +106,7 @@ _NOT_IN_NAMES = frozenset("its his her their our my your this that these those w
 #: Adjectives that pick one role out of several ("the prime minister" is not "the foreign minister");
 #: others ("former", "top", "senior") describe the holder and need not match.
 _DEFINING = frozenset("prime foreign home first deputy shadow chief general junior financial economic".split())
+_QUANTIFIERS = frozenset("some many most several few other".split())
 _ACRONYM_STOP = frozenset({"of", "for", "and", "the", "&", "de", "du", "des", "on", "in", "to"})
 
 
@@ -280,11 +285,15 @@ class _Resolver:
         words = _name_tokens(span)
         if not words or len(words) > 2:
             return None
-        found = [
-            p
-            for p in self.people_by_surname.get(words[-1].lower(), [])
-            if " ".join(p.name.lower().split()[-len(words) :]) == " ".join(words).lower()
-        ]
+        wanted = [w.lower() for w in words]
+
+        def same(person: _Entity) -> bool:
+            known = person.name.lower().split()
+            return known[-len(wanted) :] == wanted or (wanted[-len(known) :] == known and _first_name_like(span))
+
+        found = [p for p in self.people_by_surname.get(wanted[-1], []) if same(p)]
+        if len(found) == 1 and len(words) > len(found[0].name.split()):
+            found[0].name = " ".join(words)
         if len(found) != 1:
             return None
         self._named(found[0], span)
@@ -299,9 +308,7 @@ class _Resolver:
         if span is None or len(span) == 0:
             return self._unnamed(self.text[start:end]), None
         entity, descriptor = self.resolve_phrase(span)
-        for token in span:
-            self.at_token.setdefault(token.i, entity)
-        self.at_token[span.root.i] = entity
+        self.at_token.setdefault(span.root.i, entity)
         return entity, descriptor
 
     def resolve_phrase(self, span: Span, deferred_ok: bool = True) -> tuple[_Entity, str | None]:
@@ -314,10 +321,11 @@ class _Resolver:
             return self._pronoun(root), None
         if root.pos_ == "PRON" and root.lower_ not in ("one",):
             return self._unnamed(span.text), None
-        conjuncts = [c for c in root.children if c.dep_ == "conj" and c.i < span.end]
+        conjuncts = [c for c in root.children if c.dep_ == "conj" and c.i < span.end and not (root.ent_iob_ != "O" and _same_entity(root, c))]
         if conjuncts:
             return self._coordination(span, root, conjuncts), None
-        named = self._named_in(span)
+        demonym = span[0].lower_ == "the" and root.ent_type_ == "NORP" and root.tag_ == "NNP" and len(span) == 2
+        named = None if demonym else self._named_in(span)
         if named is not None:
             return named, None
         return self._description(span, deferred_ok)
@@ -352,7 +360,8 @@ class _Resolver:
             return self._organization(ent)
         if ent is not None and ent.label_ == "PERSON":
             return self._person_for(ent)
-        if root.pos_ == "PROPN" and root.text[:1].isupper() and root.lower_ not in DOCUMENT_NOUNS:
+        acronym = root.text.isupper() and root.text.isalpha() and len(root.text) >= 2  # "The CIPS", tagged a plural noun
+        if (root.pos_ == "PROPN" or acronym) and root.text[:1].isupper() and root.lower_ not in DOCUMENT_NOUNS:
             left = [t for t in span if t.i <= root.i and t.i >= root.left_edge.i and t.pos_ in ("PROPN", "ADP", "CCONJ", "DET") ]
             phrase = self.doc[left[0].i : root.i + 1] if left else span
             return self._organization(phrase, _org_name(phrase))
@@ -376,29 +385,32 @@ class _Resolver:
         found = self._centre(pronoun, fits)
         if found is None:
             return self._unnamed(pronoun.text)
-        if gender and found.kind == "person" and found.gender is None:
-            found.gender = gender
         return found
 
-    def _centre(self, token: Token, fits, forward: bool = False) -> _Entity | None:
+    def _centre(self, token: Token, fits) -> _Entity | None:
         """The centre of attention before ``token``: the subject of the nearest sentence
         (this one first, then back) that fits; else the nearest fitting mention."""
+        found = self._centres(token, fits)
+        return found[0] if found else None
+
+    def _centres(self, token: Token, fits) -> list[_Entity]:
+        """Fitting candidates for what ``token`` refers to, likeliest first: subjects of this
+        sentence and the ones before it, then any mention before, nearest first."""
+        out: list[_Entity] = []
         sentence = token.sent
         current = sentence
         for _ in range(LOOKBACK_SENTENCES):
-            subjects = self._subjects(current, before=token.i if current == sentence else None)
-            for entity in subjects:
-                if fits(entity):
-                    return entity
+            for entity in self._subjects(current, before=token.i if current == sentence else None):
+                if fits(entity) and entity not in out:
+                    out.append(entity)
             if current.start == 0:
                 break
             current = self.doc[current.start - 1].sent
-        # Any fitting mention before, nearest first.
         for index in range(token.i - 1, max(-1, token.i - 400), -1):
             entity = self.at_token.get(index)
-            if entity is not None and index not in self.quoted and fits(entity):
-                return entity
-        return None
+            if entity is not None and index not in self.quoted and fits(entity) and entity not in out:
+                out.append(entity)
+        return out
 
     def _subjects(self, sentence: Span, before: int | None = None) -> list[_Entity]:
         """Entities in subject position in ``sentence`` outside quotes, the main clause's first."""
@@ -447,11 +459,16 @@ class _Resolver:
         phrase = _clean_phrase(span)
         if (head in SPOKESPEOPLE or root.lower_ in SPOKESPEOPLE) and root.tag_ not in ("NNS", "NNPS"):
             entity = self._unnamed(phrase)
+            entity.described = True
             for token in root.subtree:
                 issuer = self.at_token.get(token.i)
                 if issuer is not None and issuer.kind == "organization":
                     entity.add_descriptor(f"{root.text} for {issuer.name}")
             return entity, None
+        if root.tag_ in ("NNS", "NNPS") and head in MEDIA_NOUNS and not any(t.dep_ in ("poss", "prep") for t in root.children):
+            return self._group(phrase), None  # "reports said": the media at large
+        if head in GROUP_NOUNS:
+            return self._group(self._earlier_description(root) or phrase), None
         if head in DOCUMENT_NOUNS or root.lower_ in DOCUMENT_NOUNS:
             issuer = self._issuer(span, root)
             if issuer is None:
@@ -462,7 +479,7 @@ class _Resolver:
             if deferred_ok:
                 return self._deferred(span, "document"), None
         if root.tag_ in ("NNS", "NNPS"):
-            return self._group(self._possessed(span, phrase)), None
+            return self._group(self._quantified(span, self._possessed(span, phrase))), None
         definite = span[0].lower_ in ("the", "this", "that") or any(t.dep_ == "poss" for t in root.children)
         organisation_noun = head in ORGANIZATION_NOUNS or root.lower_ in ORGANIZATION_NOUNS
         if definite or _in_lead(span):
@@ -546,7 +563,7 @@ class _Resolver:
         best = None
         for found in pattern.finditer(self.text):
             words = found.group(1).split()
-            if any(w in _NOT_IN_NAMES for w in words):
+            if any(w in _NOT_IN_NAMES for w in words) or "-" in words[0] or found.start() <= root.idx < found.end():
                 continue
             name = f"{found.group(1)} {root.text}"
             if best is None or len(name) > len(best):
@@ -582,6 +599,13 @@ class _Resolver:
 
     def _group(self, phrase: str) -> _Entity:
         return self._named_description(phrase, "group")
+
+    def _quantified(self, span: Span, phrase: str) -> str:
+        """"Some users" stay "some users": the quantifier says which group."""
+        first = span.root.left_edge
+        if first.lower_ in _QUANTIFIERS and not phrase.lower().startswith(first.lower_):
+            return f"{first.lower_} {phrase}"
+        return phrase
 
     def _unnamed(self, phrase: str) -> _Entity:
         return self._new(_strip_determiner(phrase) or phrase, "unnamed")
@@ -695,6 +719,17 @@ def _quoted_tokens(doc: Doc, text: str) -> set[int]:
     return inside
 
 
+def _same_entity(a: Token, b: Token) -> bool:
+    """Both tokens inside one named entity ("Qualifications and Curriculum Authority")."""
+    ent = next((e for e in a.doc.ents if e.start <= a.i < e.end), None)
+    return ent is not None and ent.start <= b.i < ent.end
+
+
+def _first_name_like(span: Span) -> bool:
+    """The words before the surname are a first name: capitalised proper nouns, no title."""
+    return all(t.text[:1].isupper() and t.pos_ == "PROPN" and not _is_title(t.text) for t in span[:-1])
+
+
 def _first_name_before(doc: Doc, surname: str) -> str | None:
     """"Nicola Sturgeon" for a person the model only recognised as "Sturgeon": a capitalised
     word the parse attaches to the surname as a compound, that is no title or place."""
@@ -704,8 +739,13 @@ def _first_name_before(doc: Doc, surname: str) -> str | None:
             continue
         words = []
         cursor = token.i - 1
-        while cursor >= 0 and len(words) < 2:
+        while cursor >= 0 and len(words) < 3:
             word = doc[cursor]
+            nickname = word.text in "'\u2018\u2019" and cursor >= 2 and doc[cursor - 1].text[:1].isupper() and doc[cursor - 2].text == word.text
+            if nickname:  # Brian 'Head' Welch
+                words[:0] = [f"'{doc[cursor - 1].text}'"]
+                cursor -= 3
+                continue
             if not (word.text[:1].isupper() and word.pos_ == "PROPN" and word.dep_ == "compound" and word.head.i == token.i):
                 break
             if _is_title(word.text) or word.ent_type_ in ("ORG", "GPE", "NORP", "FAC", "LOC"):
@@ -856,7 +896,7 @@ def _clean_phrase(span: Span) -> str:
 
 def _name_tokens(ent: Span) -> list[str]:
     words = [t.text for t in ent if (not t.is_punct or t.text in "-'\u2019") and t.pos_ != "PRON"]  # "Trump himself"
-    while words and (_is_title(words[0]) or words[0] in "-'\u2019"):
+    while len(words) > 1 and (_is_title(words[0]) or words[0] in "-'\u2019"):
         words = words[1:]
     while words and words[-1] in ("'s", "\u2019s", "'", "\u2019", "-"):
         words = words[:-1]
