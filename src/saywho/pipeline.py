@@ -1,6 +1,7 @@
 """Orchestration: one Document in, one Article out.
 
-clean (scraped text only) -> spaCy parse -> attributions -> speakers -> dates.
+clean (scraped text only) -> spaCy parse -> attributions -> speech or belief ->
+one statement per quoted piece -> speakers -> dates.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Literal
 
 from spacy.tokens import Doc
 
-from . import attribution, clean, dates, speakers
+from . import acts, attribution, clean, dates, speakers, statements
 from .errors import InputError
 from .models import Article, Attribution, Document, Speaker, TextSpan
 from .nlp import doc_text, load_model
@@ -152,6 +153,9 @@ def annotate(
         found = find_attributions_model(doc, title=title)
     else:
         found = attribution.find_attributions(doc, title=title)
+    for item in found:
+        item.act = acts.speech_act(doc, item)
+    found = statements.split_statements(found, doc_text(doc))
     found_speakers = speakers.resolve(doc, found)
     for item in found:
         item.when = dates.find_when(doc, item, published=published)
