@@ -35,16 +35,17 @@ SPEECH_LEMMAS = frozenset(
     conclude continue accuse call brand dub label criticise criticize attack blame hail praise describe
     rule recommend propose demand threaten advise forecast show find agree question challenge reiterate
     repeat counter retort hit put publish inform assure accord quote reckon insist signal outline
-    acknowledge voice express urge plead appeal lament""".split()
+    acknowledge voice express urge plead appeal lament discover mock cite poke refer""".split()
 )
 #: Speech verbs whose plain noun object is part of what was said: "accused X of Y",
-#: "called the plan a tax on hope", "ruled out a comeback".
+#: "called the plan a tax on hope", "ruled out a comeback". ("told reporters", "asked
+#: the minister": the object of tell and ask is who is spoken to, not what is said.)
 OBJECT_SPEECH_LEMMAS = frozenset(
     """accuse call brand dub label criticise criticize attack blame hail praise describe rule urge
-    ask tell promise pledge predict forecast quote""".split()
+    promise pledge predict forecast quote mock cite poke refer complain""".split()
 )
 #: Nouns that cue a statement: "In a statement, the firm ...", "Mr X's comments".
-STATEMENT_NOUNS = frozenset("statement interview release email tweet letter post memo speech comment comments remarks".split())
+STATEMENT_NOUNS = frozenset("statement interview release email tweet letter post memo speech comment comments remarks quip".split())
 
 
 def speech_act(doc: Doc, attribution: Attribution) -> SpeechAct:
@@ -60,12 +61,14 @@ def speech_act(doc: Doc, attribution: Attribution) -> SpeechAct:
     lemma = head.lemma_.lower()
     if head.pos_ == "NOUN":
         return "speech" if lemma in STATEMENT_NOUNS else attribution.act
-    if lemma in BELIEF_LEMMAS or lemma not in SPEECH_LEMMAS:
+    if lemma not in SPEECH_LEMMAS:
         return "belief"
+    if lemma in BELIEF_LEMMAS and _plain_noun_phrase(doc, attribution):
+        return "belief"  # "found it hard", "agreed a deal"; but "the survey found that ..." is speech
     if any(child.dep_ == "neg" for child in head.children):
         return "belief"
-    if attribution.source is None and any(child.dep_ == "auxpass" for child in head.children):
-        return "belief"  # "it is understood", "was asked": no one speaks
+    if any(child.dep_ == "auxpass" for child in head.children) and not any(child.dep_ == "agent" for child in head.children):
+        return "belief"  # "it is understood", "is said to", "was asked": no one speaks
     if lemma not in OBJECT_SPEECH_LEMMAS and _plain_noun_phrase(doc, attribution):
         return "belief"
     return "speech"

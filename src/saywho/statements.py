@@ -11,7 +11,9 @@ speaker guidelines (``docs/speakers.md``):
 
 ``split_statements`` makes the output follow that; ``join_statements`` undoes
 it exactly, for scoring against a corpus of the other convention (PolNeAR).
-Pieces separated only by whitespace or punctuation stay one statement.
+Pieces separated only by whitespace or punctuation stay one statement, and so
+does reported speech its cue interrupts ("Sales will fall, Fiat said, as it
+exits ..."): only a piece that opens with a quotation mark stands alone.
 """
 
 from __future__ import annotations
@@ -42,8 +44,10 @@ def _split(attribution: Attribution, text: str) -> list[Attribution]:
     groups: list[list[tuple[int, int]]] = [[spans[0]]]
     for span in spans[1:]:
         gap = text[groups[-1][-1][1] : span[0]]
-        if _WORD.search(gap) is None:
-            groups[-1].append(span)  # only marks between: one piece
+        if _WORD.search(gap) is None or not _quoted(text, span):
+            # Only marks between, or reported words around a cue ("Sales will fall, Fiat said,
+            # as it exits ..."): one statement, as the guidelines take a clause its cue interrupts.
+            groups[-1].append(span)
         else:
             groups.append([span])
     if len(groups) == 1:
@@ -69,6 +73,10 @@ def _split(attribution: Attribution, text: str) -> list[Attribution]:
             )
         )
     return pieces
+
+
+def _quoted(text: str, span: tuple[int, int]) -> bool:
+    return text[span[0] : span[1]].lstrip()[:1] in QUOTE_CHARS
 
 
 def _sentence_between(text: str, cue_start: int, piece_start: int) -> bool:
