@@ -317,6 +317,12 @@ class _Resolver:
             antecedent = _relative_antecedent(root)
             if antecedent is not None:
                 return self.resolve_phrase(_noun_phrase(antecedent))
+        if root.pos_ in ("VERB", "AUX"):
+            # A source span that took in a clause ("which is made up of 25 members ...",
+            # "Don was head of the referees"): the clause's subject is who speaks.
+            subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and span.start <= c.i < span.end), None)
+            if subject is not None:
+                return self.resolve_phrase(self.doc[subject.left_edge.i : subject.i + 1])
         if root.lower_ in _MALE | _FEMALE | _PLURAL | _NEUTER:
             return self._pronoun(root), None
         if root.pos_ == "PRON" and root.lower_ not in ("one",):
@@ -667,7 +673,8 @@ def resolve(doc: Doc, attributions: list[Attribution]) -> list[Speaker]:
 
 def _settle_deferred(resolver: _Resolver, assigned: dict[int, _Entity]) -> None:
     """Documents and lead descriptions, now that the article's speakers are known."""
-    spoken = Counter(id(e) for e in assigned.values())
+    placeholders = {id(entity) for entity, _, _ in resolver.pending}
+    spoken = Counter(id(e) for e in assigned.values() if id(e) not in placeholders)
     by_id = {id(e): e for e in assigned.values()}
     replacement: dict[int, _Entity] = {}
     for placeholder, span, wanted in resolver.pending:
@@ -688,7 +695,7 @@ def _settle_deferred(resolver: _Resolver, assigned: dict[int, _Entity]) -> None:
             if speakers:
                 choice = speakers[0]
             else:
-                named = [e for e in resolver.entities if e.kind == "organization" and e.positions and e is not placeholder]
+                named = [e for e in resolver.entities if e.kind == "organization" and e.positions and id(e) not in placeholders]
                 if named:
                     choice = max(named, key=lambda e: (len(e.positions), -min(e.positions)))
         if choice is not None:
@@ -730,9 +737,14 @@ def _first_name_like(span: Span) -> bool:
     return all(t.text[:1].isupper() and t.pos_ == "PROPN" and not _is_title(t.text) for t in span[:-1])
 
 
+#: Parts of speech that never start a person's name ("The Davies family", "But Davies said").
+_NOT_NAME_POS = frozenset({"DET", "PRON", "ADP", "CCONJ", "SCONJ", "ADV", "PART", "NUM", "INTJ", "PUNCT", "SYM"})
+
+
 def _first_name_before(doc: Doc, surname: str) -> str | None:
-    """"Nicola Sturgeon" for a person the model only recognised as "Sturgeon": a capitalised
-    word the parse attaches to the surname as a compound, that is no title or place."""
+    """"Nicola Sturgeon" for a person the model only recognised as "Sturgeon": the capitalised
+    words before the surname that are no title or place ("Will Davies", whose "Will" the
+    model takes for a verb, included)."""
     best = None
     for token in doc:
         if token.text != surname or token.i == 0:
@@ -746,7 +758,9 @@ def _first_name_before(doc: Doc, surname: str) -> str | None:
                 words[:0] = [f"'{doc[cursor - 1].text}'"]
                 cursor -= 3
                 continue
-            if not (word.text[:1].isupper() and word.pos_ == "PROPN" and word.dep_ == "compound" and word.head.i == token.i):
+            nearest = cursor == token.i - 1 and word.pos_ not in _NOT_NAME_POS and not word.is_punct
+            attached = word.pos_ == "PROPN" and word.dep_ == "compound" and word.i < word.head.i <= token.i
+            if not (word.text[:1].isupper() and (attached or nearest)):
                 break
             if _is_title(word.text) or word.ent_type_ in ("ORG", "GPE", "NORP", "FAC", "LOC"):
                 break
