@@ -321,8 +321,11 @@ class _Resolver:
             # A source span that took in a clause ("which is made up of 25 members ...",
             # "Don was head of the referees"): the clause's subject is who speaks.
             subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and span.start <= c.i < span.end), None)
+            if subject is None:
+                # "Will Davies, ...": the model took "Will" for an auxiliary; the noun beside it heads the phrase.
+                subject = next((t for t in span if t.pos_ in ("NOUN", "PROPN") and not span.start <= t.head.i < span.end), None)
             if subject is not None:
-                return self.resolve_phrase(self.doc[subject.left_edge.i : subject.i + 1])
+                return self.resolve_phrase(self.doc[max(span.start, subject.left_edge.i) : subject.i + 1])
         if root.lower_ in _MALE | _FEMALE | _PLURAL | _NEUTER:
             return self._pronoun(root), None
         if root.pos_ == "PRON" and root.lower_ not in ("one",):
@@ -367,7 +370,9 @@ class _Resolver:
         if ent is not None and ent.label_ == "PERSON":
             return self._person_for(ent)
         acronym = root.text.isupper() and root.text.isalpha() and len(root.text) >= 2  # "The CIPS", tagged a plural noun
-        if (root.pos_ == "PROPN" or acronym) and root.text[:1].isupper() and root.lower_ not in DOCUMENT_NOUNS:
+        words = [t for t in span if t.lower_ not in _DETERMINERS and not t.is_punct]
+        capitalised = len(words) >= 2 and all(t.text[:1].isupper() for t in words)  # "PC Pro", no entity
+        if (root.pos_ == "PROPN" or acronym or capitalised) and root.text[:1].isupper() and root.lower_ not in DOCUMENT_NOUNS:
             left = [t for t in span if t.i <= root.i and t.i >= root.left_edge.i and t.pos_ in ("PROPN", "ADP", "CCONJ", "DET") ]
             phrase = self.doc[left[0].i : root.i + 1] if left else span
             return self._organization(phrase, _org_name(phrase))
@@ -474,7 +479,7 @@ class _Resolver:
         if root.tag_ in ("NNS", "NNPS") and head in MEDIA_NOUNS and not any(t.dep_ in ("poss", "prep") for t in root.children):
             return self._group(phrase), None  # "reports said": the media at large
         if head in GROUP_NOUNS:
-            return self._group(self._earlier_description(root) or phrase), None
+            return self._group(self._earlier_description(root) or self._quantified(span, phrase)), None
         if head in DOCUMENT_NOUNS or root.lower_ in DOCUMENT_NOUNS:
             issuer = self._issuer(span, root)
             if issuer is None:
@@ -535,6 +540,11 @@ class _Resolver:
                     ent = next((e for e in self.doc.ents if e.start <= token.i < e.end), None)
                     if ent is not None:
                         entity = self._person_for(ent) if ent.label_ == "PERSON" else self._organization(ent)
+                if entity is None and token.dep_ == "pobj" and token.head.lower_ in ("by", "from"):
+                    # "a survey carried out by PC Pro magazine": the proper noun words of its author.
+                    name = [t for t in token.subtree if t.i <= token.i and t.text[:1].isupper() and t.pos_ in ("PROPN", "NOUN")]
+                    if name and name[-1].i >= token.i - 1 and all(t.text[:1].isupper() for t in name):
+                        entity = self._organization(self.doc[name[0].i : name[-1].i + 1])
                 if entity is not None and entity.kind in ("person", "organization"):
                     return entity
         return None
@@ -582,9 +592,10 @@ class _Resolver:
         """"the panel" -> "a panel of experts", the fuller phrase the article used first."""
         for token in self.doc[: root.i]:
             if token.lower_ == root.lower_ and token.pos_ == "NOUN" and token.i not in self.quoted:
-                phrase = _clean_phrase(self.doc[token.left_edge.i : token.right_edge.i + 1])
+                span = self.doc[token.left_edge.i : token.right_edge.i + 1]
+                phrase = _clean_phrase(span)
                 if len(phrase.split()) > 1:
-                    return phrase
+                    return self._quantified(span, phrase)
                 return None
         return None
 
@@ -607,10 +618,10 @@ class _Resolver:
         return self._named_description(phrase, "group")
 
     def _quantified(self, span: Span, phrase: str) -> str:
-        """"Some users" stay "some users": the quantifier says which group."""
+        """"Some users" stay "some users": the quantifier or article says which group."""
         first = span.root.left_edge
-        if first.lower_ in _QUANTIFIERS and not phrase.lower().startswith(first.lower_):
-            return f"{first.lower_} {phrase}"
+        if first.lower_ in _QUANTIFIERS | {"the", "a", "an"} and not phrase.lower().startswith(first.lower_):
+            return f"{first.text} {phrase}"
         return phrase
 
     def _unnamed(self, phrase: str) -> _Entity:
@@ -759,7 +770,7 @@ def _first_name_before(doc: Doc, surname: str) -> str | None:
                 cursor -= 3
                 continue
             nearest = cursor == token.i - 1 and word.pos_ not in _NOT_NAME_POS and not word.is_punct
-            attached = word.pos_ == "PROPN" and word.dep_ == "compound" and word.i < word.head.i <= token.i
+            attached = word.pos_ == "PROPN" and word.dep_ in ("compound", "nmod", "flat") and word.i < word.head.i <= token.i
             if not (word.text[:1].isupper() and (attached or nearest)):
                 break
             if _is_title(word.text) or word.ent_type_ in ("ORG", "GPE", "NORP", "FAC", "LOC"):
