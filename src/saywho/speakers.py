@@ -797,8 +797,10 @@ def _run_on(ent: Span) -> Span | None:
     last = cursor
     while last < len(doc) and doc[last].text[:1].isupper() and doc[last].pos_ == "PROPN" and last - cursor < 3:
         last += 1
-    # "Google on Monday said": a date is not part of a name.
-    if last == cursor or doc[cursor].ent_type_ not in ("ORG", ""):
+    # "Google on Monday said": a date is not part of a name; but a title written with a capital
+    # "The" in mid-sentence goes on ("according to The Mail on Sunday").
+    titled = ent[0].text == "The" and not ent[0].is_sent_start and doc[end].lower_ == "on"
+    if last == cursor or (doc[cursor].ent_type_ not in ("ORG", "") and not titled):
         return None
     return doc[ent.start : last]
 
@@ -949,7 +951,8 @@ def _clean_name(text: str) -> str:
 
 def _org_name(span: Span) -> str:
     words = [t for t in span if not (t.is_punct and t.text not in "&-.'")]
-    while words and words[0].lower_ in _DETERMINERS:
+    # "The" written with a capital in mid-sentence belongs to a title ("The Mail on Sunday").
+    while words and words[0].lower_ in _DETERMINERS and not (words[0].text == "The" and not words[0].is_sent_start):
         words = words[1:]
     while words and words[-1].text in ("'s", "\u2019s", "'", "\u2019"):
         words = words[:-1]
