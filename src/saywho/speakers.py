@@ -172,7 +172,11 @@ class _Resolver:
     # --- people and organisations named in the article ---------------------------
 
     def _collect_people(self) -> None:
-        mentions = [e for e in self.doc.ents if e.label_ == "PERSON" and self._is_person_name(e)]
+        mentions = [
+            e
+            for e in self.doc.ents
+            if e.label_ == "PERSON" and self._is_person_name(e) and not (e.start > 0 and self.doc[e.start - 1].lower_ in ("the", "a", "an"))
+        ]
         mentions += _honorific_names(self.doc)
         seen: set[tuple[int, int]] = set()
         # Longest names first, so "Townsend" joins "Stephen Townsend".
@@ -333,7 +337,8 @@ class _Resolver:
         conjuncts = [c for c in root.children if c.dep_ == "conj" and c.i < span.end and not (root.ent_iob_ != "O" and _same_entity(root, c))]
         if conjuncts:
             return self._coordination(span, root, conjuncts), None
-        demonym = span[0].lower_ == "the" and root.ent_type_ == "NORP" and root.tag_ == "NNP" and len(span) == 2
+        # "the Scot", "the Dutchman": a name does not take "the"; this describes someone.
+        demonym = span[0].lower_ == "the" and root.ent_type_ in ("NORP", "PERSON") and len(span) == 2
         named = None if demonym else self._named_in(span)
         if named is not None:
             return named, None
@@ -423,6 +428,23 @@ class _Resolver:
                 out.append(entity)
         return out
 
+    def _last_speaker(self, token: Token, kind: SpeakerKind) -> _Entity | None:
+        """Who was quoted last before ``token``, within the last few sentences."""
+        reach = token.sent.start
+        for _ in range(LOOKBACK_SENTENCES):
+            if reach == 0:
+                break
+            reach = self.doc[reach - 1].sent.start
+        floor = self.doc[reach].idx
+        best: tuple[int, _Entity] | None = None
+        for entity in self.entities:
+            if entity.kind != kind:
+                continue
+            before = [p for p in entity.spoken_at if floor <= p < token.idx]
+            if before and (best is None or max(before) > best[0]):
+                best = (max(before), entity)
+        return best[1] if best else None
+
     def _subjects(self, sentence: Span, before: int | None = None) -> list[_Entity]:
         """Entities in subject position in ``sentence`` outside quotes, the main clause's first."""
         found: list[tuple[int, int, _Entity]] = []
@@ -509,7 +531,9 @@ class _Resolver:
                 return self._deferred(span, "organization"), None
             return self._named_description(phrase, "organization"), None
         if definite:
-            found = self._centre(root, lambda e: e.kind == "person")
+            # "the Scot admitted": a description brings back someone the story is about, most
+            # often the person last quoted, before whoever the sentence last mentioned.
+            found = self._last_speaker(root, "person") or self._centre(root, lambda e: e.kind == "person")
             if found is not None:
                 return found, phrase
         if deferred_ok and _in_lead(span):
