@@ -147,6 +147,15 @@ def annotate(
     doc: Doc, *, title: str | None = None, published: str | None = None, mode: str = "rules"
 ) -> tuple[list[Attribution], list[Speaker]]:
     """Attributions, their speakers and dates for a parsed Doc (shared by Extractor and the spaCy component)."""
+    found = find_statements(doc, title=title, mode=mode)
+    found_speakers = speakers.resolve(doc, found)
+    for item in found:
+        item.when = dates.find_when(doc, item, published=published)
+    return found, found_speakers
+
+
+def find_statements(doc: Doc, *, title: str | None = None, mode: str = "rules") -> list[Attribution]:
+    """The statements of a parsed Doc, speech or belief, one per quoted piece, speakers not yet resolved."""
     if mode == "model":
         from .tagger import find_attributions_model  # onnxruntime only when asked for
 
@@ -155,11 +164,7 @@ def annotate(
         found = attribution.find_attributions(doc, title=title)
     for item in found:
         item.act = acts.speech_act(doc, item)
-    found = statements.split_statements(found, doc_text(doc))
-    found_speakers = speakers.resolve(doc, found)
-    for item in found:
-        item.when = dates.find_when(doc, item, published=published)
-    return found, found_speakers
+    return statements.split_statements(found, doc_text(doc))
 
 
 #: spaCy's tokenizer strips a word's prefixes and suffixes one at a time, each time with

@@ -37,6 +37,7 @@ clean description as the name (no relative clauses or appositions).
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -85,12 +86,6 @@ GROUP_NOUNS = frozenset("panel jury family couple duo trio delegation".split())
 MEDIA_NOUNS = frozenset("report reports rumour rumours".split())
 #: Nouns through which an organisation speaks without a name: "a spokesman for X".
 SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "representative", "source", "insider", "official"})
-#: How many sentences back a pronoun or description looks for its antecedent.
-LOOKBACK_SENTENCES = 8
-#: Sentences (the headline counted) in which a description may stand for a name given later.
-LEAD_SENTENCES = 3
-#: How far after a description in the lead the name it stands for may come (characters).
-FORWARD_REACH_CHARS = 1200
 _ORG_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC"})
 _MALE = frozenset({"he", "him", "his", "himself"})
 _FEMALE = frozenset({"she", "her", "hers", "herself"})
@@ -108,6 +103,26 @@ _NOT_IN_NAMES = frozenset("its his her their our my your this that these those w
 _DEFINING = frozenset("prime foreign home first deputy shadow chief general junior financial economic".split())
 _QUANTIFIERS = frozenset("some many most several few other".split())
 _ACRONYM_STOP = frozenset({"of", "for", "and", "the", "&", "de", "du", "des", "on", "in", "to"})
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerConfig:
+    """The resolver's distances, tuned on data and loaded from ``data/speakers.json``
+    (``scripts/speakers_loco.py`` measures them category by category; figures in
+    docs/speakers.md). Pass another to :func:`resolve` to try one; nothing changes these at run time."""
+
+    #: How many sentences back a pronoun or description looks for its antecedent.
+    lookback_sentences: int
+    #: Sentences (the headline counted) in which a description may stand for a name given later.
+    lead_sentences: int
+    #: How far after a description in the lead the name it stands for may come (characters).
+    forward_reach_chars: int
+
+    @classmethod
+    @functools.lru_cache(maxsize=1)
+    def default(cls) -> SpeakerConfig:
+        data = json.loads(resources.files("saywho").joinpath("data/speakers.json").read_text(encoding="utf-8"))
+        return cls(**{f: data[f] for f in ("lookback_sentences", "lead_sentences", "forward_reach_chars")})
 
 
 @functools.lru_cache(maxsize=1)
@@ -152,8 +167,9 @@ class _Entity:
 
 
 class _Resolver:
-    def __init__(self, doc: Doc):
+    def __init__(self, doc: Doc, config: SpeakerConfig):
         self.doc = doc
+        self.config = config
         self.text = doc_text(doc)
         self.entities: list[_Entity] = []
         self.people_by_surname: dict[str, list[_Entity]] = {}
@@ -415,7 +431,7 @@ class _Resolver:
         out: list[_Entity] = []
         sentence = token.sent
         current = sentence
-        for _ in range(LOOKBACK_SENTENCES):
+        for _ in range(self.config.lookback_sentences):
             for entity in self._subjects(current, before=token.i if current == sentence else None):
                 if fits(entity) and entity not in out:
                     out.append(entity)
@@ -428,10 +444,13 @@ class _Resolver:
                 out.append(entity)
         return out
 
+    def _in_lead(self, span: Span) -> bool:
+        return _in_lead(span, self.config.lead_sentences)
+
     def _last_speaker(self, token: Token, kind: SpeakerKind) -> _Entity | None:
         """Who was quoted last before ``token``, within the last few sentences."""
         reach = token.sent.start
-        for _ in range(LOOKBACK_SENTENCES):
+        for _ in range(self.config.lookback_sentences):
             if reach == 0:
                 break
             reach = self.doc[reach - 1].sent.start
@@ -515,7 +534,7 @@ class _Resolver:
             return self._group(self._quantified(span, self._possessed(span, phrase))), None
         definite = span[0].lower_ in ("the", "this", "that") or any(t.dep_ == "poss" for t in root.children)
         organisation_noun = head in ORGANIZATION_NOUNS or root.lower_ in ORGANIZATION_NOUNS
-        if definite or _in_lead(span):
+        if definite or self._in_lead(span):
             match = self._by_descriptor(root, organisation_noun)
             if match is not None:
                 return match, phrase if match.kind == "person" else None
@@ -527,7 +546,7 @@ class _Resolver:
                 found = self._centre(root, lambda e: e.kind == "organization")
                 if found is not None:
                     return found, None
-            if deferred_ok and _in_lead(span):
+            if deferred_ok and self._in_lead(span):
                 return self._deferred(span, "organization"), None
             return self._named_description(phrase, "organization"), None
         if definite:
@@ -536,7 +555,7 @@ class _Resolver:
             found = self._last_speaker(root, "person") or self._centre(root, lambda e: e.kind == "person")
             if found is not None:
                 return found, phrase
-        if deferred_ok and _in_lead(span):
+        if deferred_ok and self._in_lead(span):
             return self._deferred(span, "person"), phrase
         entity = self._unnamed(phrase)
         entity.described = root.pos_ in ("NOUN", "PROPN")
@@ -585,7 +604,7 @@ class _Resolver:
         fitting = [e for e in self.entities if e.kind in ("person", "organization") and needed <= e.descriptor_words()]
         if not fitting:
             return None
-        reach = len(self.text) if _is_title(head) else FORWARD_REACH_CHARS
+        reach = len(self.text) if _is_title(head) else self.config.forward_reach_chars
         before = [(max((p for p in e.positions if p < root.idx), default=-1), e) for e in fitting]
         best = max(before, key=lambda pe: pe[0])
         if best[0] >= 0:
@@ -652,9 +671,9 @@ class _Resolver:
         return self._new(_strip_determiner(phrase) or phrase, "unnamed")
 
 
-def resolve(doc: Doc, attributions: list[Attribution]) -> list[Speaker]:
+def resolve(doc: Doc, attributions: list[Attribution], config: SpeakerConfig | None = None) -> list[Speaker]:
     """Set ``speaker`` on each attribution; return the article's speakers, most quoted first."""
-    resolver = _Resolver(doc)
+    resolver = _Resolver(doc, config or SpeakerConfig.default())
     resolver.pending = []
     ordered = sorted(attributions, key=lambda a: a.cue.start if a.cue else a.content.start)
     assigned: dict[int, _Entity] = {}
@@ -723,7 +742,7 @@ def _settle_deferred(resolver: _Resolver, assigned: dict[int, _Entity]) -> None:
         if wanted == "person":
             # The first person named after the lead's description ("its chief has said ... Werner Seifert").
             later = [(min((p for p in e.positions if p > position), default=10**9), e) for e in speakers]
-            later = [pe for pe in later if pe[0] - position <= FORWARD_REACH_CHARS]
+            later = [pe for pe in later if pe[0] - position <= resolver.config.forward_reach_chars]
             if later:
                 choice = min(later, key=lambda pe: pe[0])[1]
         else:
@@ -897,9 +916,9 @@ def _honorific_before(ent: Span) -> str | None:
     return None
 
 
-def _in_lead(span: Span) -> bool:
+def _in_lead(span: Span, lead_sentences: int) -> bool:
     """In the headline or the first sentences of the body, where news names people only later."""
-    return _sentence_number(span) <= LEAD_SENTENCES
+    return _sentence_number(span) <= lead_sentences
 
 
 def _sentence_number(span: Span) -> int:
