@@ -101,6 +101,8 @@ _NOT_IN_NAMES = frozenset("its his her their our my your this that these those w
 #: Adjectives that pick one role out of several ("the prime minister" is not "the foreign minister");
 #: others ("former", "top", "senior") describe the holder and need not match.
 _DEFINING = frozenset("prime foreign home first deputy shadow chief general junior financial economic".split())
+#: Bodies a country or city may stand for: "the government" can be "China"; "the company" cannot.
+_PLACE_BODIES = frozenset("government administration authority authorities council executive ministry country state nation city".split())
 _QUANTIFIERS = frozenset("some many most several few other".split())
 _ACRONYM_STOP = frozenset({"of", "for", "and", "the", "&", "de", "du", "des", "on", "in", "to"})
 
@@ -151,6 +153,9 @@ class _Entity:
     spoken_at: list[int] = field(default_factory=list)
     #: Named by a noun ("a spokesman"), not by a pronoun or a stray word: a "he" may refer to it.
     described: bool = False
+    #: A country or city (spaCy's GPE): it speaks for its government when named as the speaker,
+    #: but "the company", "the report" or "it" do not mean it unless it has spoken.
+    place: bool = False
 
     def add_descriptor(self, descriptor: str) -> None:
         descriptor = descriptor.strip(" ,.;:-\u2014\u2013")
@@ -286,6 +291,8 @@ class _Resolver:
             entity.name = canonical
         entity.add_alias(name)
         self._named(entity, span)
+        if isinstance(span, Span) and span.label_ == "GPE" and entity.positions == [span.start_char]:
+            entity.place = True
         return entity
 
     def _canonical_org(self, name: str, label: str) -> tuple[str, SpeakerKind]:
@@ -295,6 +302,8 @@ class _Resolver:
         known = aliases().get(key)
         if known is not None:
             return known
+        if name.endswith("s") and name[:-1].isupper() and len(name) > 2:
+            return name, "group"  # "MPs", "MEPs": members, not a body
         if label == "NORP" and name.endswith("s") and not name.isupper():
             return name, "group"
         return name, "organization"
@@ -355,6 +364,9 @@ class _Resolver:
             return self._coordination(span, root, conjuncts), None
         # "the Scot", "the Dutchman": a name does not take "the"; this describes someone.
         demonym = span[0].lower_ == "the" and root.ent_type_ in ("NORP", "PERSON") and len(span) == 2
+        alias = aliases().get(_strip_determiner(span.text).lower())
+        if alias is not None:
+            return self._organization(span, _strip_determiner(span.text)), None
         named = None if demonym else self._named_in(span)
         if named is not None:
             return named, None
@@ -411,6 +423,8 @@ class _Resolver:
 
         def fits(entity: _Entity) -> bool:
             if entity.kind == "unnamed" and not (entity.spoken_at and entity.described):
+                return False
+            if entity.place and not entity.spoken_at:
                 return False
             return entity.kind in wanted and (gender is None or entity.gender in (None, gender))
 
@@ -543,7 +557,7 @@ class _Resolver:
             if longer is not None:
                 return longer, None
             if definite:
-                found = self._centre(root, lambda e: e.kind == "organization")
+                found = self._centre(root, lambda e: e.kind == "organization" and (not e.place or head in _PLACE_BODIES))
                 if found is not None:
                     return found, None
             if deferred_ok and self._in_lead(span):
@@ -737,7 +751,7 @@ def _settle_deferred(resolver: _Resolver, assigned: dict[int, _Entity]) -> None:
             kinds: tuple[str, ...] = ("person",)
         else:
             kinds = ("organization",)
-        speakers = [by_id[i] for i, _ in spoken.most_common() if by_id[i].kind in kinds and by_id[i] is not placeholder]
+        speakers = [by_id[i] for i, _ in spoken.most_common() if by_id[i].kind in kinds and by_id[i] is not placeholder and not by_id[i].place]
         choice = None
         if wanted == "person":
             # The first person named after the lead's description ("its chief has said ... Werner Seifert").
@@ -749,7 +763,7 @@ def _settle_deferred(resolver: _Resolver, assigned: dict[int, _Entity]) -> None:
             if speakers:
                 choice = speakers[0]
             else:
-                named = [e for e in resolver.entities if e.kind == "organization" and e.positions and id(e) not in placeholders]
+                named = [e for e in resolver.entities if e.kind == "organization" and e.positions and id(e) not in placeholders and not e.place]
                 if named:
                     choice = max(named, key=lambda e: (len(e.positions), -min(e.positions)))
         if choice is not None:
