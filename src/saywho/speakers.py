@@ -210,6 +210,8 @@ class _Resolver:
             fuller = _first_name_before(self.doc, person.name)
             if fuller is not None:
                 person.name = fuller
+            elif person.gender is None and any(d.split()[-1].lower() in ORGANIZATION_NOUNS for d in person.descriptors):
+                person.kind = "organization"  # "Russian oil giant Yukos": the model's person is a company
 
     def _is_person_name(self, ent: Span) -> bool:
         """The small model calls some companies people ("Sandvine said"); a one-word name that
@@ -556,6 +558,10 @@ class _Resolver:
             longer = self._longer_name(root)
             if longer is not None:
                 return longer, None
+            owned = any(t.dep_ == "poss" and t.lower_ in _PLURAL | _NEUTER | _MALE | _FEMALE for t in root.children)
+            if owned:
+                # "their union said": an organisation defined by whose it is, not one in focus.
+                return self._named_description(phrase, "organization"), None
             if definite:
                 found = self._centre(root, lambda e: e.kind == "organization" and (not e.place or head in _PLACE_BODIES))
                 if found is not None:
@@ -615,7 +621,9 @@ class _Resolver:
             for t in root.children
             if (t.dep_ == "compound" and t.pos_ in ("NOUN", "PROPN") and not t.ent_type_) or (t.dep_ == "amod" and t.lower_ in _DEFINING)
         }
-        fitting = [e for e in self.entities if e.kind in ("person", "organization") and needed <= e.descriptor_words()]
+        # "their union said" is the union, not its secretary whose descriptor says "union".
+        kinds = ("organization",) if organisation_noun else ("person",)
+        fitting = [e for e in self.entities if e.kind in kinds and needed <= e.descriptor_words()]
         if not fitting:
             return None
         reach = len(self.text) if _is_title(head) else self.config.forward_reach_chars
