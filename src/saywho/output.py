@@ -173,7 +173,7 @@ def render_table(article: Article, handle: IO[str], width: int | None = None) ->
         if a.speaker and a.speaker.kind not in ("person",):
             speaker += f" [dim]({a.speaker.kind})[/dim]"
         kind = a.type + (" [dim](belief)[/dim]" if a.act == "belief" else "")
-        cue = a.cue.text if a.cue else "[dim]headline[/dim]" if a.headline else "[dim](continued)[/dim]"
+        cue = a.cue.text if a.cue else "[dim]headline[/dim]" if a.headline else "[dim]continued[/dim]"
         table.add_row(_escape(speaker, markup=True), kind, _escape(cue, markup=not a.cue), _escape(a.content.text))
     console.print(table)
     if not article.attributions:

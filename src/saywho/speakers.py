@@ -603,8 +603,10 @@ class _Resolver:
                     ent = next((e for e in self.doc.ents if e.start <= token.i < e.end), None)
                     if ent is not None:
                         entity = self._person_for(ent) if ent.label_ == "PERSON" else self._organization(ent)
-                if entity is None and token.dep_ == "pobj" and token.head.lower_ in ("by", "from"):
-                    # "a survey carried out by PC Pro magazine": the proper noun words of its author.
+                authored = (token.dep_ == "pobj" and token.head.lower_ in ("by", "from")) or (token.dep_ == "poss" and token.pos_ == "PROPN")
+                if entity is None and authored:
+                    # "a survey carried out by PC Pro magazine", "Oxfam's report" (Oxfam taken for a
+                    # place): the proper noun words of its author.
                     name = [t for t in token.subtree if t.i <= token.i and t.text[:1].isupper() and t.pos_ in ("PROPN", "NOUN")]
                     if name and name[-1].i >= token.i - 1 and all(t.text[:1].isupper() for t in name):
                         entity = self._organization(self.doc[name[0].i : name[-1].i + 1])
