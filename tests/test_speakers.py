@@ -138,3 +138,14 @@ def test_the_alias_table_is_well_formed_and_general():
     assert table["tories"] == ("Conservative Party", "organization")
     assert all(kind in ("organization", "group") for _, kind in table.values())
     assert "democrats" not in table  # ambiguous between countries: left out on purpose
+
+
+def test_a_club_before_a_role_is_no_person():
+    text = "Manchester United manager Sir Alex Ferguson said the game would be hard."
+    article = saywho.extract(text)
+    assert [(s.name, s.kind) for s in article.speakers] == [("Alex Ferguson", "person")]
+
+
+def test_a_royal_keeps_the_title_that_names_him():
+    text = "Charles Kennedy said the vote was close. Prince Charles said the gardens were open."
+    assert names(text) == [("Charles Kennedy", "person"), ("Prince Charles", "person")]

@@ -196,7 +196,10 @@ class _Resolver:
         mentions = [
             e
             for e in self.doc.ents
-            if e.label_ == "PERSON" and self._is_person_name(e) and not (e.start > 0 and self.doc[e.start - 1].lower_ in ("the", "a", "an"))
+            if e.label_ == "PERSON"
+            and self._is_person_name(e)
+            and not (e.start > 0 and self.doc[e.start - 1].lower_ in ("the", "a", "an"))
+            and not _employer(e)
         ]
         mentions += _honorific_names(self.doc)
         seen: set[tuple[int, int]] = set()
@@ -263,7 +266,7 @@ class _Resolver:
                     self.at_token.pop(token.i, None)
                 self._organization(longer)
                 continue
-            if ent.label_ in ("ORG", "GPE") and not any(t.i in self.at_token for t in ent):
+            if (ent.label_ in ("ORG", "GPE") or (ent.label_ == "PERSON" and _employer(ent))) and not any(t.i in self.at_token for t in ent):
                 if self._surname_person(ent) is None:
                     self._organization(ent)
 
@@ -810,6 +813,17 @@ def _same_entity(a: Token, b: Token) -> bool:
     return ent is not None and ent.start <= b.i < ent.end
 
 
+#: Roles a club or company has: "Manchester United manager", "Microsoft chairman".
+_EMPLOYER_ROLES = frozenset("manager coach boss chairman striker captain midfielder defender goalkeeper owner player chief executive director".split())
+
+
+def _employer(ent: Span) -> bool:
+    """A name modifying a role noun names who employs the role holder, a club or company the
+    model took for a person ("Manchester United manager Sir Alex Ferguson")."""
+    root = ent.root
+    return len(ent) > 1 and root.dep_ == "compound" and root.head.lower_ in _EMPLOYER_ROLES and root.head.i >= ent.end
+
+
 def _first_name_like(span: Span) -> bool:
     """The words before the surname are a first name: capitalised proper nouns, no title."""
     return all(t.text[:1].isupper() and t.pos_ == "PROPN" and not _is_title(t.text) for t in span[:-1])
@@ -990,6 +1004,8 @@ def _clean_phrase(span: Span) -> str:
 
 def _name_tokens(ent: Span) -> list[str]:
     words = [t.text for t in ent if (not t.is_punct or t.text in "-'\u2019") and t.pos_ != "PRON"]  # "Trump himself"
+    if len(words) == 2 and words[0].lower() in _ROYAL:
+        return words  # "Prince Charles" is not a Charles of the article's other Charleses
     while len(words) > 1 and (_is_title(words[0]) or words[0] in "-'\u2019"):
         words = words[1:]
     while words and words[-1] in ("'s", "\u2019s", "'", "\u2019", "-"):
@@ -1001,6 +1017,7 @@ def _name_tokens(ent: Span) -> list[str]:
     return text.split()
 
 
+_ROYAL = frozenset("prince princess king queen pope duke duchess".split())
 _BARE_TITLES = frozenset(t.rstrip(".") for t in TITLES | HONORIFICS)
 
 
