@@ -21,8 +21,12 @@ from .errors import InputError, SaywhoError
 
 from .cli_limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_TIME_LIMIT, MaxBytesOpt, MaxCharsOpt, TimeLimitOpt
 from .cli_exits import EXIT_INPUT_FAILED, EXIT_INTERRUPTED, EXIT_OUTPUT_FAILED, EXIT_USAGE
+from .cli_output import ParentsOpt, RawCsvOpt, check_output, format_from_extension, plural, report_written
+from .output import for_rich, printable, spreadsheet_safe
 
 RESULT_FORMATS = ("table", "jsonl", "csv")
+#: The format each -o extension stands for in search and speakers.
+RESULT_EXTENSIONS = {"jsonl": "jsonl", "ndjson": "jsonl", "csv": "csv", "txt": "table"}
 
 DbOption = Annotated[
     Optional[str],
@@ -31,7 +35,7 @@ DbOption = Annotated[
 
 
 def _error(message: str) -> None:
-    typer.echo(f"saywho: error: {message}", err=True)
+    typer.echo(f"saywho: error: {printable(message)}", err=True)
 
 
 @contextmanager
@@ -53,7 +57,7 @@ def _opened(db: str | None, *, create: bool = False):
 
 
 def _check_format(fmt: str | None, output: str | None) -> str:
-    chosen = fmt or (output.rsplit(".", 1)[-1] if output and "." in output else None)
+    chosen = fmt or format_from_extension(output, RESULT_EXTENSIONS, RESULT_FORMATS)
     chosen = chosen or ("table" if sys.stdout.isatty() else "jsonl")
     if chosen not in RESULT_FORMATS:
         _error(f"unknown format {chosen!r}; choose one of {', '.join(RESULT_FORMATS)}")
@@ -61,8 +65,12 @@ def _check_format(fmt: str | None, output: str | None) -> str:
     return chosen
 
 
-def write_rows(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], fmt: str, handle: IO[str], title: str = "") -> int:
-    """Rows as JSONL, CSV or a table for people; returns how many were written."""
+def write_rows(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], fmt: str, handle: IO[str], title: str = "",
+               *, raw_csv: bool = False) -> int:
+    """Rows as JSONL, CSV or a table for people; returns how many were written.
+
+    CSV cells that would run as spreadsheet formulas get a leading quote unless ``raw_csv``;
+    table cells are untrusted text, escaped for rich and stripped of control characters."""
     count = 0
     if fmt == "jsonl":
         for row in rows:
@@ -72,47 +80,49 @@ def write_rows(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], fmt: st
         writer = csv.writer(handle)
         writer.writerow(columns)
         for row in rows:
-            writer.writerow(["|".join(v) if isinstance(v := row.get(c), list) else ("" if v is None else v) for c in columns])
+            cells = ["|".join(v) if isinstance(v := row.get(c), list) else ("" if v is None else v) for c in columns]
+            writer.writerow(cells if raw_csv else [spreadsheet_safe(cell) for cell in cells])
             count += 1
     else:
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(title=title or None, show_lines=False)
+        table = Table(title=for_rich(title) if title else None, show_lines=False)
         for column in columns:
             table.add_column(column, overflow="fold")
         for row in rows:
             table.add_row(*(_cell(row.get(c)) for c in columns))
             count += 1
-        Console(file=handle, soft_wrap=False).print(table)
+        Console(file=handle, soft_wrap=False, emoji=False).print(table)
     return count
 
 
 def _cell(value: Any) -> str:
-    from rich.markup import escape
-
     if value is None:
         return ""
     if isinstance(value, list):
-        return escape(", ".join(map(str, value)))
-    return escape(str(value))
+        return for_rich(", ".join(map(str, value)))
+    return for_rich(value)
 
 
-def _emit(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], fmt: str, output: str | None, title: str = "") -> int:
+def _emit(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], fmt: str, output: str | None, title: str = "",
+          *, noun: str = "row", parents: bool = False, raw_csv: bool = False) -> int:
     if output is None:
         try:
-            return write_rows(rows, columns, fmt, sys.stdout, title)
+            return write_rows(rows, columns, fmt, sys.stdout, title, raw_csv=raw_csv)
         except BrokenPipeError:
             sys.stderr.close()
             raise typer.Exit(0) from None
     from .output import atomic_file
 
     try:
-        with atomic_file(output) as handle:
-            return write_rows(rows, columns, fmt, handle, title)
+        with atomic_file(output, parents=parents) as handle:
+            count = write_rows(rows, columns, fmt, handle, title, raw_csv=raw_csv)
     except OSError as error:
         _error(f"cannot write {output}: {error.strerror or error}")
         raise typer.Exit(EXIT_OUTPUT_FAILED) from None
+    report_written(plural(count, noun), output)
+    return count
 
 
 # --- ingest -----------------------------------------------------------------------
@@ -251,6 +261,8 @@ def search_command(
     all_rows: Annotated[bool, typer.Option("--all", help="Every result, not one page (for export).")] = False,
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, jsonl or csv. Default: from -o, else table on a terminal.")] = None,
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write here (atomically).")] = None,
+    parents: ParentsOpt = False,
+    raw_csv: RawCsvOpt = False,
 ) -> None:
     """Search what was said: full text over statements, filtered by speaker, publisher, date and type.
 
@@ -263,15 +275,17 @@ def search_command(
     from .store.store import MAX_PAGE_SIZE
 
     chosen = _check_format(fmt, output)
+    check_output(output, parents)
     query = SearchQuery(text=text, speaker=speaker, publisher=publisher, since=since, until=until, type=type, kind=kind,
                         tag=tag, bookmarked=bookmarked, limit=min(limit, MAX_PAGE_SIZE), offset=offset)
     columns = SEARCH_TABLE_COLUMNS if chosen == "table" else RESULT_COLUMNS
     with _opened(db) as store:
+        written = {"noun": "statement", "parents": parents, "raw_csv": raw_csv}
         if all_rows:
-            _emit(store.iter_search(query), columns, chosen, output)
+            _emit(store.iter_search(query), columns, chosen, output, **written)
             return
         page = store.search(query)
-        shown = _emit(page.rows, columns, chosen, output, title=f"{page.total} statements")
+        shown = _emit(page.rows, columns, chosen, output, title=f"{page.total} statements", **written)
         if chosen == "table" and page.total > offset + shown:
             typer.echo(f"{offset + 1}-{offset + shown} of {page.total}; next page: --offset {offset + shown}", err=True)
 
@@ -294,6 +308,8 @@ def speakers_list(
     offset: Annotated[int, typer.Option(min=0)] = 0,
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, jsonl or csv.")] = None,
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write here (atomically).")] = None,
+    parents: ParentsOpt = False,
+    raw_csv: RawCsvOpt = False,
 ) -> None:
     """List speakers, most quoted first (or statement counts by kind or descriptor).
 
@@ -307,12 +323,15 @@ def speakers_list(
     if ctx.invoked_subcommand is not None:
         return
     chosen = _check_format(fmt, output)
+    check_output(output, parents)
+    written = {"parents": parents, "raw_csv": raw_csv}
     with _opened(db) as store:
         if by == "speaker":
             page = store.speakers(kind=kind, name=name, limit=limit, offset=offset)
-            _emit(page.rows, SPEAKER_COLUMNS, chosen, output, title=f"{page.total} speakers")
+            _emit(page.rows, SPEAKER_COLUMNS, chosen, output, title=f"{page.total} speakers", noun="speaker", **written)
         elif by in ("kind", "descriptor"):
-            _emit(store.speaker_breakdown(by, limit=limit), ("value", "attributions"), chosen, output, title=f"statements by {by}")
+            _emit(store.speaker_breakdown(by, limit=limit), ("value", "attributions"), chosen, output,
+                  title=f"statements by {by}", noun=by, **written)
         else:
             _error(f"--by must be speaker, kind or descriptor, not {by!r}")
             raise typer.Exit(EXIT_USAGE)
@@ -370,13 +389,19 @@ def speakers_edits(db: DbOption = None) -> None:
 def export_command(
     db: DbOption = None,
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")] = None,
+    parents: ParentsOpt = False,
 ) -> None:
     """Every stored article as JSONL (the extract output, plus store_id and corpus_speakers)."""
+    written = 0
 
     def lines(store) -> Iterator[str]:
+        nonlocal written
         for record in store.iter_articles():
             yield json.dumps(record, ensure_ascii=False) + "\n"
+            written += 1
 
+    format_from_extension(output, {"jsonl": "jsonl", "ndjson": "jsonl"}, ())  # export writes JSONL only
+    check_output(output, parents)
     with _opened(db) as store:
         if output is None:
             try:
@@ -388,11 +413,12 @@ def export_command(
         from .output import atomic_file
 
         try:
-            with atomic_file(output) as handle:
+            with atomic_file(output, parents=parents) as handle:
                 handle.writelines(lines(store))
         except OSError as error:
             _error(f"cannot write {output}: {error.strerror or error}")
             raise typer.Exit(EXIT_OUTPUT_FAILED) from None
+    report_written(plural(written, "article"), output)
 
 
 def import_command(
