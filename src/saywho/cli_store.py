@@ -455,12 +455,18 @@ def import_command(
                         continue
                     try:
                         record = json.loads(line)
+                        if not isinstance(record, dict):
+                            raise TypeError(f"a record must be a JSON object, not {type(record).__name__}")
                         article = Article.from_dict(record)
-                    except (ValueError, KeyError, TypeError) as error:
-                        progress.log(f"saywho: error: {path}:{number}: not an article record ({error})")
+                        if not isinstance(article.input, str) or not isinstance(article.text, str):
+                            raise TypeError("'input' and 'text' must be strings")
+                    except (ValueError, KeyError, TypeError, AttributeError) as error:
+                        # AttributeError: a nested field of the wrong shape ("speakers": [1]) is a bad record too.
+                        progress.log(f"saywho: error: {printable(path)}:{number}: not an article record ({printable(str(error))})")
                         report.failed += 1
                         continue
-                    key = record.get("content_hash") or content_hash(article.text)
+                    key = record.get("content_hash")
+                    key = key if isinstance(key, str) and key else content_hash(article.text)
                     if store.add_article(article, key) is None:
                         report.skipped += 1
                     else:
