@@ -17,9 +17,10 @@ import typer
 
 from . import __version__
 from .errors import InputError, SaywhoError
+from .isodates import parse_date
 from .models import Article, Document
 from .output import EXTENSIONS, FORMATS, printable, write_articles
-from .cli_output import ParentsOpt, RawCsvOpt, check_output, format_from_extension, plural, report_written
+from .cli_output import ParentsOpt, RawCsvOpt, check_output, format_from_extension, plural, report_written, warning_lines
 from .pipeline import Options, analyse_parallel
 from .cli_exits import EXIT_INPUT_FAILED, EXIT_INTERRUPTED, EXIT_OUTPUT_FAILED
 from .cli_limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_TIME_LIMIT, MaxBytesOpt, MaxCharsOpt, TimeLimitOpt
@@ -119,9 +120,9 @@ def extract(
         raise typer.Exit(2)
     if published is not None:
         try:
-            _check_date(published)
-        except ValueError:
-            error_line(f"--published {published!r} is not a YYYY-MM-DD date")
+            published = parse_date(published)  # written back as YYYY-MM-DD, whatever ISO form was given
+        except ValueError as error:
+            error_line(f"--published: {error}")
             raise typer.Exit(2) from None
 
     if mode not in ("rules", "model"):
@@ -142,8 +143,11 @@ def extract(
 
     def documents() -> Iterator[Document | InputError]:
         for item in iter_documents(inputs, IngestOptions(max_bytes=max_bytes)):
-            if isinstance(item, Document) and published and not item.published:
-                item.published = published
+            if isinstance(item, Document):
+                for line in warning_lines(item):
+                    typer.echo(line, err=True)
+                if published and not item.published:
+                    item.published = published
             yield item
 
     def articles() -> Iterator[Article]:
@@ -177,12 +181,6 @@ def extract(
     report_written(f"{plural(written.count, 'article')}, {plural(written.attributions, 'attribution')}", output)
     if failures:
         raise typer.Exit(EXIT_INPUT_FAILED)
-
-
-def _check_date(value: str) -> None:
-    import datetime as dt
-
-    dt.date.fromisoformat(value)
 
 
 class _progress:

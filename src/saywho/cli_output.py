@@ -63,3 +63,8 @@ def report_written(what: str, output: str | None) -> None:
 
 def plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
+def warning_lines(document) -> list[str]:
+    """The warnings a Document carries, as the lines saywho prints on stderr."""
+    return [f"saywho: warning: {printable(document.input)}: {printable(w)}" for w in document.warnings]

@@ -122,7 +122,6 @@ def run_command(
       saywho spark run crawl/*.warc.gz out/ --partitions 64
       spark-submit --master yarn "$(python -m saywho.spark.submit --path)" s3a://bucket/cc-news/ s3a://bucket/out/
     """
-    import datetime as dt
 
     if len(paths) < 2:
         _error("give at least one INPUT and the OUTPUT folder")
@@ -132,10 +131,12 @@ def run_command(
         _error("--cores is for local runs (local[N]); with --master, set spark.executor.cores with --conf")
         raise typer.Exit(EXIT_USAGE)
     if published is not None:
+        from .isodates import parse_date
+
         try:
-            dt.date.fromisoformat(published)
-        except ValueError:
-            _error(f"--published {published!r} is not a YYYY-MM-DD date")
+            published = parse_date(published)  # written back as YYYY-MM-DD, whatever ISO form was given
+        except ValueError as error:
+            _error(f"--published: {error}")
             raise typer.Exit(EXIT_USAGE) from None
     try:
         from .spark.job import JobOptions, OutputError, run

@@ -21,7 +21,7 @@ from .errors import InputError, SaywhoError
 
 from .cli_limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_TIME_LIMIT, MaxBytesOpt, MaxCharsOpt, TimeLimitOpt
 from .cli_exits import EXIT_INPUT_FAILED, EXIT_INTERRUPTED, EXIT_OUTPUT_FAILED, EXIT_USAGE
-from .cli_output import ParentsOpt, RawCsvOpt, check_output, format_from_extension, plural, report_written
+from .cli_output import ParentsOpt, RawCsvOpt, check_output, format_from_extension, plural, report_written, warning_lines
 from .output import for_rich, printable, spreadsheet_safe
 
 RESULT_FORMATS = ("table", "jsonl", "csv")
@@ -178,7 +178,8 @@ def ingest_command(
                 # The Parquet tables of `saywho spark run`: already analysed, load them as they are.
                 report = load_tables(store, inputs[0], on_progress=progress.update)
             else:
-                report = ingest(store, iter_documents(inputs, IngestOptions(max_bytes=max_bytes)), options=options, jobs=jobs,
+                report = ingest(store, _warned(iter_documents(inputs, IngestOptions(max_bytes=max_bytes)), progress.log),
+                                options=options, jobs=jobs,
                                 on_error=on_error, on_progress=progress.update, metadata=table)
         except KeyboardInterrupt as interrupt:
             report: IngestReport = getattr(interrupt, "report", IngestReport())
@@ -195,6 +196,17 @@ def ingest_command(
     )
     if report.failed:
         raise typer.Exit(EXIT_INPUT_FAILED)
+
+
+def _warned(items: Iterable[Any], say) -> Iterator[Any]:
+    """The items unchanged, each Document's warnings said on the way."""
+    from .models import Document
+
+    for item in items:
+        if isinstance(item, Document):
+            for line in warning_lines(item):
+                say(line)
+        yield item
 
 
 class _ingest_progress:

@@ -22,6 +22,7 @@ from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
 from ..errors import InputError
+from ..isodates import parse_date
 from ..models import Article, Document
 from ..store import SearchQuery, Store, StoreError, content_hash
 from . import render
@@ -278,8 +279,11 @@ def create_app(
         name = file.filename or "upload.txt"
         if len(data) > MAX_UPLOAD_BYTES:
             raise HTTPException(413, f"{name}: larger than {MAX_UPLOAD_BYTES} bytes")
-        if published and not render_date(published):
-            raise HTTPException(400, f"published must be YYYY-MM-DD, not {published!r}")
+        if published:
+            try:
+                published = parse_date(published)
+            except ValueError as error:
+                raise HTTPException(400, f"published: {error}") from None
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -307,16 +311,6 @@ def create_app(
 
     app.include_router(build_router(store, auth, analyse_upload))
     return app
-
-
-def render_date(value: str) -> bool:
-    import datetime as dt
-
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return len(value) == 10
 
 
 def _safe_next(target: str) -> str:
