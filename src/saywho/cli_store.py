@@ -506,8 +506,29 @@ def serve_command(
         float,
         typer.Option(envvar="SAYWHO_RATE_LIMIT", min=0.0, help="Requests per second one client may keep up (bursts of 100 allowed); 0 for no limit."),
     ] = 20.0,
+    allowed_host: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--allowed-host",
+            help="Another Host name to answer (repeat for several), e.g. the public name of a proxy in front. "
+            "Always answered: the bound address, localhost, 127.0.0.1, [::1]; any other Host gets 400.",
+            show_default=False,
+        ),
+    ] = None,
+    forwarded_allow_ips: Annotated[
+        Optional[str],
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="Comma-separated addresses of your reverse proxy: only requests from them may set the client address "
+            "with X-Forwarded-For (which the rate limit counts by). Default: nobody, forwarded headers are ignored.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Browse and search the corpus in a web browser, with a JSON API (/api, /openapi.json).
+
+    Exits 2 when the database cannot be opened or the address cannot be listened on
+    (port in use, no such interface, a privileged port).
 
     \b
     Example:
@@ -516,6 +537,7 @@ def serve_command(
     import uvicorn
 
     from .web import create_app
+    from .web.security import allowed_hosts
 
     with _opened(db) as store:
         pass  # fail early and clearly on a missing or newer database
@@ -524,10 +546,39 @@ def serve_command(
         raise typer.Exit(EXIT_USAGE)
     from .web.limits import ServerLimits
 
-    app = create_app(db, token=token, limits=ServerLimits(rate=rate_limit))
+    _check_address(host, port)
+    app = create_app(db, token=token, limits=ServerLimits(rate=rate_limit), allowed_hosts=allowed_hosts(host, allowed_host or []))
     mode = "writes need the token" if token else "read-only (no --token)"
     typer.echo(f"saywho: serving {store.backend.dialect} corpus on http://{host}:{port}/ ({mode})", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # uvicorn trusts X-Forwarded-For from 127.0.0.1 by default: any local client could then
+    # pick its own address and walk past the rate limit. Only a named proxy is trusted.
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=forwarded_allow_ips is not None,
+                forwarded_allow_ips=forwarded_allow_ips)
+
+
+def _check_address(host: str, port: int) -> None:
+    """Exit 2 with one line when ``host:port`` cannot be listened on, before saying "serving"."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as error:
+        _error(f"cannot listen on {host}: {error.strerror}")
+        raise typer.Exit(EXIT_USAGE) from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: TIME_WAIT is not "in use"
+        try:
+            probe.bind(address)
+        except OSError as error:
+            reason = {
+                errno.EADDRINUSE: f"port {port} is already in use on {host} (another saywho serve?); choose another with --port",
+                errno.EADDRNOTAVAIL: f"{host} is not an address of this machine",
+                errno.EACCES: f"port {port} needs privileges; choose one above 1023 with --port",
+            }.get(error.errno, error.strerror or str(error))
+            _error(f"cannot listen on {host}:{port}: {reason}")
+            raise typer.Exit(EXIT_USAGE) from None
 
 
 #: Shorter tokens are too easy to guess for a server others can reach.

@@ -19,6 +19,7 @@ import jinja2
 from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from .. import __version__
 from ..errors import InputError
@@ -37,10 +38,13 @@ MAX_UPLOAD_BYTES = 5_000_000
 
 
 def create_app(
-    db: str | None = None, *, token: str | None = None, store: Store | None = None, limits: ServerLimits | None = None
+    db: str | None = None, *, token: str | None = None, store: Store | None = None, limits: ServerLimits | None = None,
+    allowed_hosts: list[str] | None = None,
 ) -> FastAPI:
     """The web app over the store at ``db`` (or an open ``store``); writes need ``token``;
-    ``limits`` bound each client's request size and rate (defaults: see web/limits.py)."""
+    ``limits`` bound each client's request size and rate (defaults: see web/limits.py);
+    ``allowed_hosts`` are the Host headers answered (others get 400; ``saywho serve``
+    always passes them, see security.allowed_hosts; None answers any, for embedding)."""
     store = store or Store.open(db, create=False)
     auth = Auth(token)
 
@@ -60,6 +64,8 @@ def create_app(
     app.state.store = store
     app.state.auth = auth
     app.add_middleware(LimitsMiddleware, limits=limits or ServerLimits())
+    if allowed_hosts is not None:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts, www_redirect=False)
     web_root = resources.files("saywho.web")
     templates = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(web_root / "templates")),
