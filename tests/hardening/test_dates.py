@@ -59,7 +59,7 @@ def test_impossible_and_non_iso_dates_are_errors_that_say_what_is_wanted(given):
 def test_search_refuses_impossible_dates_as_usage_errors(corpus_db):
     result = run("search", "election", "--db", corpus_db, "--since", "2020-13-45")
     assert result.exit_code == 2
-    assert result.stderr.strip() == "saywho: error: since: '2020-13-45' is not a date like 2016-05-31 (or 2016-05, 2016)"
+    assert result.stderr.strip() == "saywho: error: since must be a date like 2016-05-31 (or 2016-05, 2016), not '2020-13-45'"
 
 
 def test_search_takes_a_year_as_a_range(corpus_db):

@@ -89,20 +89,40 @@ def test_a_dangling_symlink_creates_its_target(tmp_path):
     assert link.is_symlink() and json.loads((tmp_path / "elsewhere.json").read_text())["type"] == "object"
 
 
-def test_a_character_device_stays_a_device(article):
-    before = os.stat("/dev/null")
-    result = run("extract", article, "-o", "/dev/null", "--format", "jsonl")
+@pytest.fixture
+def device(tmp_path):
+    """A character device to write to: as root, a fresh node for the same device as
+    /dev/null or /dev/full (so that code which replaces devices, as this once did, cannot
+    break the machine's own); otherwise the real one, which a normal user cannot replace."""
+
+    def make(name: str) -> str:
+        real = f"/dev/{name}"
+        if not os.path.exists(real) or not stat.S_ISCHR(os.stat(real).st_mode):
+            pytest.skip(f"no {real} character device here")
+        if os.geteuid() != 0:
+            return real
+        copy = tmp_path / name
+        os.mknod(copy, stat.S_IFCHR | 0o666, os.stat(real).st_rdev)
+        return str(copy)
+
+    return make
+
+
+def test_a_character_device_stays_a_device(device, article):
+    null = device("null")
+    before = os.stat(null)
+    result = run("extract", article, "-o", null, "--format", "jsonl")
     assert result.exit_code == 0, result.output
-    after = os.stat("/dev/null")
+    after = os.stat(null)
     assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev
 
 
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
-def test_a_full_device_is_an_output_error_and_stays_a_device(article):
-    result = run("extract", article, "-o", "/dev/full", "--format", "jsonl")
+def test_a_full_device_is_an_output_error_and_stays_a_device(device, article):
+    full = device("full")
+    result = run("extract", article, "-o", full, "--format", "jsonl")
     assert result.exit_code == 3
-    assert "cannot write /dev/full" in result.stderr and "Traceback" not in result.output
-    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+    assert f"cannot write {full}" in result.stderr and "Traceback" not in result.output
+    assert stat.S_ISCHR(os.stat(full).st_mode)
 
 
 def test_a_folder_is_refused_and_left_alone(tmp_path, article):
@@ -114,14 +134,15 @@ def test_a_folder_is_refused_and_left_alone(tmp_path, article):
     assert folder.is_dir() and not any(folder.iterdir())
 
 
-def test_the_library_writer_follows_the_same_rules(tmp_path):
+def test_the_library_writer_follows_the_same_rules(tmp_path, device):
     (tmp_path / "folder").mkdir()
     with pytest.raises(IsADirectoryError):
         with atomic_file(str(tmp_path / "folder")) as handle:
             handle.write("x")
-    with atomic_file("/dev/null") as handle:
+    null = device("null")
+    with atomic_file(null) as handle:
         handle.write("into the void")
-    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert stat.S_ISCHR(os.stat(null).st_mode)
 
 
 # --- 2. missing folders -------------------------------------------------------------

@@ -77,8 +77,8 @@ class SearchQuery:
                 try:
                     # Normalised in place: 2019 as since is 2019-01-01, as until 2019-12-31.
                     setattr(self, name, parse_date(value, bound=bound))  # type: ignore[arg-type]
-                except ValueError as error:
-                    raise StoreError(f"{name}: {error}") from None
+                except ValueError:
+                    raise StoreError(f"{name} must be a date like 2016-05-31 (or 2016-05, 2016), not {value!r}") from None
         if self.type and self.type not in ATTRIBUTION_TYPES:
             raise StoreError(f"type must be one of {', '.join(ATTRIBUTION_TYPES)}, not {self.type!r}")
         if self.kind and self.kind not in SPEAKER_KINDS:
