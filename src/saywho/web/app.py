@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 import jinja2
 from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -72,6 +73,7 @@ def create_app(
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
+    templates.filters["web_link"] = render.web_link
     templates.filters["qs"] = lambda params: urlencode({k: v for k, v in params.items() if v not in (None, "", False)})
     app.mount("/static", StaticFiles(directory=str(web_root / "static")), name="static")
 
@@ -95,11 +97,24 @@ def create_app(
         )
         return HTMLResponse(html, status_code=status_code)
 
+    def is_api(request: Request) -> bool:
+        return request.url.path.startswith("/api") or request.url.path == "/openapi.json"
+
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException):
-        if request.url.path.startswith("/api") or request.url.path == "/openapi.json":
-            return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
+        if is_api(request):
+            return JSONResponse(api_error(str(error.detail)), status_code=error.status_code, headers=error.headers)
         return page(request, "error.html", status_code=error.status_code, message=str(error.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, error: RequestValidationError):
+        """A malformed parameter (/articles/abc): an error page for people, for the API the
+        same shape as every other error, with pydantic's details under ``errors``."""
+        problems = error.errors()
+        message = "; ".join(_describe(problem) for problem in problems) or "invalid request"
+        if is_api(request):
+            return JSONResponse(api_error(message, problems), status_code=422)
+        return page(request, "error.html", status_code=422, message=message)
 
     @app.exception_handler(StoreError)
     async def store_error(request: Request, error: StoreError):
@@ -317,6 +332,20 @@ def create_app(
 
     app.include_router(build_router(store, auth, analyse_upload))
     return app
+
+
+def api_error(detail: str, problems: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Every API error has one shape: ``detail``, a sentence for people, and ``errors``,
+    what was wrong with which parameter (empty unless a parameter failed validation)."""
+    errors = [{"loc": [str(part) for part in p.get("loc", ())], "msg": str(p.get("msg", "")), "type": str(p.get("type", ""))}
+              for p in problems or []]
+    return {"detail": detail, "errors": errors}
+
+
+def _describe(problem: dict[str, Any]) -> str:
+    """``article_id: Input should be a valid integer`` from one pydantic error."""
+    where = [str(part) for part in problem.get("loc", ()) if part not in ("path", "query", "body", "form")]
+    return f"{'.'.join(where) or 'request'}: {problem.get('msg', 'invalid')}"
 
 
 def _safe_next(target: str) -> str:
