@@ -109,9 +109,9 @@ def build_router(store: Store, auth: Auth, analyse_upload: Callable) -> APIRoute
         }
 
     @router.post("/articles", response_model=schemas.UploadResult, dependencies=[Depends(writer)], status_code=201,
-                 summary="Analyse and store one plain-text (UTF-8) article")
+                 summary="Analyse and store one article (an HTML page or text, read as saywho ingest reads files)")
     def upload(
-        file: UploadFile = File(..., description="The article as UTF-8 text."),
+        file: UploadFile = File(..., description="The article: an HTML page (its body is extracted) or text in any common encoding."),
         title: Optional[str] = Form(None),
         published: Optional[str] = Form(None, description="YYYY-MM-DD"),
         publisher: Optional[str] = Form(None),

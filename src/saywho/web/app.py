@@ -24,6 +24,8 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from .. import __version__
 from ..errors import InputError
+from ..ingest import IngestOptions, tag_language
+from ..ingest.sources import bytes_kind, read_bytes
 from ..isodates import parse_date
 from ..models import Article, Document
 from ..store import SearchQuery, Store, StoreError, content_hash
@@ -295,7 +297,11 @@ def create_app(
     analyse_lock = threading.Lock()
 
     def analyse_upload(file: UploadFile, title: str | None, published: str | None, publisher: str | None) -> tuple[int, bool, int]:
-        """Analyse an uploaded plain-text article and store it; returns (id, created, attributions)."""
+        """Analyse one uploaded article (HTML or text) and store it; returns (id, created, attributions).
+
+        The bytes go through ingest's own reader, as ``saywho ingest`` would read the same
+        file: format detection, HTML extraction, encoding detection, binary refusal,
+        language check and the size limit."""
         data = file.file.read(MAX_UPLOAD_BYTES + 1)
         name = file.filename or "upload.txt"
         if len(data) > MAX_UPLOAD_BYTES:
@@ -305,13 +311,10 @@ def create_app(
                 published = parse_date(published)
             except ValueError as error:
                 raise HTTPException(400, f"published: {error}") from None
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise HTTPException(400, f"{name}: not UTF-8 text (convert it, or use saywho ingest for other encodings)") from None
-        if not text.strip():
-            raise HTTPException(400, f"{name}: empty")
-        document = Document(input=f"upload:{name}", text=text, title=title, published=published, publisher=publisher)
+        document = read_upload(data, name)
+        document.title = title or document.title
+        document.published = published or document.published
+        document.publisher = publisher or document.publisher
         key = content_hash(document)
         existing = store.article_id_for_hash(key)
         if existing is not None:
@@ -332,6 +335,26 @@ def create_app(
 
     app.include_router(build_router(store, auth, analyse_upload))
     return app
+
+
+#: What an upload is read with: ingest's defaults (English only), capped at the upload limit.
+UPLOAD_INGEST = IngestOptions(max_bytes=MAX_UPLOAD_BYTES)
+
+
+def read_upload(data: bytes, name: str) -> Document:
+    """One uploaded file as ingest reads it, or a 400 naming the file and what is wrong."""
+    label = f"upload:{name}"
+    kind = bytes_kind(data, name)
+    if kind in ("jsonl", "warc"):
+        raise HTTPException(400, f"{label}: a {kind.upper()} file holds many articles; upload one HTML or text "
+                                 "article, or use saywho ingest")
+    try:
+        (item,) = read_bytes(data, label, UPLOAD_INGEST)
+        if isinstance(item, InputError):
+            raise item
+        return tag_language(item, UPLOAD_INGEST)
+    except InputError as error:  # binary, undecodable, empty, another language, too large
+        raise HTTPException(400, str(error)) from None
 
 
 def api_error(detail: str, problems: list[dict[str, Any]] | None = None) -> dict[str, Any]:
