@@ -22,7 +22,7 @@ from .errors import InputError, SaywhoError
 from .cli_limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_TIME_LIMIT, MaxBytesOpt, MaxCharsOpt, TimeLimitOpt
 from .cli_exits import EXIT_INPUT_FAILED, EXIT_INTERRUPTED, EXIT_OUTPUT_FAILED, EXIT_USAGE
 from .cli_output import ParentsOpt, RawCsvOpt, check_output, format_from_extension, plural, report_written, warning_lines
-from .output import for_rich, printable, spreadsheet_safe
+from .output import printable, spreadsheet_safe
 
 RESULT_FORMATS = ("table", "jsonl", "csv")
 #: The format each -o extension stands for in search and speakers.
@@ -87,22 +87,25 @@ def write_rows(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], fmt: st
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(title=for_rich(title) if title else None, show_lines=False)
+        table = Table(title=_cell(title) if title else None, show_lines=False)
         for column in columns:
             table.add_column(column, overflow="fold")
         for row in rows:
             table.add_row(*(_cell(row.get(c)) for c in columns))
             count += 1
-        Console(file=handle, soft_wrap=False, emoji=False).print(table)
+        Console(file=handle, soft_wrap=False, emoji=False, highlight=False).print(table)
     return count
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any):
+    """A table cell as rich ``Text``: never read as markup, no control characters."""
+    from rich.text import Text
+
     if value is None:
-        return ""
+        return Text("")
     if isinstance(value, list):
-        return for_rich(", ".join(map(str, value)))
-    return for_rich(value)
+        return Text(printable(", ".join(map(str, value))))
+    return Text(printable(str(value)))
 
 
 def _emit(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], fmt: str, output: str | None, title: str = "",
@@ -447,8 +450,6 @@ def import_command(
       saywho export --db corpus.db -o corpus.jsonl
       saywho import corpus.jsonl --db postgresql://saywho@localhost/saywho
     """
-    from .models import Article
-    from .store import content_hash
     from .store.ingest import IngestReport
 
     report = IngestReport()
@@ -466,19 +467,11 @@ def import_command(
                     if not line.strip():
                         continue
                     try:
-                        record = json.loads(line)
-                        if not isinstance(record, dict):
-                            raise TypeError(f"a record must be a JSON object, not {type(record).__name__}")
-                        article = Article.from_dict(record)
-                        if not isinstance(article.input, str) or not isinstance(article.text, str):
-                            raise TypeError("'input' and 'text' must be strings")
-                    except (ValueError, KeyError, TypeError, AttributeError) as error:
-                        # AttributeError: a nested field of the wrong shape ("speakers": [1]) is a bad record too.
+                        article, key = read_exported_record(line)
+                    except ValueError as error:
                         progress.log(f"saywho: error: {printable(path)}:{number}: not an article record ({printable(str(error))})")
                         report.failed += 1
                         continue
-                    key = record.get("content_hash")
-                    key = key if isinstance(key, str) and key else content_hash(article.text)
                     if store.add_article(article, key) is None:
                         report.skipped += 1
                     else:
@@ -492,6 +485,27 @@ def import_command(
                f"{counts['speakers']} speakers", err=True)
     if report.failed:
         raise typer.Exit(EXIT_INPUT_FAILED)
+
+
+def read_exported_record(line: str) -> tuple[Any, str]:
+    """One JSONL line of ``export`` (or ``extract -f jsonl``) as ``(Article, content hash)``;
+    ``ValueError`` saying why for anything else (not JSON, not an object, fields of the
+    wrong shape), so that one bad line is one bad record."""
+    from .models import Article
+    from .store import content_hash
+
+    try:
+        record = json.loads(line)
+        if not isinstance(record, dict):
+            raise TypeError(f"a record must be a JSON object, not {type(record).__name__}")
+        article = Article.from_dict(record)
+        if not isinstance(article.input, str) or not isinstance(article.text, str):
+            raise TypeError("'input' and 'text' must be strings")
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        # AttributeError and TypeError: a nested field of the wrong shape ("speakers": [1]).
+        raise ValueError(str(error) if not isinstance(error, KeyError) else f"missing field {error}") from None
+    key = record.get("content_hash")
+    return article, key if isinstance(key, str) and key else content_hash(article.text)
 
 
 def serve_command(

@@ -173,8 +173,10 @@ def printable(text: str) -> str:
 
 
 def for_rich(text: Any) -> str:
-    """Untrusted text as rich markup that prints exactly as written: brackets like
-    ``[/r/politics]`` or ``[link=...]`` escaped, control characters removed."""
+    """Untrusted text to put inside a rich markup string: brackets like ``[/r/politics]``
+    or ``[link=...]`` escaped so they are never tags, control characters removed. (rich's
+    escape shows a backslash before a lone ``[`` as ``[``; where exact text matters, hand
+    rich a ``Text`` instead, as the tables do.)"""
     from rich.markup import escape
 
     return escape(printable(str(text)))
@@ -210,7 +212,9 @@ class Writer:
         elif self.format == "csv":
             assert self.handle is not None
             if self._csv is None:
-                self._csv = csv.DictWriter(self.handle, fieldnames=ROW_FIELDS, lineterminator="\n")
+                # csv's default CRLF (RFC 4180, as search and the API write): with "\n" as the line end,
+                # csv leaves a cell holding a lone "\r" unquoted, and readers split the row there.
+                self._csv = csv.DictWriter(self.handle, fieldnames=ROW_FIELDS)
                 self._csv.writeheader()
             for row in attribution_rows(article):
                 self._csv.writerow(row if self._raw_csv else {k: spreadsheet_safe(v) for k, v in row.items()})
@@ -247,26 +251,30 @@ def _parquet_schema():
 def render_table(article: Article, handle: IO[str], width: int | None = None) -> None:
     """The readable view: one row per attribution (speaker, type, cue, content).
 
-    Every piece of article text goes through ``for_rich``: a title is data, never markup.
+    Article text is handed to rich as ``Text``, never as markup, so a title like
+    ``[/r/politics]`` or ``[link=…]`` prints as written; control characters are removed.
     """
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    console = Console(file=handle, width=width or 120, emoji=False,
+    console = Console(file=handle, width=width or 120, emoji=False, highlight=False,
                       force_terminal=handle in (sys.stdout, sys.stderr) and handle.isatty())
-    heading = for_rich(article.title or article.input)
-    table = Table(title=f"{heading}  [dim]({for_rich(article.input)})[/dim]", title_justify="left", show_lines=False, expand=True)
+    title = Text.assemble(printable(article.title or article.input), "  ", (f"({printable(article.input)})", "dim"))
+    table = Table(title=title, title_justify="left", show_lines=False, expand=True)
     table.add_column("speaker", ratio=2, overflow="fold")
     table.add_column("type", ratio=1)
     table.add_column("cue", ratio=1, overflow="fold")
     table.add_column("content", ratio=6, overflow="fold")
     for a in article.attributions:
-        speaker = for_rich(a.speaker.name) if a.speaker else "[dim]-[/dim]"
+        speaker = Text(printable(a.speaker.name)) if a.speaker else Text("-", "dim")
         if a.speaker and a.speaker.kind not in ("person",):
-            speaker += f" [dim]({for_rich(a.speaker.kind)})[/dim]"
-        kind = for_rich(a.type) + (" [dim](belief)[/dim]" if a.act == "belief" else "")
-        cue = for_rich(a.cue.text) if a.cue else "[dim]headline[/dim]"
-        table.add_row(speaker, kind, cue, for_rich(a.content.text))
+            speaker.append(f" ({printable(a.speaker.kind)})", "dim")
+        kind = Text(printable(a.type))
+        if a.act == "belief":
+            kind.append(" (belief)", "dim")
+        cue = Text(printable(a.cue.text)) if a.cue else Text("headline", "dim")
+        table.add_row(speaker, kind, cue, Text(printable(a.content.text)))
     console.print(table)
     if not article.attributions:
         console.print("[dim]no attributions found[/dim]")
