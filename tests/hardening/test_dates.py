@@ -15,6 +15,8 @@ from saywho.cli import app
 from saywho.isodates import parse_date
 from saywho.store import SearchQuery, Store, StoreError
 from saywho.web import create_app
+from hardening.test_server import db_target  # noqa: F401  (the filled corpus on SQLite or PostgreSQL)
+from store.store_builders import BACKENDS
 from web.web_corpus import TOKEN, fill_corpus
 
 runner = CliRunner()
@@ -62,8 +64,9 @@ def test_search_refuses_impossible_dates_as_usage_errors(corpus_db):
     assert result.stderr.strip() == "saywho: error: since must be a date like 2016-05-31 (or 2016-05, 2016), not '2020-13-45'"
 
 
-def test_search_takes_a_year_as_a_range(corpus_db):
-    with Store.open(corpus_db) as store:
+@pytest.mark.parametrize("db_target", BACKENDS, indirect=True)
+def test_search_takes_a_year_as_a_range(db_target):
+    with Store.open(db_target) as store:
         everything = store.search(SearchQuery(limit=100)).total
         in_2016 = store.search(SearchQuery(since="2016", until="2016", limit=100)).total
         in_2016_by_day = store.search(SearchQuery(since="2016-01-01", until="2016-12-31", limit=100)).total
