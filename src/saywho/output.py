@@ -96,7 +96,10 @@ def atomic_file(path: str, mode: str = "w", *, parents: bool = False) -> Iterato
     target, is_stream = output_target(path, parents=parents)
     text = "b" not in mode
     if is_stream:
-        with open(target, mode, encoding="utf-8" if text else None, newline="" if text else None) as stream:
+        # Appending: a pipe or device ignores it, and /dev/stdout redirected to a file (even
+        # with >>) must not be truncated by opening it again.
+        stream_mode = mode.replace("w", "a")
+        with open(target, stream_mode, encoding="utf-8" if text else None, newline="" if text else None) as stream:
             yield stream
         return
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
@@ -114,22 +117,39 @@ def atomic_file(path: str, mode: str = "w", *, parents: bool = False) -> Iterato
 
 
 def output_target(path: str, *, parents: bool = False) -> tuple[Path, bool]:
-    """Where writing ``path`` really goes, and whether it is a stream (device, pipe, socket)
-    rather than a file to replace. Raises ``OSError`` naming the problem: a folder, or a
-    parent folder that is missing or is a file."""
-    # realpath follows every link (a dangling one too): the link stays, its target is replaced.
-    target = Path(os.path.realpath(path))
+    """Where writing ``path`` really goes, and whether it is a stream (device, pipe, socket,
+    one of this process's open files such as ``/dev/stdout``) rather than a file to replace.
+    Raises ``OSError`` naming the problem: a folder, or a parent folder that is missing or is
+    a file."""
     try:
-        mode = os.stat(target).st_mode
+        mode = os.stat(path).st_mode  # follows links, /proc's magic ones too
     except FileNotFoundError:
+        # Missing, or a dangling link: create the file the link points to (the link stays).
+        target = Path(os.path.realpath(path))
         _check_parent(target.parent, parents)
         return target, False
     except NotADirectoryError:
-        _check_parent(target.parent, parents)  # names the file that stands where a folder should
+        _check_parent(Path(os.path.realpath(path)).parent, parents)  # names the file that stands where a folder should
         raise
     if stat.S_ISDIR(mode):
         raise IsADirectoryError(errno.EISDIR, f"{path} is a folder; give a file name", path)
-    return target, not stat.S_ISREG(mode)
+    if not stat.S_ISREG(mode) or _open_file_of_this_process(path):
+        return Path(path), True
+    return Path(os.path.realpath(path)), False  # a symlink's target is replaced, the link kept
+
+
+def _open_file_of_this_process(path: str) -> bool:
+    """``/dev/stdout``, ``/dev/fd/1``, ``/proc/self/fd/1``: a file this process already has
+    open (a shell redirect, maybe ``>>``), written where it stands, never replaced."""
+    current = os.path.abspath(path)
+    for _ in range(40):  # the kernel's own limit on links followed
+        current = os.path.join(os.path.realpath(os.path.dirname(current)), os.path.basename(current))
+        if current.startswith("/proc/"):
+            return True
+        if not os.path.islink(current):
+            return False
+        current = os.path.normpath(os.path.join(os.path.dirname(current), os.readlink(current)))
+    return False
 
 
 def _check_parent(folder: Path, create: bool) -> None:

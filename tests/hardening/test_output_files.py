@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -115,6 +117,26 @@ def test_a_character_device_stays_a_device(device, article):
     assert result.exit_code == 0, result.output
     after = os.stat(null)
     assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev
+
+
+@pytest.mark.slow
+def test_dev_stdout_writes_to_whatever_stdout_is_without_truncating_it(tmp_path, article):
+    """-o /dev/stdout reaches this process's own stdout, through /proc: a pipe, or a file the
+    shell opened (appended to with >>, never truncated nor replaced).
+
+    /dev/fd/1 is the same link into /proc as /dev/stdout; it is used here because code that
+    renames over its target (as this once did) cannot create a file in /proc, whereas as
+    root it would replace the machine's /dev/stdout."""
+    command = [sys.executable, "-m", "saywho", "extract", article, "-o", "/dev/fd/1", "--format", "jsonl"]
+    piped = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert piped.returncode == 0, piped.stderr
+    assert json.loads(piped.stdout)["input"] == article
+    log = tmp_path / "log.jsonl"
+    log.write_text('{"earlier": "run"}\n', encoding="utf-8")
+    with open(log, "a", encoding="utf-8") as appended:
+        assert subprocess.run(command, stdout=appended, stderr=subprocess.PIPE, timeout=120).returncode == 0
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert json.loads(lines[0]) == {"earlier": "run"} and json.loads(lines[1])["input"] == article
 
 
 def test_a_full_device_is_an_output_error_and_stays_a_device(device, article):
