@@ -120,6 +120,12 @@ def test_a_record_keeps_its_publisher_and_authors(tmp_path):
     assert (record["publisher"], record["authors"]) == ("The Gazette", ["Ann Lee", "Bo Chan"])
 
 
+def test_a_records_language_is_kept_when_the_text_is_too_short_to_tell(tmp_path):
+    path = tmp_path / "short.jsonl"
+    path.write_text(json.dumps({"text": '"Yes," she said.', "language": "en"}) + "\n", encoding="utf-8")
+    assert json.loads(run("extract", str(path), "--format", "jsonl").stdout)["language"] == "en"
+
+
 def test_a_records_iso_date_is_written_back_as_iso_and_resolves_relative_dates(tmp_path):
     result = run("extract", records(tmp_path, "20240502"), "--format", "jsonl")
     record = json.loads(result.stdout)

@@ -1,7 +1,8 @@
 """JSONL exports: one article a line, ``text`` or ``html`` plus optional metadata.
 
 Accepted fields: ``text`` or ``html`` (one is required), and ``url``, ``title``,
-``published``, ``publisher``, ``authors`` (a list of names, or one name), ``id``.
+``published``, ``publisher``, ``authors`` (a list of names, or one name), ``language``
+(used when the text is too short to tell), ``id``.
 A record's input name is ``path#id`` (``path#line-N`` without an id). A bad line is
 an ``InputError`` in its place; the file goes on. ``published`` is read as an ISO
 date and written back as ``YYYY-MM-DD``; one that cannot be read is kept as written,
@@ -21,7 +22,7 @@ from .html import html_document
 from .options import IngestOptions
 
 #: Metadata fields a record may carry, copied onto the Document when present (and ``authors``).
-METADATA_FIELDS = ("url", "title", "published", "publisher")
+METADATA_FIELDS = ("url", "title", "published", "publisher", "language")
 
 
 def record_name(container: str, record: dict[str, Any] | None, line_number: int) -> str:

@@ -74,7 +74,8 @@ class TokenBuckets:
 
 
 def client_key(scope: dict) -> str:
-    """The address a request came from (uvicorn has applied X-Forwarded-For from a local proxy)."""
+    """The address a request came from (uvicorn applies X-Forwarded-For only from a proxy named with
+    --forwarded-allow-ips; otherwise this is the connecting address, which a client cannot choose)."""
     client = scope.get("client")
     host = client[0] if client else "unknown"
     try:
