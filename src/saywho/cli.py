@@ -121,8 +121,8 @@ def extract(
     if published is not None:
         try:
             published = parse_date(published)  # written back as YYYY-MM-DD, whatever ISO form was given
-        except ValueError as error:
-            error_line(f"--published: {error}")
+        except ValueError:
+            error_line(f"--published {published!r} is not a YYYY-MM-DD date")
             raise typer.Exit(2) from None
 
     if mode not in ("rules", "model"):

@@ -157,8 +157,8 @@ def run_command(
 
         try:
             published = parse_date(published)  # written back as YYYY-MM-DD, whatever ISO form was given
-        except ValueError as error:
-            _error(f"--published: {error}")
+        except ValueError:
+            _error(f"--published {published!r} is not a YYYY-MM-DD date")
             raise typer.Exit(EXIT_USAGE) from None
     try:
         from .spark.job import JobOptions, OutputError, run

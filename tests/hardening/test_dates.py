@@ -100,7 +100,7 @@ def test_published_option_is_written_back_as_iso(tmp_path, given):
 
 def test_published_option_refuses_impossible_dates(tmp_path):
     result = run("extract", "-", "--published", "2024-02-30", input=SAID)
-    assert result.exit_code == 2 and "'2024-02-30' is not a date like 2016-05-31" in result.stderr
+    assert result.exit_code == 2 and "--published '2024-02-30' is not a YYYY-MM-DD date" in result.stderr
 
 
 # --- 9. records -------------------------------------------------------------------------
