@@ -564,6 +564,11 @@ def serve_command(
     app = create_app(db, token=token, limits=ServerLimits(rate=rate_limit), allowed_hosts=allowed_hosts(host, allowed_host or []))
     mode = "writes need the token" if token else "read-only (no --token)"
     typer.echo(f"saywho: serving {store.backend.dialect} corpus on http://{host}:{port}/ ({mode})", err=True)
+    if host in WILDCARD_HOSTS and not allowed_host:
+        # Listening everywhere, but other machines reach it by a name or address that is not
+        # on the allow-list: say so now rather than leave them puzzling over a 400.
+        typer.echo("saywho: note: only Host localhost, 127.0.0.1 and [::1] are answered; "
+                   "add --allowed-host NAME for the name or address other machines use", err=True)
     # uvicorn trusts X-Forwarded-For from 127.0.0.1 by default: any local client could then
     # pick its own address and walk past the rate limit. Only a named proxy is trusted.
     uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=forwarded_allow_ips is not None,
@@ -594,6 +599,9 @@ def _check_address(host: str, port: int) -> None:
             _error(f"cannot listen on {host}:{port}: {reason}")
             raise typer.Exit(EXIT_USAGE) from None
 
+
+#: Addresses that listen on every interface.
+WILDCARD_HOSTS = ("0.0.0.0", "::", "[::]")
 
 #: Shorter tokens are too easy to guess for a server others can reach.
 MIN_TOKEN_LENGTH = 12

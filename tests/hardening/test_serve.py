@@ -70,6 +70,16 @@ def test_allowed_host_adds_a_proxy_name(served, corpus):
         assert client.get("/api/stats", headers={"Host": "evil.example"}).status_code == 400
 
 
+def test_listening_everywhere_says_which_hosts_are_answered(served, corpus):
+    result, [(web_app, _)] = served("--db", corpus, "--host", "0.0.0.0")
+    assert result.exit_code == 0, result.output
+    assert "add --allowed-host NAME" in result.stderr
+    with TestClient(web_app) as client:
+        assert client.get("/api/stats", headers={"Host": "192.168.1.20:8000"}).status_code == 400
+    result, _ = served("--db", corpus, "--host", "0.0.0.0", "--allowed-host", "192.168.1.20")
+    assert "--allowed-host NAME" not in result.stderr
+
+
 def test_the_bound_address_is_an_allowed_host(served, corpus):
     result, [(web_app, settings)] = served("--db", corpus, "--host", "::1")
     if result.exit_code == 2:
