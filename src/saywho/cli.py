@@ -156,7 +156,7 @@ def extract(
             for result in results:
                 advance()
                 if isinstance(result, SkippedInput):
-                    typer.echo(f"saywho: skipped: {result}", err=True)  # not an article to analyse: no failure
+                    typer.echo(f"saywho: skipped: {printable(str(result))}", err=True)  # not an article to analyse: no failure
                     continue
                 if isinstance(result, InputError):
                     failures.append(result)

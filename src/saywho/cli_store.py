@@ -241,6 +241,7 @@ class _ingest_progress:
             )
 
     def log(self, message: str) -> None:
+        message = printable(message)  # input names and reasons come from outside: no terminal controls
         if self._progress is not None:
             self._progress.console.print(message, markup=False, highlight=False)
         else:

@@ -85,6 +85,15 @@ def test_error_lines_strip_control_characters_from_input_names(tmp_path):
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr and "evil]0;pwned.txt" in result.stderr
 
 
+def test_ingest_error_lines_strip_control_characters_too(tmp_path):
+    # An OSC sequence (set the window title): click strips CSI colour codes off a non-terminal, not these.
+    name = tmp_path / "evil\x1b]0;pwned\x07.txt"
+    name.write_bytes(b"\x00\x01binary")
+    result = run("ingest", str(name), "--db", str(tmp_path / "c.db"))
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr and "evil]0;pwned.txt" in result.stderr
+
+
 @pytest.mark.parametrize("text, shown", [
     ("tab\tand\nnewline stay", "tab\tand\nnewline stay"),
     ("bell\x07 nul\x00 del\x7f csi\x9b", "bell nul del csi"),
