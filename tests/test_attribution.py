@@ -45,17 +45,25 @@ def test_finds_the_attribution(text, type_, cue, source, content):
     assert (found.type, found.cue.text, found.source.text, found.content.text) == (type_, cue, source, content)
 
 
-def test_split_quote_is_one_attribution_with_two_spans():
+def pieces(text):
+    article = saywho.extract(text)
+    return [(a.type, a.cue and a.cue.text, a.source and a.source.text, a.content.text, a.continues, a.speaker.name) for a in article.attributions]
+
+
+def test_a_quote_its_cue_interrupts_is_two_statements_sharing_the_cue():
     text = '"We will fight," the mayor said, "and we will win."'
-    found = only(text)
-    assert found.type == "direct"
-    assert [text[s:e] for s, e in found.content.spans] == ['"We will fight,"', '"and we will win."']
+    assert pieces(text) == [
+        ("direct", "said", "the mayor", '"We will fight,"', False, "mayor"),
+        ("direct", "said", "the mayor", '"and we will win."', True, "mayor"),
+    ]
 
 
-def test_quote_continued_after_the_cue_sentence():
+def test_a_quote_after_the_cue_sentence_is_an_implicit_continuation():
     text = '"We want every resident to have a say," Priya Raman told reporters. "Nobody should feel rushed."'
-    found = only(text)
-    assert len(found.content.spans) == 2
+    assert pieces(text) == [
+        ("direct", "told", "Priya Raman", '"We want every resident to have a say,"', False, "Priya Raman"),
+        ("direct", None, None, '"Nobody should feel rushed."', True, "Priya Raman"),
+    ]
 
 
 def test_quote_over_several_sentences_is_whole():

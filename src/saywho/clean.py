@@ -368,6 +368,13 @@ def _looks_like_headline(block: Block) -> bool:
     return block.shape in ("heading", "paragraph") and not plain.endswith((".", ",", ";", "|"))
 
 
+def _is_lead(block: Block) -> bool:
+    """A sentence between the headline and the body: the standfirst or a one-sentence lead
+    paragraph ("X has been appointed manager."), too short to count as prose on its own."""
+    plain = block.plain
+    return block.shape not in ("heading", "item") and len(_WORD.findall(plain)) >= NEUTRAL_MIN_WORDS and bool(_SENTENCE_END.search(plain)) and not _TRUNCATED.search(plain)
+
+
 def _is_dateline(block: Block) -> bool:
     plain = block.plain
     return len(_WORD.findall(plain)) <= DATELINE_MAX_WORDS and bool(_DATE_HINT.search(plain))
@@ -423,7 +430,7 @@ def classify_blocks(text: str) -> list[Decision]:
     headline = find_headline(blocks, kinds, first)
     if headline is not None:
         keep_above.add(headline)
-        keep_above.update(i for i in range(headline + 1, first) if kinds[i] != "junk" and _is_dateline(blocks[i]))
+        keep_above.update(i for i in range(headline + 1, first) if kinds[i] != "junk" and (_is_dateline(blocks[i]) or _is_lead(blocks[i])))
     decisions = []
     for index, (block, reason) in enumerate(zip(blocks, reasons)):
         if first <= index <= last or index in keep_above:

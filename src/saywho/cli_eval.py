@@ -28,6 +28,9 @@ from .evaluate.polnear import (
     sentence_bounds,
 )
 from .evaluate.scoring import MODES, ROLES, Counts, Scores
+from .evaluate.speakers import SpeakerCounts, SpeakerScores, load_speaker_set
+from .evaluate.speakers import run_saywho as run_saywho_speakers
+from .evaluate.speakers import score as score_speakers
 
 
 def register(app: typer.Typer) -> None:
@@ -35,6 +38,7 @@ def register(app: typer.Typer) -> None:
     eval_app = typer.Typer(help="Score saywho against annotated corpora.", no_args_is_help=True)
     eval_app.command("polnear")(polnear)
     eval_app.command("agreement")(agreement)
+    eval_app.command("speakers")(speakers)
     app.add_typer(eval_app, name="eval")
 
 
@@ -143,6 +147,74 @@ def agreement(
         label = "annotators against each other" if name == "annotators" else f"saywho ({mode}) against each annotator"
         console.print(f"\n[bold]{label}[/]: {len(pairs[name][0])} pairs")
         _print_tables(console, name, article_scores)
+
+
+def speakers(
+    path: Annotated[Path, typer.Argument(help="A speaker set: one JSON object per article (the format of data/bbc-speakers/dev.jsonl).")],
+    articles: Annotated[
+        Path | None, typer.Option(help="Folder the set's file names are relative to (default: ../bbc-news beside the set's folder).")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="Score only the first N articles of the set.", min=1)] = None,
+    jobs: Jobs = 1,
+    as_json: AsJson = False,
+    errors: Annotated[int, typer.Option(help="Print up to N attributions whose speaker or kind is wrong.", min=0)] = 0,
+    model: SpacyModel = None,
+    mode: Mode = "rules",
+) -> None:
+    """Who said it: recall, precision, speaker accuracy and kind accuracy on a speaker set.
+
+    The metric is the set's own (docs/speakers.md): beliefs are left out; a
+    statement matches a gold one when their contents share half of each one's
+    tokens; the speaker is right when every word of the gold name (honorifics
+    aside) is in saywho's; kinds must be equal. Per BBC category and overall.
+    """
+    try:
+        _check_mode(mode)
+        dataset = load_speaker_set(path, articles, limit)
+        scores = score_speakers(dataset, run_saywho_speakers(dataset, jobs=jobs, model=model, mode=mode))
+    except InputError as error:
+        typer.echo(f"saywho: error: {error}", err=True)
+        raise typer.Exit(1) from error
+    if as_json:
+        out = {"set": str(path), "articles": len(dataset), "mode": mode} | scores.to_dict()
+        if errors:
+            out["errors"] = [e.to_dict() for e in scores.errors[:errors]]
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    console = Console()
+    console.print(f"[bold]{escape(str(path))}[/]: {len(dataset)} articles, saywho {mode} mode", soft_wrap=True)
+    console.print(_speaker_table(scores))
+    if errors:
+        _print_speaker_errors(console, scores, errors)
+
+
+def _speaker_table(scores: SpeakerScores) -> Table:
+    table = Table(title="speakers (%)", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for column in ("", "recall", "precision", "speaker", "kind", "gold", "pred", "matched"):
+        table.add_column(column, justify="left" if not column else "right", no_wrap=True)
+
+    def row(label: str, c: SpeakerCounts) -> None:
+        table.add_row(
+            label, _pct(c.recall), _pct(c.precision), _pct(c.speaker_accuracy), _pct(c.kind_accuracy),
+            str(c.gold), str(c.predicted), str(c.matched),
+        )
+
+    for category, counts in sorted(scores.by_category.items()):
+        row(category, counts)
+    row("all", scores.overall)
+    return table
+
+
+def _print_speaker_errors(console: Console, scores: SpeakerScores, limit: int) -> None:
+    console.rule(f"[bold]wrong speakers or kinds[/] ({len(scores.errors)} in all, first {min(limit, len(scores.errors))})")
+    for error in scores.errors[:limit]:
+        source = f" (from [italic]{escape(error.source)}[/])" if error.source else ""
+        console.print(
+            f"[dim]{escape(error.file)}[/]  gold: [green]{escape(error.gold_speaker)}[/] ({error.gold_kind})"
+            f"  saywho: [red]{escape(error.speaker or '(none)')}[/] ({error.kind or '-'}){source}\n  [dim]{escape(_short(error.sentence))}[/]",
+            highlight=False,
+        )
 
 
 def evaluate_polnear(

@@ -97,6 +97,9 @@ class Attribution:
     confidence: float = 0.5
     #: True for a headline that quotes the body; its speaker comes from the matching body quote.
     headline: bool = False
+    #: True when this statement carries on the one before it: the second piece of a quotation its
+    #: cue interrupts (``"X," she said, "Y."``) or an implicit continuation (``"X," she said. "Y."``).
+    continues: bool = False
 
 
 @dataclass(slots=True)
@@ -152,6 +155,7 @@ class Article:
                     when=When(when["text"], tuple(when["span"]), when.get("date")) if when else None,  # type: ignore[arg-type]
                     confidence=a.get("confidence", 0.5),
                     headline=a.get("headline", False),
+                    continues=a.get("continues", False),
                 )
             )
         return cls(

@@ -293,7 +293,8 @@ def render_table(article: Article, handle: IO[str], width: int | None = None) ->
         kind = Text(printable(a.type))
         if a.act == "belief":
             kind.append(" (belief)", "dim")
-        cue = Text(printable(a.cue.text)) if a.cue else Text("headline", "dim")
+        # No cue: a headline quote, or a statement that continues the one before it.
+        cue = Text(printable(a.cue.text)) if a.cue else Text("headline" if a.headline else "continued", "dim")
         table.add_row(speaker, kind, cue, Text(printable(a.content.text)))
     console.print(table)
     if not article.attributions:

@@ -1,6 +1,7 @@
 """Orchestration: one Document in, one Article out.
 
-clean (scraped text only) -> spaCy parse -> attributions -> speakers -> dates.
+clean (scraped text only) -> spaCy parse -> attributions -> speech or belief ->
+one statement per quoted piece -> speakers -> dates.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Literal
 
 from spacy.tokens import Doc
 
-from . import attribution, clean, dates, speakers
+from . import acts, attribution, clean, dates, speakers, statements
 from .errors import InputError
 from .models import Article, Attribution, Document, Speaker, TextSpan
 from .nlp import doc_text, load_model
@@ -146,16 +147,24 @@ def annotate(
     doc: Doc, *, title: str | None = None, published: str | None = None, mode: str = "rules"
 ) -> tuple[list[Attribution], list[Speaker]]:
     """Attributions, their speakers and dates for a parsed Doc (shared by Extractor and the spaCy component)."""
+    found = find_statements(doc, title=title, mode=mode)
+    found_speakers = speakers.resolve(doc, found)
+    for item in found:
+        item.when = dates.find_when(doc, item, published=published)
+    return found, found_speakers
+
+
+def find_statements(doc: Doc, *, title: str | None = None, mode: str = "rules") -> list[Attribution]:
+    """The statements of a parsed Doc, speech or belief, one per quoted piece, speakers not yet resolved."""
     if mode == "model":
         from .tagger import find_attributions_model  # onnxruntime only when asked for
 
         found = find_attributions_model(doc, title=title)
     else:
         found = attribution.find_attributions(doc, title=title)
-    found_speakers = speakers.resolve(doc, found)
     for item in found:
-        item.when = dates.find_when(doc, item, published=published)
-    return found, found_speakers
+        item.act = acts.speech_act(doc, item)
+    return statements.split_statements(found, doc_text(doc))
 
 
 #: spaCy's tokenizer strips a word's prefixes and suffixes one at a time, each time with

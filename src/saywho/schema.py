@@ -26,11 +26,12 @@ _FIELD_NOTES = {
     ("Article", "input"): "Where the article came from: a path, URL, or path#record-id.",
     ("Article", "raw"): "True when `text` is the input exactly as decoded (offsets index the input file).",
     ("Attribution", "type"): "direct: all quoted; mixed: reported words with a quoted fragment; indirect: reported speech.",
-    ("Attribution", "act"): "speech: said, wrote, announced; belief: thought, hoped, wanted (PolNeAR counts both).",
+    ("Attribution", "act"): "speech: a statement (said, wrote, announced, according to, the report found); belief: thoughts, hopes, plans and stances with no statement (thought, hoped, backed the plan, denied the claims), which PolNeAR counts too.",
     ("Attribution", "cue"): "The words that attribute (said, according to, speculated); null for a headline quote.",
     ("Attribution", "source"): "The source mention as written (he, the general, Stephen Townsend); null when there is none.",
     ("Attribution", "confidence"): "0..1; higher is more likely correct (see docs/benchmarks.md for precision by threshold).",
     ("Attribution", "headline"): "A headline quoting the body; its speaker comes from the matching body quote.",
+    ("Attribution", "continues"): 'The statement carries on the one before it: the second piece of a quotation its cue interrupts ("X," she said, "Y.") or an implicit continuation ("X," she said. "Y.": no cue or source of its own).',
     ("SpeakerRef", "kind"): "person, organization, group (plural, e.g. officials), or unnamed (could not be resolved to a name).",
 }
 

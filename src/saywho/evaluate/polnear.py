@@ -32,6 +32,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..models import Attribution, Document, TextSpan
 from ..quotes import QUOTE_CHARS
+from ..statements import join_statements
 from .scoring import Scores, gold_act
 
 _ID_LINE = re.compile(r"^[A-Z#]\d*\t")
@@ -241,7 +242,8 @@ def run_saywho(
             failures[article.name] = result.reason
             predictions.append([])
         else:
-            predictions.append(result.attributions)
+            # PolNeAR keeps a quotation its cue interrupts as one attribution: join saywho's statements back.
+            predictions.append(join_statements(result.attributions))
     return SystemRun("saywho", predictions, time.perf_counter() - started, failures)
 
 
