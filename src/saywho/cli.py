@@ -17,8 +17,10 @@ import typer
 
 from . import __version__
 from .errors import InputError, SaywhoError
+from .isodates import parse_date
 from .models import Article, Document
-from .output import FORMATS, format_for_path, write_all
+from .output import EXTENSIONS, FORMATS, printable, write_articles
+from .cli_output import ParentsOpt, RawCsvOpt, check_output, format_from_extension, plural, report_written, warning_lines
 from .pipeline import Options, analyse_parallel
 from .cli_exits import EXIT_INPUT_FAILED, EXIT_INTERRUPTED, EXIT_OUTPUT_FAILED
 from .cli_limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_TIME_LIMIT, MaxBytesOpt, MaxCharsOpt, TimeLimitOpt
@@ -51,7 +53,7 @@ def _main(
 
 
 def error_line(message: str) -> None:
-    typer.echo(f"saywho: error: {message}", err=True)
+    typer.echo(f"saywho: error: {printable(message)}", err=True)
 
 
 @app.command()
@@ -62,6 +64,7 @@ def extract(
     output: Annotated[
         Optional[str], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")
     ] = None,
+    parents: ParentsOpt = False,
     fmt: Annotated[
         Optional[str],
         typer.Option(
@@ -90,6 +93,7 @@ def extract(
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     max_chars: MaxCharsOpt = DEFAULT_MAX_CHARS,
     time_limit: TimeLimitOpt = DEFAULT_TIME_LIMIT,
+    raw_csv: RawCsvOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Find every attribution in each article: who said what, how, and when.
@@ -107,7 +111,7 @@ def extract(
             error_line("no input given (files, folders, URLs, or - for stdin)")
             raise typer.Exit(2)
         inputs = ["-"]
-    chosen = fmt or format_for_path(output) or ("table" if output is None and sys.stdout.isatty() else "jsonl")
+    chosen = fmt or format_from_extension(output, EXTENSIONS, FORMATS) or ("table" if output is None and sys.stdout.isatty() else "jsonl")
     if chosen not in FORMATS:
         error_line(f"unknown format {chosen!r}; choose one of {', '.join(FORMATS)}")
         raise typer.Exit(2)
@@ -116,7 +120,7 @@ def extract(
         raise typer.Exit(2)
     if published is not None:
         try:
-            _check_date(published)
+            published = parse_date(published)  # written back as YYYY-MM-DD, whatever ISO form was given
         except ValueError:
             error_line(f"--published {published!r} is not a YYYY-MM-DD date")
             raise typer.Exit(2) from None
@@ -124,6 +128,7 @@ def extract(
     if mode not in ("rules", "model"):
         error_line(f"unknown mode {mode!r}; choose rules or model")
         raise typer.Exit(2)
+    check_output(output, parents)
     options = Options(
         raw=raw,
         keep_junk=keep_junk,
@@ -138,8 +143,11 @@ def extract(
 
     def documents() -> Iterator[Document | InputError]:
         for item in iter_documents(inputs, IngestOptions(max_bytes=max_bytes)):
-            if isinstance(item, Document) and published and not item.published:
-                item.published = published
+            if isinstance(item, Document):
+                for line in warning_lines(item):
+                    typer.echo(line, err=True)
+                if published and not item.published:
+                    item.published = published
             yield item
 
     def articles() -> Iterator[Article]:
@@ -148,7 +156,7 @@ def extract(
             for result in results:
                 advance()
                 if isinstance(result, SkippedInput):
-                    typer.echo(f"saywho: skipped: {result}", err=True)  # not an article to analyse: no failure
+                    typer.echo(f"saywho: skipped: {printable(str(result))}", err=True)  # not an article to analyse: no failure
                     continue
                 if isinstance(result, InputError):
                     failures.append(result)
@@ -157,7 +165,7 @@ def extract(
                 yield result
 
     try:
-        write_all(articles(), chosen, output)  # type: ignore[arg-type]
+        written = write_articles(articles(), chosen, output, parents=parents, raw_csv=raw_csv)  # type: ignore[arg-type]
     except KeyboardInterrupt:
         error_line("interrupted; nothing was written" if output else "interrupted")
         raise typer.Exit(EXIT_INTERRUPTED) from None
@@ -170,14 +178,9 @@ def extract(
     except SaywhoError as error:
         error_line(str(error))
         raise typer.Exit(EXIT_INPUT_FAILED) from None
+    report_written(f"{plural(written.count, 'article')}, {plural(written.attributions, 'attribution')}", output)
     if failures:
         raise typer.Exit(EXIT_INPUT_FAILED)
-
-
-def _check_date(value: str) -> None:
-    import datetime as dt
-
-    dt.date.fromisoformat(value)
 
 
 class _progress:
@@ -218,6 +221,7 @@ def any_folder() -> bool:
 @app.command()
 def schema(
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write the schema here.")] = None,
+    parents: ParentsOpt = False,
 ) -> None:
     """Print the JSON Schema of the output (one object per article)."""
     from .schema import article_schema
@@ -226,8 +230,14 @@ def schema(
     if output:
         from .output import atomic_file
 
-        with atomic_file(output) as handle:
-            handle.write(text)
+        check_output(output, parents)
+        try:
+            with atomic_file(output, parents=parents) as handle:
+                handle.write(text)
+        except OSError as error:
+            error_line(f"cannot write {output}: {error.strerror or error}")
+            raise typer.Exit(EXIT_OUTPUT_FAILED) from None
+        report_written("the JSON Schema", output)
     else:
         typer.echo(text, nl=False)
 

@@ -13,7 +13,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
 from .clean import Cleaned, clean_document
 from .dedup import DEFAULT_THRESHOLD, DuplicateFinder
@@ -22,6 +21,7 @@ from .ingest import IngestOptions, SkippedInput, iter_documents
 from .cli_limits import DEFAULT_MAX_BYTES, MaxBytesOpt
 from .ingest.options import DEFAULT_URL_TIMEOUT, DEFAULT_USER_AGENT
 from .models import Document
+from .output import for_rich
 
 #: Characters of a dropped line shown in the human-readable listing.
 DROPPED_PREVIEW_CHARS = 100
@@ -62,18 +62,20 @@ class Tally:
         for item in iter_documents(inputs, options):
             if isinstance(item, SkippedInput):
                 self.skipped += 1
-                self.stderr.print(f"[yellow]skipped[/] {escape(item.input)}: {escape(item.reason)}", soft_wrap=True)
+                self.stderr.print(f"[yellow]skipped[/] {for_rich(item.input)}: {for_rich(item.reason)}", soft_wrap=True)
             elif isinstance(item, InputError):
                 self.failed += 1
-                self.stderr.print(f"[red]error[/] {escape(item.input)}: {escape(item.reason)}", soft_wrap=True)
+                self.stderr.print(f"[red]error[/] {for_rich(item.input)}: {for_rich(item.reason)}", soft_wrap=True)
             else:
+                for warning in item.warnings:
+                    self.stderr.print(f"[yellow]warning[/] {for_rich(item.input)}: {for_rich(warning)}", soft_wrap=True)
                 self.documents += 1
                 yield item
 
     def fail(self, error: InputError) -> None:
         self.failed += 1
         self.documents -= 1
-        self.stderr.print(f"[red]error[/] {escape(error.input)}: {escape(error.reason)}", soft_wrap=True)
+        self.stderr.print(f"[red]error[/] {for_rich(error.input)}: {for_rich(error.reason)}", soft_wrap=True)
 
     def cleaned(self, documents: Iterator[Document], keep_junk: bool = False) -> Iterator[tuple[Document, Cleaned]]:
         """Each document with its cleaned text; one the cleaner rejects is reported as failed."""
@@ -108,7 +110,7 @@ def _document_json(document: Document, cleaned: Cleaned) -> dict[str, object]:
 
 
 def _show_document(console: Console, document: Document, cleaned: Cleaned, show_text: bool) -> None:
-    console.rule(f"[bold]{escape(document.input)}")
+    console.rule(f"[bold]{for_rich(document.input)}")
     fields = {
         "title": cleaned.title,
         "published": document.published,
@@ -120,10 +122,10 @@ def _show_document(console: Console, document: Document, cleaned: Cleaned, show_
     }
     for name, value in fields.items():
         if value:
-            console.print(f"[dim]{name:>9}[/] {escape(str(value))}")
+            console.print(f"[dim]{name:>9}[/] {for_rich(str(value))}")
     if show_text:
         console.print()
-        console.print(escape(cleaned.text), soft_wrap=True)
+        console.print(for_rich(cleaned.text), soft_wrap=True)
     if cleaned.dropped:
         console.print()
         console.print(f"[bold]dropped {len(cleaned.dropped)} block(s):[/]")
@@ -131,7 +133,7 @@ def _show_document(console: Console, document: Document, cleaned: Cleaned, show_
             preview = " ".join(dropped.text.split())
             if len(preview) > DROPPED_PREVIEW_CHARS:
                 preview = preview[: DROPPED_PREVIEW_CHARS - 1] + "…"
-            console.print(f"  [magenta]{escape(dropped.reason):<24}[/] [dim]{dropped.start}-{dropped.end}[/] {escape(preview)}")
+            console.print(f"  [magenta]{for_rich(dropped.reason):<24}[/] [dim]{dropped.start}-{dropped.end}[/] {for_rich(preview)}")
     console.print()
 
 
@@ -190,7 +192,7 @@ def duplicates_command(
             label = "exact" if group.kind == "exact" else f"near {group.similarity:.2f}"
             console.print(f"[bold]{label}[/] ({len(group.members)})")
             for member in group.members:
-                console.print(f"  {escape(member)}")
+                console.print(f"  {for_rich(member)}")
         console.print(
             f"{report.documents} documents: {report.exact_duplicates} exact duplicates in {len(report.exact)} groups, "
             f"{report.near_duplicates} near duplicates in {len(report.near)} groups"

@@ -46,6 +46,27 @@ def _parse_conf(pairs: list[str]) -> dict[str, str]:
     return conf
 
 
+#: Where a local run's driver listens: this machine only.
+LOOPBACK = "127.0.0.1"
+
+
+def session_conf(master: str | None, conf: dict[str, str]) -> dict[str, str]:
+    """The Spark settings of a run: ours first, the user's --conf over them.
+
+    In local mode the driver binds to and advertises 127.0.0.1, so nothing it listens on
+    (block manager, RPC) is reachable from the network. A cluster run (``--master`` not
+    local, or under spark-submit) keeps Spark's own choice: set ``spark.driver.host`` and
+    ``spark.driver.bindAddress`` there with --conf (see docs/spark.md).
+    """
+    settings: dict[str, str] = {}
+    if master is not None and master.startswith("local"):
+        settings["spark.ui.enabled"] = "false"
+        settings["spark.driver.bindAddress"] = LOOPBACK
+        settings["spark.driver.host"] = LOOPBACK
+    settings["spark.ui.showConsoleProgress"] = "true" if sys.stderr.isatty() else "false"
+    return {**settings, **conf}
+
+
 def spark_session(master: str | None, conf: dict[str, str]):
     """The session to run in: the active one (under ``spark-submit``, or in tests), else a new one.
 
@@ -56,18 +77,19 @@ def spark_session(master: str | None, conf: dict[str, str]):
     active = SparkSession.getActiveSession()
     if active is not None:
         return active, False
-    builder = SparkSession.builder.appName("saywho")
     under_submit = "PYSPARK_GATEWAY_PORT" in os.environ  # spark-submit started the JVM and set the master
     master = master or (None if under_submit else "local[*]")
+    builder = SparkSession.builder.appName("saywho")
     if master is not None:
         builder = builder.master(master)
     if master is not None and master.startswith("local"):
         # Python workers must be this interpreter (it has saywho and the model), not
         # whatever `python3` is first on PATH.
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-        builder = builder.config("spark.ui.enabled", "false")
-    builder = builder.config("spark.ui.showConsoleProgress", "true" if sys.stderr.isatty() else "false")
-    for key, value in conf.items():
+        # Spark picks the machine's network address when the host name resolves to loopback;
+        # a laptop run must not open driver ports to the network.
+        os.environ.setdefault("SPARK_LOCAL_IP", LOOPBACK)
+    for key, value in session_conf(master, conf).items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel(conf.get("saywho.log.level", "WARN"))
@@ -122,7 +144,6 @@ def run_command(
       saywho spark run crawl/*.warc.gz out/ --partitions 64
       spark-submit --master yarn "$(python -m saywho.spark.submit --path)" s3a://bucket/cc-news/ s3a://bucket/out/
     """
-    import datetime as dt
 
     if len(paths) < 2:
         _error("give at least one INPUT and the OUTPUT folder")
@@ -132,8 +153,10 @@ def run_command(
         _error("--cores is for local runs (local[N]); with --master, set spark.executor.cores with --conf")
         raise typer.Exit(EXIT_USAGE)
     if published is not None:
+        from .isodates import parse_date
+
         try:
-            dt.date.fromisoformat(published)
+            published = parse_date(published)  # written back as YYYY-MM-DD, whatever ISO form was given
         except ValueError:
             _error(f"--published {published!r} is not a YYYY-MM-DD date")
             raise typer.Exit(EXIT_USAGE) from None

@@ -21,8 +21,12 @@ from .errors import InputError, SaywhoError
 
 from .cli_limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_TIME_LIMIT, MaxBytesOpt, MaxCharsOpt, TimeLimitOpt
 from .cli_exits import EXIT_INPUT_FAILED, EXIT_INTERRUPTED, EXIT_OUTPUT_FAILED, EXIT_USAGE
+from .cli_output import ParentsOpt, RawCsvOpt, check_output, format_from_extension, plural, report_written, warning_lines
+from .output import printable, spreadsheet_safe
 
 RESULT_FORMATS = ("table", "jsonl", "csv")
+#: The format each -o extension stands for in search and speakers.
+RESULT_EXTENSIONS = {"jsonl": "jsonl", "ndjson": "jsonl", "csv": "csv", "txt": "table"}
 
 DbOption = Annotated[
     Optional[str],
@@ -31,7 +35,7 @@ DbOption = Annotated[
 
 
 def _error(message: str) -> None:
-    typer.echo(f"saywho: error: {message}", err=True)
+    typer.echo(f"saywho: error: {printable(message)}", err=True)
 
 
 @contextmanager
@@ -53,7 +57,7 @@ def _opened(db: str | None, *, create: bool = False):
 
 
 def _check_format(fmt: str | None, output: str | None) -> str:
-    chosen = fmt or (output.rsplit(".", 1)[-1] if output and "." in output else None)
+    chosen = fmt or format_from_extension(output, RESULT_EXTENSIONS, RESULT_FORMATS)
     chosen = chosen or ("table" if sys.stdout.isatty() else "jsonl")
     if chosen not in RESULT_FORMATS:
         _error(f"unknown format {chosen!r}; choose one of {', '.join(RESULT_FORMATS)}")
@@ -61,8 +65,12 @@ def _check_format(fmt: str | None, output: str | None) -> str:
     return chosen
 
 
-def write_rows(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], fmt: str, handle: IO[str], title: str = "") -> int:
-    """Rows as JSONL, CSV or a table for people; returns how many were written."""
+def write_rows(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], fmt: str, handle: IO[str], title: str = "",
+               *, raw_csv: bool = False) -> int:
+    """Rows as JSONL, CSV or a table for people; returns how many were written.
+
+    CSV cells that would run as spreadsheet formulas get a leading quote unless ``raw_csv``;
+    table cells are untrusted text, escaped for rich and stripped of control characters."""
     count = 0
     if fmt == "jsonl":
         for row in rows:
@@ -72,47 +80,52 @@ def write_rows(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], fmt: st
         writer = csv.writer(handle)
         writer.writerow(columns)
         for row in rows:
-            writer.writerow(["|".join(v) if isinstance(v := row.get(c), list) else ("" if v is None else v) for c in columns])
+            cells = ["|".join(v) if isinstance(v := row.get(c), list) else ("" if v is None else v) for c in columns]
+            writer.writerow(cells if raw_csv else [spreadsheet_safe(cell) for cell in cells])
             count += 1
     else:
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(title=title or None, show_lines=False)
+        table = Table(title=_cell(title) if title else None, show_lines=False)
         for column in columns:
             table.add_column(column, overflow="fold")
         for row in rows:
             table.add_row(*(_cell(row.get(c)) for c in columns))
             count += 1
-        Console(file=handle, soft_wrap=False).print(table)
+        Console(file=handle, soft_wrap=False, emoji=False, highlight=False).print(table)
     return count
 
 
-def _cell(value: Any) -> str:
-    from rich.markup import escape
+def _cell(value: Any):
+    """A table cell as rich ``Text``: never read as markup, no control characters."""
+    from rich.text import Text
 
     if value is None:
-        return ""
+        return Text("")
     if isinstance(value, list):
-        return escape(", ".join(map(str, value)))
-    return escape(str(value))
+        return Text(printable(", ".join(map(str, value))))
+    return Text(printable(str(value)))
 
 
-def _emit(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], fmt: str, output: str | None, title: str = "") -> int:
+def _emit(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], fmt: str, output: str | None, title: str = "",
+          *, noun: str = "row", parents: bool = False, raw_csv: bool = False) -> int:
     if output is None:
         try:
-            return write_rows(rows, columns, fmt, sys.stdout, title)
+            return write_rows(rows, columns, fmt, sys.stdout, title, raw_csv=raw_csv)
         except BrokenPipeError:
             sys.stderr.close()
             raise typer.Exit(0) from None
     from .output import atomic_file
 
     try:
-        with atomic_file(output) as handle:
-            return write_rows(rows, columns, fmt, handle, title)
+        with atomic_file(output, parents=parents) as handle:
+            count = write_rows(rows, columns, fmt, handle, title, raw_csv=raw_csv)
     except OSError as error:
         _error(f"cannot write {output}: {error.strerror or error}")
         raise typer.Exit(EXIT_OUTPUT_FAILED) from None
+    report_written(plural(count, noun), output)
+    return count
 
 
 # --- ingest -----------------------------------------------------------------------
@@ -168,7 +181,8 @@ def ingest_command(
                 # The Parquet tables of `saywho spark run`: already analysed, load them as they are.
                 report = load_tables(store, inputs[0], on_progress=progress.update)
             else:
-                report = ingest(store, iter_documents(inputs, IngestOptions(max_bytes=max_bytes)), options=options, jobs=jobs,
+                report = ingest(store, _warned(iter_documents(inputs, IngestOptions(max_bytes=max_bytes)), progress.log),
+                                options=options, jobs=jobs,
                                 on_error=on_error, on_progress=progress.update, metadata=table)
         except KeyboardInterrupt as interrupt:
             report: IngestReport = getattr(interrupt, "report", IngestReport())
@@ -185,6 +199,17 @@ def ingest_command(
     )
     if report.failed:
         raise typer.Exit(EXIT_INPUT_FAILED)
+
+
+def _warned(items: Iterable[Any], say) -> Iterator[Any]:
+    """The items unchanged, each Document's warnings said on the way."""
+    from .models import Document
+
+    for item in items:
+        if isinstance(item, Document):
+            for line in warning_lines(item):
+                say(line)
+        yield item
 
 
 class _ingest_progress:
@@ -216,6 +241,7 @@ class _ingest_progress:
             )
 
     def log(self, message: str) -> None:
+        message = printable(message)  # input names and reasons come from outside: no terminal controls
         if self._progress is not None:
             self._progress.console.print(message, markup=False, highlight=False)
         else:
@@ -251,6 +277,8 @@ def search_command(
     all_rows: Annotated[bool, typer.Option("--all", help="Every result, not one page (for export).")] = False,
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, jsonl or csv. Default: from -o, else table on a terminal.")] = None,
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write here (atomically).")] = None,
+    parents: ParentsOpt = False,
+    raw_csv: RawCsvOpt = False,
 ) -> None:
     """Search what was said: full text over statements, filtered by speaker, publisher, date and type.
 
@@ -263,15 +291,17 @@ def search_command(
     from .store.store import MAX_PAGE_SIZE
 
     chosen = _check_format(fmt, output)
+    check_output(output, parents)
     query = SearchQuery(text=text, speaker=speaker, publisher=publisher, since=since, until=until, type=type, kind=kind,
                         tag=tag, bookmarked=bookmarked, limit=min(limit, MAX_PAGE_SIZE), offset=offset)
     columns = SEARCH_TABLE_COLUMNS if chosen == "table" else RESULT_COLUMNS
     with _opened(db) as store:
+        written = {"noun": "statement", "parents": parents, "raw_csv": raw_csv}
         if all_rows:
-            _emit(store.iter_search(query), columns, chosen, output)
+            _emit(store.iter_search(query), columns, chosen, output, **written)
             return
         page = store.search(query)
-        shown = _emit(page.rows, columns, chosen, output, title=f"{page.total} statements")
+        shown = _emit(page.rows, columns, chosen, output, title=f"{page.total} statements", **written)
         if chosen == "table" and page.total > offset + shown:
             typer.echo(f"{offset + 1}-{offset + shown} of {page.total}; next page: --offset {offset + shown}", err=True)
 
@@ -294,6 +324,8 @@ def speakers_list(
     offset: Annotated[int, typer.Option(min=0)] = 0,
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, jsonl or csv.")] = None,
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write here (atomically).")] = None,
+    parents: ParentsOpt = False,
+    raw_csv: RawCsvOpt = False,
 ) -> None:
     """List speakers, most quoted first (or statement counts by kind or descriptor).
 
@@ -307,12 +339,15 @@ def speakers_list(
     if ctx.invoked_subcommand is not None:
         return
     chosen = _check_format(fmt, output)
+    check_output(output, parents)
+    written = {"parents": parents, "raw_csv": raw_csv}
     with _opened(db) as store:
         if by == "speaker":
             page = store.speakers(kind=kind, name=name, limit=limit, offset=offset)
-            _emit(page.rows, SPEAKER_COLUMNS, chosen, output, title=f"{page.total} speakers")
+            _emit(page.rows, SPEAKER_COLUMNS, chosen, output, title=f"{page.total} speakers", noun="speaker", **written)
         elif by in ("kind", "descriptor"):
-            _emit(store.speaker_breakdown(by, limit=limit), ("value", "attributions"), chosen, output, title=f"statements by {by}")
+            _emit(store.speaker_breakdown(by, limit=limit), ("value", "attributions"), chosen, output,
+                  title=f"statements by {by}", noun=by, **written)
         else:
             _error(f"--by must be speaker, kind or descriptor, not {by!r}")
             raise typer.Exit(EXIT_USAGE)
@@ -370,13 +405,19 @@ def speakers_edits(db: DbOption = None) -> None:
 def export_command(
     db: DbOption = None,
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")] = None,
+    parents: ParentsOpt = False,
 ) -> None:
     """Every stored article as JSONL (the extract output, plus store_id and corpus_speakers)."""
+    written = 0
 
     def lines(store) -> Iterator[str]:
+        nonlocal written
         for record in store.iter_articles():
             yield json.dumps(record, ensure_ascii=False) + "\n"
+            written += 1
 
+    format_from_extension(output, {"jsonl": "jsonl", "ndjson": "jsonl"}, ())  # export writes JSONL only
+    check_output(output, parents)
     with _opened(db) as store:
         if output is None:
             try:
@@ -388,11 +429,12 @@ def export_command(
         from .output import atomic_file
 
         try:
-            with atomic_file(output) as handle:
+            with atomic_file(output, parents=parents) as handle:
                 handle.writelines(lines(store))
         except OSError as error:
             _error(f"cannot write {output}: {error.strerror or error}")
             raise typer.Exit(EXIT_OUTPUT_FAILED) from None
+    report_written(plural(written, "article"), output)
 
 
 def import_command(
@@ -409,8 +451,6 @@ def import_command(
       saywho export --db corpus.db -o corpus.jsonl
       saywho import corpus.jsonl --db postgresql://saywho@localhost/saywho
     """
-    from .models import Article
-    from .store import content_hash
     from .store.ingest import IngestReport
 
     report = IngestReport()
@@ -428,13 +468,11 @@ def import_command(
                     if not line.strip():
                         continue
                     try:
-                        record = json.loads(line)
-                        article = Article.from_dict(record)
-                    except (ValueError, KeyError, TypeError) as error:
-                        progress.log(f"saywho: error: {path}:{number}: not an article record ({error})")
+                        article, key = read_exported_record(line)
+                    except ValueError as error:
+                        progress.log(f"saywho: error: {printable(path)}:{number}: not an article record ({printable(str(error))})")
                         report.failed += 1
                         continue
-                    key = record.get("content_hash") or content_hash(article.text)
                     if store.add_article(article, key) is None:
                         report.skipped += 1
                     else:
@@ -450,6 +488,27 @@ def import_command(
         raise typer.Exit(EXIT_INPUT_FAILED)
 
 
+def read_exported_record(line: str) -> tuple[Any, str]:
+    """One JSONL line of ``export`` (or ``extract -f jsonl``) as ``(Article, content hash)``;
+    ``ValueError`` saying why for anything else (not JSON, not an object, fields of the
+    wrong shape), so that one bad line is one bad record."""
+    from .models import Article
+    from .store import content_hash
+
+    try:
+        record = json.loads(line)
+        if not isinstance(record, dict):
+            raise TypeError(f"a record must be a JSON object, not {type(record).__name__}")
+        article = Article.from_dict(record)
+        if not isinstance(article.input, str) or not isinstance(article.text, str):
+            raise TypeError("'input' and 'text' must be strings")
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        # AttributeError and TypeError: a nested field of the wrong shape ("speakers": [1]).
+        raise ValueError(str(error) if not isinstance(error, KeyError) else f"missing field {error}") from None
+    key = record.get("content_hash")
+    return article, key if isinstance(key, str) and key else content_hash(article.text)
+
+
 def serve_command(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
@@ -462,8 +521,29 @@ def serve_command(
         float,
         typer.Option(envvar="SAYWHO_RATE_LIMIT", min=0.0, help="Requests per second one client may keep up (bursts of 100 allowed); 0 for no limit."),
     ] = 20.0,
+    allowed_host: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--allowed-host",
+            help="Another Host name to answer (repeat for several), e.g. the public name of a proxy in front. "
+            "Always answered: the bound address, localhost, 127.0.0.1, [::1]; any other Host gets 400.",
+            show_default=False,
+        ),
+    ] = None,
+    forwarded_allow_ips: Annotated[
+        Optional[str],
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="Comma-separated addresses of your reverse proxy: only requests from them may set the client address "
+            "with X-Forwarded-For (which the rate limit counts by). Default: nobody, forwarded headers are ignored.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Browse and search the corpus in a web browser, with a JSON API (/api, /openapi.json).
+
+    Exits 2 when the database cannot be opened or the address cannot be listened on
+    (port in use, no such interface, a privileged port).
 
     \b
     Example:
@@ -472,6 +552,7 @@ def serve_command(
     import uvicorn
 
     from .web import create_app
+    from .web.security import allowed_hosts
 
     with _opened(db) as store:
         pass  # fail early and clearly on a missing or newer database
@@ -480,11 +561,48 @@ def serve_command(
         raise typer.Exit(EXIT_USAGE)
     from .web.limits import ServerLimits
 
-    app = create_app(db, token=token, limits=ServerLimits(rate=rate_limit))
+    _check_address(host, port)
+    app = create_app(db, token=token, limits=ServerLimits(rate=rate_limit), allowed_hosts=allowed_hosts(host, allowed_host or []))
     mode = "writes need the token" if token else "read-only (no --token)"
     typer.echo(f"saywho: serving {store.backend.dialect} corpus on http://{host}:{port}/ ({mode})", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    if host in WILDCARD_HOSTS and not allowed_host:
+        # Listening everywhere, but other machines reach it by a name or address that is not
+        # on the allow-list: say so now rather than leave them puzzling over a 400.
+        typer.echo("saywho: note: only Host localhost, 127.0.0.1 and [::1] are answered; "
+                   "add --allowed-host NAME for the name or address other machines use", err=True)
+    # uvicorn trusts X-Forwarded-For from 127.0.0.1 by default: any local client could then
+    # pick its own address and walk past the rate limit. Only a named proxy is trusted.
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=forwarded_allow_ips is not None,
+                forwarded_allow_ips=forwarded_allow_ips)
 
+
+def _check_address(host: str, port: int) -> None:
+    """Exit 2 with one line when ``host:port`` cannot be listened on, before saying "serving"."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as error:
+        _error(f"cannot listen on {host}: {error.strerror}")
+        raise typer.Exit(EXIT_USAGE) from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: TIME_WAIT is not "in use"
+        try:
+            probe.bind(address)
+        except OSError as error:
+            reason = {
+                errno.EADDRINUSE: f"port {port} is already in use on {host} (another saywho serve?); choose another with --port",
+                errno.EADDRNOTAVAIL: f"{host} is not an address of this machine",
+                errno.EACCES: f"port {port} needs privileges; choose one above 1023 with --port",
+            }.get(error.errno, error.strerror or str(error))
+            _error(f"cannot listen on {host}:{port}: {reason}")
+            raise typer.Exit(EXIT_USAGE) from None
+
+
+#: Addresses that listen on every interface.
+WILDCARD_HOSTS = ("0.0.0.0", "::", "[::]")
 
 #: Shorter tokens are too easy to guess for a server others can reach.
 MIN_TOKEN_LENGTH = 12

@@ -193,3 +193,6 @@ class Document:
     #: "text" for plain text that may carry scraping junk, "html" when the body
     #: came out of an HTML extractor (already clean).
     origin: Literal["text", "html", "record"] = "text"
+    #: Things the user should hear about this input that do not stop it (a date that
+    #: could not be read); commands say them on stderr. Not part of the output.
+    warnings: list[str] = field(default_factory=list)

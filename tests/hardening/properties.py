@@ -343,3 +343,147 @@ def check_search(store, field: str, value: str) -> None:
     else:
         assert page.total >= len(page.rows) >= 0
     assert store.counts() == before
+
+
+# --- what reaches a terminal, a spreadsheet, or the importer (issue 21) -----------------
+
+#: Pieces that rich would read as markup or emoji, terminal controls, and spreadsheet
+#: formula starts: the material of hostile titles, names and quotes.
+OUTPUT_PIECES = ["[", "]", "[/", "[bold]", "[/]", "[/r/politics]", "[link=https://evil.example/]", "[/link]", "\\",
+                 "\\[", "\x1b]0;pwned\x07", "\x1b[31m", "\x1b[2J", "\x9b", "\x85", "\x00", "\x7f", "=", "+", "-",
+                 "@", "\t", "\r", "\n", ":smile:", ":thumbs_up:", "%s", "{}", "\u202e", "\u200b", '"', ",", "'"]
+output_text = st.lists(st.one_of(st.sampled_from(OUTPUT_PIECES), st.text(max_size=6)), max_size=12).map("".join)
+
+#: Control characters no terminal output may carry (tab and newline are layout).
+_TERMINAL_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+@st.composite
+def hostile_articles(draw):
+    """An analysed article whose every field a user might see is hostile text."""
+    from saywho.models import Article, Attribution, Speaker, SpeakerRef, TextSpan
+
+    pieces = draw(st.lists(st.tuples(output_text, output_text, output_text, st.sampled_from(["person", "organization", "group"])),
+                           min_size=0, max_size=4))
+    text, attributions, speakers = "", [], []
+    for n, (name, cue, content, kind) in enumerate(pieces):
+        content = content or "x"
+        start = len(text)
+        text += content + " "
+        cue_start = len(text)
+        text += (cue or "said") + " "
+        speakers.append(Speaker(f"s{n}", name or "x", kind, [name], [name]))
+        attributions.append(Attribution(
+            type=draw(st.sampled_from(["direct", "indirect", "mixed"])),
+            content=TextSpan.from_ranges(text, [(start, start + len(content))]),
+            cue=draw(st.sampled_from([None, TextSpan.from_ranges(text, [(cue_start, cue_start + len(cue or "said"))])])),
+            source=None,
+            speaker=draw(st.sampled_from([None, SpeakerRef(f"s{n}", name or "x", kind, [name])])),
+            act=draw(st.sampled_from(["speech", "belief"])),
+            confidence=0.5,
+        ))
+    return Article(input=draw(output_text) or "input", text=text or "x", title=draw(st.one_of(st.none(), output_text)),
+                   published=draw(st.one_of(st.none(), output_text)), publisher=draw(st.one_of(st.none(), output_text)),
+                   attributions=attributions, speakers=speakers)
+
+
+def check_for_rich(text: str) -> None:
+    """Escaped text reads back, as markup, as exactly the printable text: no tag, link or
+    style of its own, whatever markup follows it."""
+    from rich.text import Text
+
+    from saywho.output import for_rich, printable
+
+    escaped = for_rich(text)
+    assert not _TERMINAL_CONTROLS.search(escaped)
+    parsed = Text.from_markup(escaped + " [dim](input)[/dim]", emoji=False)
+    # Only the markup that follows has an effect: the text opened no style, link or tag.
+    assert [str(span.style) for span in parsed.spans] == ["dim"], parsed.spans
+    assert parsed.plain.endswith(" (input)")
+    # rich's escape shows "\\[" as "[" and doubles a trailing backslash: letters are kept.
+    assert parsed.plain.replace("\\", "") == (printable(text) + " (input)").replace("\\", "")
+
+
+def check_table(article) -> None:
+    """The table for people: no exception for any text, no control character printed."""
+    from saywho.cli_store import write_rows
+    from saywho.output import attribution_rows, render_table
+
+    for width in (40, 200):
+        out = io.StringIO()
+        render_table(article, out, width=width)
+        assert not _TERMINAL_CONTROLS.search(out.getvalue().replace("\n", "")), repr(out.getvalue()[:300])
+    rows = list(attribution_rows(article))
+    out = io.StringIO()
+    assert write_rows(rows, ("title", "speaker", "cue", "content", "publisher"), "table", out, title=article.title or "") == len(rows)
+    assert not _TERMINAL_CONTROLS.search(out.getvalue().replace("\n", ""))
+
+
+_CSV_TEXT_FIELDS = ("input", "title", "published", "publisher", "speaker", "cue", "content")
+
+
+def check_csv(article, raw: bool) -> None:
+    """CSV round-trips every cell: exactly, or (unless raw) with a leading quote on a cell a
+    spreadsheet would run as a formula; no cell left that starts like a formula."""
+    import csv
+
+    from saywho.cli_store import write_rows
+    from saywho.output import FORMULA_STARTS, Writer, attribution_rows
+
+    expected = list(attribution_rows(article))
+    out = io.StringIO(newline="")
+    writer = Writer(out, "csv", raw_csv=raw)
+    writer.write(article)
+    got = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
+    assert len(got) == len(expected)
+    for want, row in zip(expected, got):
+        for field in _CSV_TEXT_FIELDS:
+            value = want[field] or ""
+            neutralised = not raw and value.startswith(FORMULA_STARTS)
+            assert row[field] == ("'" + value if neutralised else value), (field, value, row[field])
+            if not raw:
+                assert not row[field].startswith(FORMULA_STARTS)
+    out = io.StringIO(newline="")
+    write_rows(expected, _CSV_TEXT_FIELDS, "csv", out, raw_csv=raw)
+    for want, row in zip(expected, csv.DictReader(io.StringIO(out.getvalue(), newline=""))):
+        for field in _CSV_TEXT_FIELDS:
+            value = want[field] or ""
+            assert row[field] == ("'" + value if not raw and value.startswith(FORMULA_STARTS) else value)
+
+
+_json_value = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+                           max_leaves=8)
+_ARTICLE_KEYS = ["input", "text", "title", "published", "publisher", "authors", "attributions", "speakers", "dropped",
+                 "raw", "content_hash", "language", "url"]
+
+
+@st.composite
+def exported_lines(draw) -> str:
+    """A line of `saywho export`, whole or with fields dropped or replaced by any JSON, or not JSON at all."""
+    record = draw(hostile_articles()).to_dict()
+    for key in draw(st.lists(st.sampled_from(_ARTICLE_KEYS), max_size=3)):
+        if draw(st.booleans()):
+            record.pop(key, None)
+        else:
+            record[key] = draw(_json_value)
+    if record.get("attributions") and isinstance(record["attributions"], list) and draw(st.booleans()):
+        attribution = record["attributions"][0]
+        if isinstance(attribution, dict):
+            attribution[draw(st.sampled_from(["type", "content", "cue", "speaker", "when", "act"]))] = draw(_json_value)
+    line = json.dumps(record, ensure_ascii=draw(st.booleans()))
+    return draw(st.sampled_from([line, line[: draw(st.integers(0, len(line)))], json.dumps(draw(_json_value))]))
+
+
+def check_import_record(line: str) -> None:
+    """The importer's reader: an Article the output contract can write, or a ValueError
+    saying why (one bad record), never any other exception."""
+    from saywho.cli_store import read_exported_record
+
+    try:
+        article, key = read_exported_record(line)
+    except ValueError as error:
+        assert str(error)
+        return
+    assert isinstance(key, str) and key
+    json.dumps(article.to_dict())

@@ -105,8 +105,24 @@ def search(field, value):
     p.check_search(_corpus(), field, value)
 
 
+@given(p.hostile_articles(), p.output_text)
+def table(article, text):
+    p.check_for_rich(text)
+    p.check_table(article)
+
+
+@given(p.hostile_articles(), st.booleans())
+def csv(article, raw):
+    p.check_csv(article, raw)
+
+
+@given(p.exported_lines())
+def records(line):
+    p.check_import_record(line)
+
+
 #: Entry point name -> target, as scripts/fuzz.py and the harness name them.
 TARGETS = {
     "clean": clean, "extract": extract, "decode": decode, "html": html, "jsonl": jsonl, "warc": warc,
-    "files": files, "dates": dates, "query": query, "search": search,
+    "files": files, "dates": dates, "query": query, "search": search, "table": table, "csv": csv, "records": records,
 }

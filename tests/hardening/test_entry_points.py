@@ -59,3 +59,11 @@ test_any_search_filter_gives_results_or_a_store_error_and_changes_nothing = boun
     ("speaker", "\u00b9"),
     ("speaker", " \u0663 "),  # an Arabic-Indic 3 is a decimal digit: a speaker id like any other
 )
+
+test_tables_escape_any_text_and_print_no_control_characters = bounded(targets.table, 150)
+test_csv_cells_round_trip_and_never_start_a_formula = bounded(targets.csv, 150)
+test_the_import_reader_gives_an_article_or_a_value_error = bounded(
+    targets.records, 200,
+    ("[1, 2, 3]",),  # issue 21: crashed import with AttributeError after storing one good record
+    ('{"input": "x", "text": "t", "speakers": [1]}',),
+)

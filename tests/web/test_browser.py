@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from web.web_corpus import HOSTILE_CONTENT, TOKEN
+from web.web_corpus import HOSTILE_CONTENT, HOSTILE_URL, TOKEN
 
 CHROMIUM = Path("/usr/bin/chromium")
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the browser comes from Debian)")
@@ -142,3 +142,29 @@ def test_a_wrong_token_is_refused(page, server):
     page.get_by_label("Server token").fill("not the token")
     page.get_by_role("button", name="Log in").click()
     playwright_api.expect(page.get_by_role("alert")).to_contain_text("not right")
+
+
+def test_a_javascript_url_is_shown_but_never_a_link(page, server):
+    page.goto(f"{server}/articles/{article_id(page, server, 'Breaking')}")
+    assert page.locator("a[href]").evaluate_all("links => links.map(a => a.protocol)") != []
+    protocols = set(page.locator("a[href]").evaluate_all("links => links.map(a => a.protocol)"))
+    assert protocols <= {"http:", "https:"}, protocols
+    shown = page.get_by_text(HOSTILE_URL, exact=True)
+    playwright_api.expect(shown).to_be_visible()
+    shown.click()
+    assert page.dialogs == [] and page.evaluate("window.__pwned") is None
+
+
+def test_a_bad_address_in_the_browser_is_an_error_page_not_json(page, server):
+    response = page.goto(f"{server}/articles/abc")
+    assert response.status == 422 and response.headers["content-type"].startswith("text/html")
+    playwright_api.expect(page.get_by_role("heading", name="Sorry")).to_be_visible()
+    playwright_api.expect(page.get_by_role("alert")).to_contain_text("article_id: Input should be a valid integer")
+    playwright_api.expect(page.get_by_role("link", name="Back to the corpus")).to_be_visible()
+    assert '"loc"' not in page.content()
+
+
+def test_the_api_keeps_json_errors_in_one_shape(page, server):
+    for path, status in (("/api/articles/abc", 422), ("/api/search?since=2005-02-30", 400), ("/api/articles/999999", 404)):
+        response = page.request.get(f"{server}{path}")
+        assert response.status == status and set(response.json()) == {"detail", "errors"}, path

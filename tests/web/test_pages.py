@@ -160,5 +160,5 @@ def test_upload_analyses_and_stores_once(client):
     assert first.status_code == 201 and first.json()["created"] is True
     again = client.post("/api/articles", files=files, headers=auth).json()
     assert again == {**first.json(), "created": False}
-    bad = client.post("/api/articles", files={"file": ("x.bin", b"\xff\xfe\x00bad", "text/plain")}, headers=auth)
+    bad = client.post("/api/articles", files={"file": ("x.bin", b"\x00\x01\x02bad binary\xff", "text/plain")}, headers=auth)
     assert bad.status_code == 400 and "x.bin" in bad.json()["detail"]

@@ -1,8 +1,12 @@
 """JSONL exports: one article a line, ``text`` or ``html`` plus optional metadata.
 
 Accepted fields: ``text`` or ``html`` (one is required), and ``url``, ``title``,
-``published``, ``id``. A record's input name is ``path#id`` (``path#line-N``
-without an id). A bad line is an ``InputError`` in its place; the file goes on.
+``published``, ``publisher``, ``authors`` (a list of names, or one name), ``language``
+(used when the text is too short to tell), ``id``.
+A record's input name is ``path#id`` (``path#line-N`` without an id). A bad line is
+an ``InputError`` in its place; the file goes on. ``published`` is read as an ISO
+date and written back as ``YYYY-MM-DD``; one that cannot be read is kept as written,
+with a warning once per file (relative dates like "on Tuesday" stay unresolved).
 """
 
 from __future__ import annotations
@@ -12,12 +16,13 @@ from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 
 from ..errors import InputError
+from ..isodates import parse_date
 from ..models import Document
 from .html import html_document
 from .options import IngestOptions
 
-#: Metadata fields a record may carry, copied onto the Document when present.
-METADATA_FIELDS = ("url", "title", "published")
+#: Metadata fields a record may carry, copied onto the Document when present (and ``authors``).
+METADATA_FIELDS = ("url", "title", "published", "publisher", "language")
 
 
 def record_name(container: str, record: dict[str, Any] | None, line_number: int) -> str:
@@ -55,7 +60,27 @@ def record_document(record: dict[str, Any], name: str, options: IngestOptions) -
     for key, value in metadata.items():
         if value is not None:
             setattr(document, key, value)
+    document.authors = _authors(record, name)
+    if document.published is not None:
+        try:
+            document.published = parse_date(document.published)
+        except ValueError:
+            document.warnings.append(
+                f"published {document.published!r} is not an ISO date (YYYY-MM-DD); kept as written, "
+                "and dates like 'on Tuesday' stay unresolved"
+            )
     return document
+
+
+def _authors(record: dict[str, Any], name: str) -> list[str]:
+    value = record.get("authors")
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(author, str) for author in value):
+        raise InputError(name, "field 'authors' must be a list of names")
+    return [author.strip() for author in value if author.strip()]
 
 
 #: Bytes read at a time while skipping the rest of an over-long line.
@@ -81,6 +106,7 @@ def bounded_lines(stream: BinaryIO, limit: int) -> Iterator[bytes | int]:
 def iter_records(lines: Iterable[bytes] | BinaryIO, container: str, options: IngestOptions) -> Iterator[Document | InputError]:
     """Documents (or errors) from the lines of a JSONL stream, in order."""
     line_number = 0
+    warned = False
     source = bounded_lines(lines, options.max_bytes) if hasattr(lines, "readline") else lines
     for line_number, raw in enumerate(source, start=1):
         name = f"{container}#line-{line_number}"
@@ -104,9 +130,18 @@ def iter_records(lines: Iterable[bytes] | BinaryIO, container: str, options: Ing
             continue
         name = record_name(container, record, line_number)
         try:
-            yield record_document(record, name, options)
+            document = record_document(record, name, options)
         except InputError as error:
             yield error
+            continue
+        if document.warnings:
+            # Once per file: a file of 10,000 records with US-style dates needs one line, not 10,000.
+            if warned:
+                document.warnings.clear()
+            else:
+                document.warnings[:] = [f"{w} (said once for {container})" for w in document.warnings]
+                warned = True
+        yield document
 
 
 def looks_like_jsonl(data: bytes) -> bool:

@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ..isodates import parse_date
 from ..models import Article, Document
 from . import speakers as speaker_rules
 from .db import Backend, Conn, SQLiteBackend, StoreError, open_backend
@@ -40,7 +41,6 @@ MAX_PAGE_SIZE = 500
 ATTRIBUTION_TYPES = ("direct", "indirect", "mixed")
 SPEAKER_KINDS = ("person", "organization", "group", "unnamed")
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TAG = re.compile(r"[\w][\w .:/-]{0,63}")
 
 
@@ -71,10 +71,14 @@ class SearchQuery:
     offset: int = 0
 
     def validate(self) -> SearchQuery:
-        for name in ("since", "until"):
+        for name, bound in (("since", "start"), ("until", "end")):
             value = getattr(self, name)
-            if value and not _DATE.fullmatch(value):
-                raise StoreError(f"{name} must be a date like 2016-05-31, not {value!r}")
+            if value:
+                try:
+                    # Normalised in place: 2019 as since is 2019-01-01, as until 2019-12-31.
+                    setattr(self, name, parse_date(value, bound=bound))  # type: ignore[arg-type]
+                except ValueError:
+                    raise StoreError(f"{name} must be a date like 2016-05-31 (or 2016-05, 2016), not {value!r}") from None
         if self.type and self.type not in ATTRIBUTION_TYPES:
             raise StoreError(f"type must be one of {', '.join(ATTRIBUTION_TYPES)}, not {self.type!r}")
         if self.kind and self.kind not in SPEAKER_KINDS:
@@ -635,9 +639,13 @@ def _like_escape(text: str) -> str:
 
 
 def _date_of(published: str | None) -> str | None:
-    if published and _DATE.match(published):
-        return published[:10]
-    return None
+    """The day an article was published, for date filters; None when it cannot be read."""
+    if not published:
+        return None
+    try:
+        return parse_date(published)
+    except ValueError:
+        return None
 
 
 def _now() -> str:

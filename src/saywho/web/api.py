@@ -15,6 +15,7 @@ from typing import Literal, Optional
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import StreamingResponse
 
+from ..output import spreadsheet_safe
 from ..store import RESULT_COLUMNS, SearchQuery, Store
 from ..store.store import MAX_PAGE_SIZE
 from . import schemas
@@ -55,7 +56,11 @@ def build_router(store: Store, auth: Auth, analyse_upload: Callable) -> APIRoute
 
     @router.get("/search.csv", summary="Every statement of a search, as CSV", response_class=StreamingResponse,
                 responses={200: {"content": {"text/csv": {}}}})
-    def search_csv(query: SearchQuery = Depends(search_query)):
+    def search_csv(
+        query: SearchQuery = Depends(search_query),
+        raw: bool = Query(False, description="Cells exactly as stored. By default a cell starting with = + - @ tab or CR "
+                          "gets a leading ' so a spreadsheet shows it as text instead of running it as a formula."),
+    ):
         query.validate()
 
         def body() -> Iterator[str]:
@@ -63,8 +68,8 @@ def build_router(store: Store, auth: Auth, analyse_upload: Callable) -> APIRoute
             writer = csv.writer(buffer)
             writer.writerow(RESULT_COLUMNS)
             for row in store.iter_search(query):
-                writer.writerow(["|".join(v) if isinstance(v := row.get(c), list) else ("" if v is None else v)
-                                 for c in RESULT_COLUMNS])
+                cells = ["|".join(v) if isinstance(v := row.get(c), list) else ("" if v is None else v) for c in RESULT_COLUMNS]
+                writer.writerow(cells if raw else [spreadsheet_safe(cell) for cell in cells])
                 if buffer.tell() > 65536:
                     yield buffer.getvalue()
                     buffer.seek(0)
@@ -104,9 +109,9 @@ def build_router(store: Store, auth: Auth, analyse_upload: Callable) -> APIRoute
         }
 
     @router.post("/articles", response_model=schemas.UploadResult, dependencies=[Depends(writer)], status_code=201,
-                 summary="Analyse and store one plain-text (UTF-8) article")
+                 summary="Analyse and store one article (an HTML page or text, read as saywho ingest reads files)")
     def upload(
-        file: UploadFile = File(..., description="The article as UTF-8 text."),
+        file: UploadFile = File(..., description="The article: an HTML page (its body is extracted) or text in any common encoding."),
         title: Optional[str] = Form(None),
         published: Optional[str] = Form(None, description="YYYY-MM-DD"),
         publisher: Optional[str] = Form(None),

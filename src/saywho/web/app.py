@@ -17,11 +17,16 @@ from urllib.parse import urlencode
 
 import jinja2
 from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from .. import __version__
 from ..errors import InputError
+from ..ingest import IngestOptions, tag_language
+from ..ingest.sources import bytes_kind, read_bytes
+from ..isodates import parse_date
 from ..models import Article, Document
 from ..store import SearchQuery, Store, StoreError, content_hash
 from . import render
@@ -36,10 +41,13 @@ MAX_UPLOAD_BYTES = 5_000_000
 
 
 def create_app(
-    db: str | None = None, *, token: str | None = None, store: Store | None = None, limits: ServerLimits | None = None
+    db: str | None = None, *, token: str | None = None, store: Store | None = None, limits: ServerLimits | None = None,
+    allowed_hosts: list[str] | None = None,
 ) -> FastAPI:
     """The web app over the store at ``db`` (or an open ``store``); writes need ``token``;
-    ``limits`` bound each client's request size and rate (defaults: see web/limits.py)."""
+    ``limits`` bound each client's request size and rate (defaults: see web/limits.py);
+    ``allowed_hosts`` are the Host headers answered (others get 400; ``saywho serve``
+    always passes them, see security.allowed_hosts; None answers any, for embedding)."""
     store = store or Store.open(db, create=False)
     auth = Auth(token)
 
@@ -59,12 +67,15 @@ def create_app(
     app.state.store = store
     app.state.auth = auth
     app.add_middleware(LimitsMiddleware, limits=limits or ServerLimits())
+    if allowed_hosts is not None:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts, www_redirect=False)
     web_root = resources.files("saywho.web")
     templates = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(web_root / "templates")),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
+    templates.filters["web_link"] = render.web_link
     templates.filters["qs"] = lambda params: urlencode({k: v for k, v in params.items() if v not in (None, "", False)})
     app.mount("/static", StaticFiles(directory=str(web_root / "static")), name="static")
 
@@ -88,11 +99,24 @@ def create_app(
         )
         return HTMLResponse(html, status_code=status_code)
 
+    def is_api(request: Request) -> bool:
+        return request.url.path.startswith("/api") or request.url.path == "/openapi.json"
+
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException):
-        if request.url.path.startswith("/api") or request.url.path == "/openapi.json":
-            return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
+        if is_api(request):
+            return JSONResponse(api_error(str(error.detail)), status_code=error.status_code, headers=error.headers)
         return page(request, "error.html", status_code=error.status_code, message=str(error.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, error: RequestValidationError):
+        """A malformed parameter (/articles/abc): an error page for people, for the API the
+        same shape as every other error, with pydantic's details under ``errors``."""
+        problems = error.errors()
+        message = "; ".join(_describe(problem) for problem in problems) or "invalid request"
+        if is_api(request):
+            return JSONResponse(api_error(message, problems), status_code=422)
+        return page(request, "error.html", status_code=422, message=message)
 
     @app.exception_handler(StoreError)
     async def store_error(request: Request, error: StoreError):
@@ -273,20 +297,24 @@ def create_app(
     analyse_lock = threading.Lock()
 
     def analyse_upload(file: UploadFile, title: str | None, published: str | None, publisher: str | None) -> tuple[int, bool, int]:
-        """Analyse an uploaded plain-text article and store it; returns (id, created, attributions)."""
+        """Analyse one uploaded article (HTML or text) and store it; returns (id, created, attributions).
+
+        The bytes go through ingest's own reader, as ``saywho ingest`` would read the same
+        file: format detection, HTML extraction, encoding detection, binary refusal,
+        language check and the size limit."""
         data = file.file.read(MAX_UPLOAD_BYTES + 1)
         name = file.filename or "upload.txt"
         if len(data) > MAX_UPLOAD_BYTES:
             raise HTTPException(413, f"{name}: larger than {MAX_UPLOAD_BYTES} bytes")
-        if published and not render_date(published):
-            raise HTTPException(400, f"published must be YYYY-MM-DD, not {published!r}")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise HTTPException(400, f"{name}: not UTF-8 text (convert it, or use saywho ingest for other encodings)") from None
-        if not text.strip():
-            raise HTTPException(400, f"{name}: empty")
-        document = Document(input=f"upload:{name}", text=text, title=title, published=published, publisher=publisher)
+        if published:
+            try:
+                published = parse_date(published)
+            except ValueError as error:
+                raise HTTPException(400, f"published: {error}") from None
+        document = read_upload(data, name)
+        document.title = title or document.title
+        document.published = published or document.published
+        document.publisher = publisher or document.publisher
         key = content_hash(document)
         existing = store.article_id_for_hash(key)
         if existing is not None:
@@ -309,14 +337,38 @@ def create_app(
     return app
 
 
-def render_date(value: str) -> bool:
-    import datetime as dt
+#: What an upload is read with: ingest's defaults (English only), capped at the upload limit.
+UPLOAD_INGEST = IngestOptions(max_bytes=MAX_UPLOAD_BYTES)
 
+
+def read_upload(data: bytes, name: str) -> Document:
+    """One uploaded file as ingest reads it, or a 400 naming the file and what is wrong."""
+    label = f"upload:{name}"
+    kind = bytes_kind(data, name)
+    if kind in ("jsonl", "warc"):
+        raise HTTPException(400, f"{label}: a {kind.upper()} file holds many articles; upload one HTML or text "
+                                 "article, or use saywho ingest")
     try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return len(value) == 10
+        (item,) = read_bytes(data, label, UPLOAD_INGEST)
+        if isinstance(item, InputError):
+            raise item
+        return tag_language(item, UPLOAD_INGEST)
+    except InputError as error:  # binary, undecodable, empty, another language, too large
+        raise HTTPException(400, str(error)) from None
+
+
+def api_error(detail: str, problems: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Every API error has one shape: ``detail``, a sentence for people, and ``errors``,
+    what was wrong with which parameter (empty unless a parameter failed validation)."""
+    errors = [{"loc": [str(part) for part in p.get("loc", ())], "msg": str(p.get("msg", "")), "type": str(p.get("type", ""))}
+              for p in problems or []]
+    return {"detail": detail, "errors": errors}
+
+
+def _describe(problem: dict[str, Any]) -> str:
+    """``article_id: Input should be a valid integer`` from one pydantic error."""
+    where = [str(part) for part in problem.get("loc", ()) if part not in ("path", "query", "body", "form")]
+    return f"{'.'.join(where) or 'request'}: {problem.get('msg', 'invalid')}"
 
 
 def _safe_next(target: str) -> str:

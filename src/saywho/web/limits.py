@@ -74,7 +74,8 @@ class TokenBuckets:
 
 
 def client_key(scope: dict) -> str:
-    """The address a request came from (uvicorn has applied X-Forwarded-For from a local proxy)."""
+    """The address a request came from (uvicorn applies X-Forwarded-For only from a proxy named with
+    --forwarded-allow-ips; otherwise this is the connecting address, which a client cannot choose)."""
     client = scope.get("client")
     host = client[0] if client else "unknown"
     try:
@@ -139,7 +140,7 @@ def _counted(receive, limit: int):
 
 
 async def _refuse(send, status: int, detail: str, extra: dict[str, str] | None = None) -> None:
-    body = json.dumps({"detail": detail}).encode()
+    body = json.dumps({"detail": detail, "errors": []}).encode()  # the shape of every API error (app.api_error)
     headers = {**SECURITY_HEADERS, **(extra or {}), "Content-Type": "application/json", "Content-Length": str(len(body))}
     await send({"type": "http.response.start", "status": status,
                 "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()]})

@@ -8,8 +8,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..models import Article
+
+#: The only schemes an article's URL may have to become a link: javascript:, data: or
+#: vbscript: in an href runs when clicked (the CSP stops it in today's browsers, but the
+#: page must not depend on that).
+LINK_SCHEMES = frozenset({"http", "https"})
+
+
+def web_link(url: str | None) -> str | None:
+    """``url`` if it is an absolute http(s) URL with a host, else None (shown as text, not linked)."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # an invalid IPv6 host such as http://[x/
+        return None
+    if parts.scheme.lower() not in LINK_SCHEMES or not parts.hostname:
+        return None
+    return url.strip()
+
 
 #: How many distinct speaker colours the stylesheet defines (spk-0 .. spk-7).
 SPEAKER_COLOURS = 8

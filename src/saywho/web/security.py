@@ -30,6 +30,21 @@ SECURITY_HEADERS = {
 }
 
 
+#: Host names a browser on this machine uses for a server on loopback. Any other Host header
+#: is refused: a page on evil.example that re-points its name at 127.0.0.1 (DNS rebinding)
+#: would otherwise read the whole corpus through the API.
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+
+def allowed_hosts(bound: str, extra: tuple[str, ...] | list[str] = ()) -> list[str]:
+    """The Host headers ``saywho serve`` answers: the bound address, the loopback names,
+    and the names given with --allowed-host (a proxy's public name)."""
+    bound = bound.strip().lower()
+    if ":" in bound and not bound.startswith("["):
+        bound = f"[{bound}]"  # an IPv6 address appears bracketed in a Host header
+    return list(dict.fromkeys([bound, *LOCAL_HOSTS, *(name.strip().lower() for name in extra if name.strip())]))
+
+
 class Auth:
     def __init__(self, token: str | None):
         self.token = token
