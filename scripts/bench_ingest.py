@@ -26,8 +26,8 @@ from pathlib import Path
 
 import trafilatura
 
-from saywho.clean import clean_document
-from saywho.dedup import find_duplicates
+from saywho.ingest.clean import clean_document
+from saywho.ingest.dedup import find_duplicates
 from saywho.evaluate.extraction import Score, score_outputs
 from saywho.ingest import IngestOptions, iter_documents
 from saywho.models import Document

@@ -65,7 +65,7 @@ def pipeline_runner(mode: str):
 
 
 def tagger_runner():
-    from saywho import tagger
+    from saywho.nlp import tagger
 
     model = tagger.get_model()
     return lambda texts: sum(len(tagger.attributions_from_text(t, model)) for t in texts)
@@ -76,7 +76,7 @@ def bert_runner():
     import torch
     from transformers import BertConfig, BertForTokenClassification
 
-    from saywho import tagger
+    from saywho.nlp import tagger
 
     torch.manual_seed(0)
     torch.set_num_threads(1)

@@ -19,7 +19,7 @@ import json
 import sys
 from pathlib import Path
 
-from saywho.nlp import load_model
+from saywho.nlp.model import load_model
 
 MIN_CUE_COUNT = 2  # a lemma seen as a cue head once is mostly annotation noise
 

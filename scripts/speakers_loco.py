@@ -16,7 +16,7 @@ import copy
 import itertools
 from pathlib import Path
 
-from saywho import speakers
+from saywho.nlp import speakers
 from saywho.evaluate.speakers import CATEGORIES, SpeakerCounts, load_speaker_set, score
 from saywho.pipeline import Extractor, Options, find_statements
 

@@ -13,7 +13,7 @@ import dataclasses
 import sys
 from pathlib import Path
 
-from saywho import attribution
+from saywho.nlp import rules as attribution
 from saywho.evaluate.polnear import load_polnear, run_saywho, score_run
 
 THRESHOLDS = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)

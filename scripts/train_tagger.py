@@ -42,7 +42,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from saywho import tagger
+from saywho.nlp import tagger
 from saywho.evaluate.polnear import PolnearArticle, SystemRun, load_polnear, score_run
 
 DEFAULT_OUT = ROOT / "src" / "saywho" / "data" / "model"
@@ -99,9 +99,9 @@ def gold_token_labels(article: PolnearArticle, offsets: list[tuple[int, int]]) -
 
 
 def parse_articles(articles: list[PolnearArticle]) -> list:
-    """spaCy's parse of each article, by the pipeline's own model (``saywho.nlp.load_model``),
+    """spaCy's parse of each article, by the pipeline's own model (``saywho.nlp.model.load_model``),
     as saywho makes it before the tagger runs; a text given by several annotators is parsed once."""
-    from saywho.nlp import load_model
+    from saywho.nlp.model import load_model
 
     texts = list(dict.fromkeys(a.text for a in articles))
     parsed = dict(zip(texts, load_model().pipe(texts, batch_size=16)))
@@ -225,7 +225,7 @@ def freeze_lower_layers(model, layers: int) -> str:
 
 
 class TorchTagger:
-    """Duck-types :class:`saywho.tagger.TaggerModel` so dev scoring uses the very same decoding."""
+    """Duck-types :class:`saywho.nlp.tagger.TaggerModel` so dev scoring uses the very same decoding."""
 
     def __init__(self, model, tokenizer) -> None:
         self.model, self.tokenizer = model, tokenizer
@@ -624,7 +624,7 @@ class DevRun:
 def dev_run(args) -> DevRun:
     """Run saywho's pipeline once over dev in raw mode (as ``saywho eval polnear`` does),
     keeping per article the ``--out`` model's probabilities and the rules' attributions."""
-    from saywho import attribution as rules
+    from saywho.nlp import rules
     from saywho.evaluate.polnear import run_saywho
 
     model = tagger.TaggerModel(args.out, threads=args.threads)

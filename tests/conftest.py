@@ -15,7 +15,7 @@ needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason=f"shared data not 
 
 @pytest.fixture(scope="session")
 def nlp():
-    from saywho.nlp import load_model
+    from saywho.nlp.model import load_model
 
     return load_model()
 

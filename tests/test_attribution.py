@@ -3,7 +3,7 @@
 import pytest
 
 import saywho
-from saywho.attribution import reach_content
+from saywho.nlp.rules import reach_content
 from saywho.models import Attribution, TextSpan
 
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from conftest import FIXTURES, SHARED, needs_shared
-from saywho.clean import Block, body_span, clean_document, holds_attribution, junk_reason, split_blocks
+from saywho.ingest.clean import Block, body_span, clean_document, holds_attribution, junk_reason, split_blocks
 from saywho.errors import InputError
 from saywho.models import Document
 

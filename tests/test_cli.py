@@ -170,7 +170,7 @@ def test_a_folder_walk_skips_annotation_and_data_files(tmp_path):
 
 
 def test_an_internal_error_in_one_article_is_reported_and_the_batch_goes_on(monkeypatch, tmp_path):
-    from saywho import speakers
+    from saywho.nlp import speakers
 
     real = speakers.resolve
 

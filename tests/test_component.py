@@ -3,10 +3,10 @@
 import pytest
 import spacy
 
-from saywho import tagger
+from saywho.nlp import tagger
 from saywho.errors import SaywhoError
 
-from saywho.nlp import DEFAULT_MODELS
+from saywho.nlp.model import DEFAULT_MODELS
 
 
 def plain_pipeline():

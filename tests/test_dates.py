@@ -3,7 +3,7 @@
 import pytest
 
 import saywho
-from saywho.dates import resolve_date
+from saywho.nlp.dates import resolve_date
 
 
 @pytest.mark.parametrize(

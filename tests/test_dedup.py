@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import SHARED, needs_shared
-from saywho.dedup import DuplicateFinder, content_hash, find_duplicates, normalise
+from saywho.ingest.dedup import DuplicateFinder, content_hash, find_duplicates, normalise
 
 STORY = (
     "The harbour council voted on Monday to keep the ferry that links Eastwick with the mainland, "

@@ -11,7 +11,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from saywho import cli_eval
+from saywho.cli import eval as cli_eval
 from saywho.errors import InputError
 from saywho.evaluate.polnear import SystemRun, annotated_more_than_once, annotator_pairs, load_polnear, read_ann, sentence_bounds
 from saywho.evaluate.scoring import (

@@ -1,4 +1,4 @@
-"""`saywho clean` and `saywho duplicates` (registered by saywho.cli_ingest)."""
+"""`saywho clean` and `saywho duplicates` (registered by saywho.cli.ingest)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import typer
 from typer.testing import CliRunner
 
 from conftest import FIXTURES
-from saywho.cli_ingest import register
+from saywho.cli.ingest import register
 
 INGEST = FIXTURES / "ingest"
 

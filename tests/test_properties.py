@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import saywho
-from saywho.quotes import find_quotes
+from saywho.nlp.quotes import find_quotes
 from saywho.schema import article_schema
 
 QUOTE_MARKS = ['"', "“", "”", "‘", "’", "'", "«", "»", "``", "''", "„", "‹", "›"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from saywho.quotes import find_quotes
+from saywho.nlp.quotes import find_quotes
 
 
 def quoted(text):

@@ -132,7 +132,7 @@ def test_a_country_is_not_the_company_that_speaks():
 
 
 def test_the_alias_table_is_well_formed_and_general():
-    from saywho.speakers import aliases
+    from saywho.nlp.speakers import aliases
 
     table = aliases()
     assert table["tories"] == ("Conservative Party", "organization")

@@ -1,7 +1,7 @@
 """One statement per quoted piece, and the exact way back to PolNeAR's one attribution per cue."""
 
 from saywho.models import Attribution, TextSpan
-from saywho.statements import join_statements, split_statements
+from saywho.nlp.statements import join_statements, split_statements
 
 
 def attribution(text, content, cue, source, type_="direct"):

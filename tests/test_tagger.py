@@ -7,9 +7,9 @@ import pytest
 import spacy
 from conftest import SHARED, needs_shared
 
-from saywho import tagger
+from saywho.nlp import tagger
 from saywho.models import Attribution, TextSpan
-from saywho.tagger import BEGIN, INSIDE, OUTSIDE, Calibration, TaggedSpan
+from saywho.nlp.tagger import BEGIN, INSIDE, OUTSIDE, Calibration, TaggedSpan
 
 has_model = pytest.mark.skipif(
     not (tagger.MODEL_DIR / "model.onnx").is_file(), reason="no trained model in src/saywho/data/model"

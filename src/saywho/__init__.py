@@ -6,9 +6,9 @@
 'Maria Lopez'
 """
 
-from .errors import InputError, SaywhoError
-from .models import Article, Attribution, Document, Speaker, SpeakerRef, TextSpan, When
-from .pipeline import Extractor, Options, extract
+from saywho.errors import InputError, SaywhoError
+from saywho.models import Article, Attribution, Document, Speaker, SpeakerRef, TextSpan, When
+from saywho.pipeline import Extractor, Options, extract
 
 __version__ = "0.1.0"
 

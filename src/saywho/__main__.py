@@ -1,3 +1,3 @@
-from .cli import main
+from saywho.cli import main
 
 main()

@@ -19,8 +19,8 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .errors import SaywhoError
-from .pipeline import annotate
+from saywho.errors import SaywhoError
+from saywho.pipeline import annotate
 
 MODES = ("rules", "model")
 

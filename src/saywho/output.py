@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from .models import Article
+from saywho.models import Article
 
 Format = Literal["jsonl", "json", "csv", "parquet", "table"]
 FORMATS: tuple[str, ...] = ("jsonl", "json", "csv", "parquet", "table")

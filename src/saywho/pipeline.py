@@ -19,10 +19,11 @@ from typing import Literal
 
 from spacy.tokens import Doc
 
-from . import acts, attribution, clean, dates, speakers, statements
-from .errors import InputError
-from .models import Article, Attribution, Document, Speaker, TextSpan
-from .nlp import doc_text, load_model
+from saywho.ingest import clean
+from saywho.nlp import acts, dates, rules, speakers, statements
+from saywho.errors import InputError
+from saywho.models import Article, Attribution, Document, Speaker, TextSpan
+from saywho.nlp.model import doc_text, load_model
 
 #: Articles longer than this (characters) are analysed paragraph-block by block so
 #: memory stays flat; spaCy's own limit is 1,000,000.
@@ -157,11 +158,11 @@ def annotate(
 def find_statements(doc: Doc, *, title: str | None = None, mode: str = "rules") -> list[Attribution]:
     """The statements of a parsed Doc, speech or belief, one per quoted piece, speakers not yet resolved."""
     if mode == "model":
-        from .tagger import find_attributions_model  # onnxruntime only when asked for
+        from saywho.nlp.tagger import find_attributions_model  # onnxruntime only when asked for
 
         found = find_attributions_model(doc, title=title)
     else:
-        found = attribution.find_attributions(doc, title=title)
+        found = rules.find_attributions(doc, title=title)
     for item in found:
         item.act = acts.speech_act(doc, item)
     return statements.split_statements(found, doc_text(doc))

@@ -11,7 +11,7 @@ import types
 import typing
 from typing import Any, Literal, Union
 
-from . import models
+from saywho import models
 
 _DESCRIPTIONS = {
     "Article": "One analysed article. Offsets in every span index `text`.",

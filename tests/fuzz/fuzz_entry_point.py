@@ -23,8 +23,8 @@ import atheris
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for the hardening package
 
 with atheris.instrument_imports(include=["saywho"]):
-    import saywho.clean  # noqa: F401  (instrumented for coverage; the targets import them lazily)
-    import saywho.dates  # noqa: F401
+    import saywho.ingest.clean  # noqa: F401  (instrumented for coverage; the targets import them lazily)
+    import saywho.nlp.dates  # noqa: F401
     import saywho.ingest  # noqa: F401
     import saywho.ingest.decode  # noqa: F401
     import saywho.ingest.html  # noqa: F401
@@ -32,12 +32,12 @@ with atheris.instrument_imports(include=["saywho"]):
     import saywho.ingest.sources  # noqa: F401
     import saywho.ingest.warc  # noqa: F401
     import saywho.pipeline  # noqa: F401
-    import saywho.quotes  # noqa: F401
-    import saywho.attribution  # noqa: F401
-    import saywho.speakers  # noqa: F401
+    import saywho.nlp.quotes  # noqa: F401
+    import saywho.nlp.rules  # noqa: F401
+    import saywho.nlp.speakers  # noqa: F401
     import saywho.store  # noqa: F401
     import saywho.output  # noqa: F401
-    import saywho.cli_store  # noqa: F401
+    import saywho.cli.store  # noqa: F401
 
 from hypothesis import settings  # noqa: E402
 

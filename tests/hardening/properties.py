@@ -75,7 +75,7 @@ def _lines_with_offsets(text: str):
 
 
 def check_clean(text: str, raw: bool = False, keep_junk: bool = False) -> None:
-    from saywho.clean import clean_document
+    from saywho.ingest.clean import clean_document
     from saywho.models import Document
 
     try:
@@ -299,7 +299,7 @@ published_value = st.one_of(st.none(), st.dates().map(dt.date.isoformat), st.dat
 
 
 def check_resolve_date(expression: str, published: str | None) -> None:
-    from saywho.dates import resolve_date
+    from saywho.nlp.dates import resolve_date
 
     resolved = resolve_date(expression, published)
     if resolved is None:
@@ -406,7 +406,7 @@ def check_for_rich(text: str) -> None:
 
 def check_table(article) -> None:
     """The table for people: no exception for any text, no control character printed."""
-    from saywho.cli_store import write_rows
+    from saywho.cli.store import write_rows
     from saywho.output import attribution_rows, render_table
 
     for width in (40, 200):
@@ -427,7 +427,7 @@ def check_csv(article, raw: bool) -> None:
     spreadsheet would run as a formula; no cell left that starts like a formula."""
     import csv
 
-    from saywho.cli_store import write_rows
+    from saywho.cli.store import write_rows
     from saywho.output import FORMULA_STARTS, Writer, attribution_rows
 
     expected = list(attribution_rows(article))
@@ -478,7 +478,7 @@ def exported_lines(draw) -> str:
 def check_import_record(line: str) -> None:
     """The importer's reader: an Article the output contract can write, or a ValueError
     saying why (one bad record), never any other exception."""
-    from saywho.cli_store import read_exported_record
+    from saywho.cli.store import read_exported_record
 
     try:
         article, key = read_exported_record(line)

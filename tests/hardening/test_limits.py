@@ -95,7 +95,7 @@ def test_a_quote_around_a_long_url_keeps_the_article_text_in_its_spans(extractor
 
 
 def test_the_command_line_defaults_are_the_library_defaults():
-    from saywho.cli_store import ingest_command
+    from saywho.cli.store import ingest_command
     from saywho.ingest.options import DEFAULT_MAX_BYTES
 
     parameters = inspect.signature(ingest_command).parameters

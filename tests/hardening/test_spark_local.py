@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from saywho.cli_spark import session_conf
+from saywho.cli.spark import session_conf
 
 
 @pytest.mark.parametrize("master", ["local[*]", "local[2]", "local"])

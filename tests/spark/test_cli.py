@@ -52,6 +52,6 @@ saywho.errors.ModelNotFound: no spaCy English model found (tried xx); install on
     ],
 )
 def test_a_failed_job_is_told_in_one_line(message, reason):
-    from saywho.cli_spark import job_failure_reason
+    from saywho.cli.spark import job_failure_reason
 
     assert job_failure_reason(RuntimeError(message)) == reason

@@ -2,7 +2,7 @@ from collections import Counter
 
 import pytest
 
-from saywho.store.speakers import BareMention, Candidate, choose_person
+from saywho.store.identities import BareMention, Candidate, choose_person
 
 
 def candidate(speaker_id, years, descriptors=()):

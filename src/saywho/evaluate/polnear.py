@@ -29,11 +29,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError
-from ..models import Attribution, Document, TextSpan
-from ..quotes import QUOTE_CHARS
-from ..statements import join_statements
-from .scoring import Scores, gold_act
+from saywho.errors import InputError
+from saywho.models import Attribution, Document, TextSpan
+from saywho.nlp.quotes import QUOTE_CHARS
+from saywho.nlp.statements import join_statements
+from saywho.evaluate.scoring import Scores, gold_act
 
 _ID_LINE = re.compile(r"^[A-Z#]\d*\t")
 _RANGE = re.compile(r"^(\d+) (\d+)$")
@@ -229,7 +229,7 @@ def run_saywho(
     articles: Sequence[PolnearArticle], jobs: int = 1, model: str | None = None, mode: str = "rules"
 ) -> SystemRun:
     """saywho end to end in raw mode, so offsets index the file text."""
-    from ..pipeline import Options, analyse_parallel, get_extractor
+    from saywho.pipeline import Options, analyse_parallel, get_extractor
 
     options = Options(raw=True, model=model, mode=mode)  # type: ignore[arg-type]
     if jobs <= 1:
@@ -253,7 +253,7 @@ def run_textacy(articles: Sequence[PolnearArticle], model: str | None = None) ->
         from textacy.extract.triples import direct_quotations
     except ImportError as error:  # pragma: no cover - depends on the environment
         raise InputError("textacy", "not installed; pip install 'saywho[bench]' to compare with it") from error
-    from ..nlp import load_model
+    from saywho.nlp.model import load_model
 
     nlp = load_model(model)  # cached: the same pipeline object saywho ran on
     started = time.perf_counter()

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from ..models import TextSpan
+from saywho.models import TextSpan
 
 Ranges = tuple[tuple[int, int], ...]
 Mode = Literal["strict", "exact", "overlap"]

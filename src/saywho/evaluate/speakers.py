@@ -27,8 +27,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError
-from ..models import Attribution, Document
+from saywho.errors import InputError
+from saywho.models import Attribution, Document
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _WORD = re.compile(r"\w+")
@@ -298,7 +298,7 @@ def score(articles: Sequence[SpeakerArticle], predictions: Sequence[Sequence[Att
 
 def run_saywho(articles: Sequence[SpeakerArticle], jobs: int = 1, model: str | None = None, mode: str = "rules") -> list[list[Attribution]]:
     """saywho end to end in raw mode, so offsets index the file text."""
-    from ..pipeline import Options, analyse_parallel
+    from saywho.pipeline import Options, analyse_parallel
 
     options = Options(raw=True, model=model, mode=mode)  # type: ignore[arg-type]
     predictions: list[list[Attribution]] = []

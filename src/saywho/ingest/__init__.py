@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from ..errors import InputError
-from ..models import Document
-from .language import detect_language
-from .options import IngestOptions
-from .outcomes import SkippedInput
-from .sources import read_input
+from saywho.errors import InputError
+from saywho.models import Document
+from saywho.ingest.language import detect_language
+from saywho.ingest.options import IngestOptions
+from saywho.ingest.outcomes import SkippedInput
+from saywho.ingest.sources import read_input
 
 
 def tag_language(document: Document, options: IngestOptions) -> Document:

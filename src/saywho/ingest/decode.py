@@ -7,7 +7,7 @@ import re
 
 from charset_normalizer import from_bytes
 
-from ..errors import InputError
+from saywho.errors import InputError
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),

@@ -9,8 +9,8 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
-from ..errors import InputError
-from .options import IngestOptions
+from saywho.errors import InputError
+from saywho.ingest.options import IngestOptions
 
 #: Bytes asked of the socket per read; small enough to check the clock often.
 CHUNK_BYTES = 64 * 1024

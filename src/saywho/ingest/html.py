@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import trafilatura
 
-from ..errors import InputError
-from ..models import Document
-from .options import IngestOptions
+from saywho.errors import InputError
+from saywho.models import Document
+from saywho.ingest.options import IngestOptions
 
 #: htmldate settings: the date the article was first published, not last modified.
 DATE_PARAMS = {"original_date": True, "extensive_search": True}

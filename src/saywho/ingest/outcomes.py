@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import InputError
+from saywho.errors import InputError
 
 
 class SkippedInput(InputError):

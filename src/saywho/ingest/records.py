@@ -15,11 +15,11 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 
-from ..errors import InputError
-from ..isodates import parse_date
-from ..models import Document
-from .html import html_document
-from .options import IngestOptions
+from saywho.errors import InputError
+from saywho.isodates import parse_date
+from saywho.models import Document
+from saywho.ingest.html import html_document
+from saywho.ingest.options import IngestOptions
 
 #: Metadata fields a record may carry, copied onto the Document when present (and ``authors``).
 METADATA_FIELDS = ("url", "title", "published", "publisher", "language")

@@ -18,14 +18,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-from ..errors import InputError
-from ..models import Document
-from .decode import decode_text
-from .fetch import fetch, is_url
-from .html import html_document, looks_like_html
-from .options import IngestOptions
-from .records import iter_records, looks_like_jsonl
-from .warc import iter_warc, looks_like_warc
+from saywho.errors import InputError
+from saywho.models import Document
+from saywho.ingest.decode import decode_text
+from saywho.ingest.fetch import fetch, is_url
+from saywho.ingest.html import html_document, looks_like_html
+from saywho.ingest.options import IngestOptions
+from saywho.ingest.records import iter_records, looks_like_jsonl
+from saywho.ingest.warc import iter_warc, looks_like_warc
 
 Kind = Literal["warc", "jsonl", "html", "text"]
 STDIN = "-"

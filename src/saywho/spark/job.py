@@ -30,14 +30,14 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from .. import __version__
-from ..errors import InputError, SaywhoError
-from ..ingest import IngestOptions
-from ..pipeline import Options
-from . import rows
-from .read import InputNames, documents_from_bytes
-from .rows import reject_row
-from .tasks import (
+from saywho import __version__
+from saywho.errors import InputError, SaywhoError
+from saywho.ingest import IngestOptions
+from saywho.pipeline import Options
+from saywho.spark import rows
+from saywho.spark.read import InputNames, documents_from_bytes
+from saywho.spark.rows import reject_row
+from saywho.spark.tasks import (
     FILE_READ,
     TABLES,
     TaskOptions,

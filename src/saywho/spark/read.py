@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from ..errors import InputError
-from ..ingest import IngestOptions, tag_language
-from ..ingest.sources import read_bytes
-from ..models import Document
+from saywho.errors import InputError
+from saywho.ingest import IngestOptions, tag_language
+from saywho.ingest.sources import read_bytes
+from saywho.models import Document
 
 
 def documents_from_bytes(data: bytes, name: str, options: IngestOptions) -> Iterator[Document | InputError]:

@@ -23,11 +23,11 @@ import re
 from collections.abc import Iterator
 from typing import Any, Literal
 
-from ..errors import InputError
-from ..ingest import SkippedInput
-from ..models import Article
-from ..output import ROW_FIELDS, attribution_rows
-from ..store.store import content_hash
+from saywho.errors import InputError
+from saywho.ingest import SkippedInput
+from saywho.models import Article
+from saywho.output import ROW_FIELDS, attribution_rows
+from saywho.store.store import content_hash
 
 Stage = Literal["list", "ingest", "analyse"]
 ColumnType = Literal["string", "long", "int", "double", "bool", "strings"]

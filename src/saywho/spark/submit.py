@@ -17,7 +17,7 @@ def main(argv: list[str] | None = None) -> None:
     if args == ["--path"]:
         print(__file__)
         return
-    from saywho.cli_spark import spark_app
+    from saywho.cli.spark import spark_app
 
     spark_app(args=["run", *args], prog_name="saywho-spark-submit")
 

@@ -15,9 +15,9 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ..errors import InputError, SaywhoError
-from ..models import Article
-from .rows import article_from_row
+from saywho.errors import InputError, SaywhoError
+from saywho.models import Article
+from saywho.spark.rows import article_from_row
 
 MANIFEST = "_saywho.json"  # same name as saywho.spark.job.MANIFEST (job imports pyspark; this must not)
 #: Rows read per batch: bounded memory on tables of millions of articles.
@@ -103,7 +103,7 @@ def read_articles(output: str) -> Iterator[Article]:
 
 def read_rejects(output: str) -> Iterator[InputError]:
     """The inputs that gave no article, as the errors ``saywho extract`` reports."""
-    from ..ingest import SkippedInput
+    from saywho.ingest import SkippedInput
 
     for row in read_rows(output, "rejects"):
         kind = SkippedInput if row["kind"] == "skipped" else InputError
@@ -124,8 +124,8 @@ def load_tables(
     rejects are counted as failed or ignored, and passed to ``on_error`` when given
     (a CC-NEWS run has millions of skipped records: the table holds them already).
     """
-    from ..ingest import SkippedInput
-    from ..store.ingest import IngestReport
+    from saywho.ingest import SkippedInput
+    from saywho.store.ingest import IngestReport
 
     report = IngestReport()
     started = time.perf_counter()

@@ -15,12 +15,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ..errors import InputError
-from ..ingest import IngestOptions
-from ..models import Document
-from ..pipeline import Extractor, Options
-from .read import InputNames, documents_from_bytes
-from .rows import (
+from saywho.errors import InputError
+from saywho.ingest import IngestOptions
+from saywho.models import Document
+from saywho.pipeline import Extractor, Options
+from saywho.spark.read import InputNames, documents_from_bytes
+from saywho.spark.rows import (
     Stage,
     article_row,
     attribution_table_rows,

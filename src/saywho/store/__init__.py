@@ -6,7 +6,7 @@
 0
 """
 
-from .db import StoreError
-from .store import DEFAULT_DB, RESULT_COLUMNS, SearchPage, SearchQuery, Store, content_hash
+from saywho.store.db import StoreError
+from saywho.store.store import DEFAULT_DB, RESULT_COLUMNS, SearchPage, SearchQuery, Store, content_hash
 
 __all__ = ["Store", "SearchQuery", "SearchPage", "StoreError", "content_hash", "DEFAULT_DB", "RESULT_COLUMNS"]

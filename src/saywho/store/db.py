@@ -22,7 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import SaywhoError
+from saywho.errors import SaywhoError
 
 Params = Sequence[Any]
 

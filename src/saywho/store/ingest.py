@@ -14,12 +14,12 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from ..errors import InputError
-from ..ingest import SkippedInput
-from ..models import Article, Document
-from ..pipeline import Options, analyse_parallel
-from .metadata import Metadata
-from .store import Store, content_hash
+from saywho.errors import InputError
+from saywho.ingest import SkippedInput
+from saywho.models import Article, Document
+from saywho.pipeline import Options, analyse_parallel
+from saywho.store.metadata import Metadata
+from saywho.store.store import Store, content_hash
 
 
 

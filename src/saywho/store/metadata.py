@@ -15,8 +15,8 @@ import csv
 import datetime as dt
 from pathlib import Path, PurePath
 
-from ..errors import InputError
-from ..models import Document
+from saywho.errors import InputError
+from saywho.models import Document
 
 KEY_COLUMNS = ("filename", "file", "input", "id")
 DATE_COLUMNS = ("published", "publication_date", "date")

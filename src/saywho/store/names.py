@@ -5,7 +5,7 @@ titles ("Gen.", "Sen.", "Mr") and middle names or initials are dropped, so
 "Gen. Stephen J. Townsend" and "Stephen Townsend" share a key while "Bill Clinton" and
 "Hillary Clinton" never do. A person named by one word only ("Townsend", "Mr Trump")
 gets ``surname:<last>``; which full-named person (if any) that means is decided by
-:mod:`saywho.store.speakers` from the whole corpus. Organisations and proper-named
+:mod:`saywho.store.identities` from the whole corpus. Organisations and proper-named
 groups get ``org:``/``group:`` keys from their whole name without a leading "the".
 """
 

@@ -21,10 +21,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..isodates import parse_date
-from ..models import Article, Document
-from . import speakers as speaker_rules
-from .db import Backend, Conn, SQLiteBackend, StoreError, open_backend
+from saywho.isodates import parse_date
+from saywho.models import Article, Document
+from saywho.store import identities as speaker_rules
+from saywho.store.db import Backend, Conn, SQLiteBackend, StoreError, open_backend
 
 #: Where the embedded database lives unless ``--db`` or ``SAYWHO_DB`` says otherwise.
 DEFAULT_DB = "saywho.db"

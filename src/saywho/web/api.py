@@ -15,11 +15,11 @@ from typing import Literal, Optional
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import StreamingResponse
 
-from ..output import spreadsheet_safe
-from ..store import RESULT_COLUMNS, SearchQuery, Store
-from ..store.store import MAX_PAGE_SIZE
-from . import schemas
-from .security import Auth
+from saywho.output import spreadsheet_safe
+from saywho.store import RESULT_COLUMNS, SearchQuery, Store
+from saywho.store.store import MAX_PAGE_SIZE
+from saywho.web import schemas
+from saywho.web.security import Auth
 
 
 def build_router(store: Store, auth: Auth, analyse_upload: Callable) -> APIRouter:

@@ -22,16 +22,16 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from .. import __version__
-from ..errors import InputError
-from ..ingest import IngestOptions, tag_language
-from ..ingest.sources import bytes_kind, read_bytes
-from ..isodates import parse_date
-from ..models import Article, Document
-from ..store import SearchQuery, Store, StoreError, content_hash
-from . import render
-from .limits import LimitsMiddleware, ServerLimits
-from .security import SECURITY_HEADERS, SESSION_COOKIE, Auth
+from saywho import __version__
+from saywho.errors import InputError
+from saywho.ingest import IngestOptions, tag_language
+from saywho.ingest.sources import bytes_kind, read_bytes
+from saywho.isodates import parse_date
+from saywho.models import Article, Document
+from saywho.store import SearchQuery, Store, StoreError, content_hash
+from saywho.web import render
+from saywho.web.limits import LimitsMiddleware, ServerLimits
+from saywho.web.security import SECURITY_HEADERS, SESSION_COOKIE, Auth
 
 #: Rows per page in the browser (the API takes limit/offset up to the store's maximum).
 PAGE_SIZE = 20
@@ -319,7 +319,7 @@ def create_app(
         existing = store.article_id_for_hash(key)
         if existing is not None:
             return existing, False, len(store.article(existing)["attribution_ids"])
-        from ..pipeline import get_extractor
+        from saywho.pipeline import get_extractor
 
         with analyse_lock:  # one analysis at a time: spaCy is CPU-bound and the model is shared
             try:
@@ -331,7 +331,7 @@ def create_app(
             return store.article_id_for_hash(key), False, len(article.attributions)  # type: ignore[return-value]
         return article_id, True, len(article.attributions)
 
-    from .api import build_router
+    from saywho.web.api import build_router
 
     app.include_router(build_router(store, auth, analyse_upload))
     return app

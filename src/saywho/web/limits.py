@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .security import SECURITY_HEADERS
+from saywho.web.security import SECURITY_HEADERS
 
 #: Largest request body: the largest upload plus room for the form's other fields.
 DEFAULT_MAX_BODY_BYTES = 5_000_000 + 64 * 1024

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..models import Article
+from saywho.models import Article
 
 #: The only schemes an article's URL may have to become a link: javascript:, data: or
 #: vbscript: in an href runs when clicked (the CSP stops it in today's browsers, but the

@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from .cli_exits import EXIT_INPUT_FAILED, EXIT_OUTPUT_FAILED, EXIT_USAGE
+from saywho.cli._common import EXIT_INPUT_FAILED, EXIT_OUTPUT_FAILED, EXIT_USAGE
 
 spark_app = typer.Typer(
     name="spark",
@@ -153,7 +153,7 @@ def run_command(
         _error("--cores is for local runs (local[N]); with --master, set spark.executor.cores with --conf")
         raise typer.Exit(EXIT_USAGE)
     if published is not None:
-        from .isodates import parse_date
+        from saywho.isodates import parse_date
 
         try:
             published = parse_date(published)  # written back as YYYY-MM-DD, whatever ISO form was given
@@ -161,15 +161,15 @@ def run_command(
             _error(f"--published {published!r} is not a YYYY-MM-DD date")
             raise typer.Exit(EXIT_USAGE) from None
     try:
-        from .spark.job import JobOptions, OutputError, run
+        from saywho.spark.job import JobOptions, OutputError, run
     except ModuleNotFoundError as missing:
         if missing.name and missing.name.split(".")[0] in ("pyspark", "py4j"):
             _error("PySpark is not installed: pip install 'saywho[spark]' (and Java 17+, see docs/spark.md)")
             raise typer.Exit(EXIT_USAGE) from None
         raise
 
-    from .ingest import IngestOptions
-    from .pipeline import Options
+    from saywho.ingest import IngestOptions
+    from saywho.pipeline import Options
 
     ingest_fields: dict = {"languages": () if all_languages else tuple(code.lower() for code in (language or ["en"]))}
     if max_bytes is not None:

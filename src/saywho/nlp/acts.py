@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from .lexicon import BELIEF_LEMMAS
-from .models import Attribution, SpeechAct
-from .quotes import QUOTE_CHARS
+from saywho.nlp.lexicon import BELIEF_LEMMAS
+from saywho.models import Attribution, SpeechAct
+from saywho.nlp.quotes import QUOTE_CHARS
 
 #: Verbs of communication, and verbs through which documents speak ("the survey found").
 SPEECH_LEMMAS = frozenset(

@@ -27,9 +27,9 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from ..models import Article, Speaker, SpeakerRef
-from .db import Conn, StoreError
-from .names import NameKey, descriptor_words, display_name, is_acronym_of, key_for
+from saywho.models import Article, Speaker, SpeakerRef
+from saywho.store.db import Conn, StoreError
+from saywho.store.names import NameKey, descriptor_words, display_name, is_acronym_of, key_for
 
 #: A bare surname goes to the person with that surname who holds at least this share
 #: of its full-name mentions in the same period; "Trump" in 2016 is Donald Trump, but

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from .ingest.options import DEFAULT_MAX_BYTES
-from .pipeline import DEFAULT_MAX_CHARS, DEFAULT_TIME_LIMIT
+from saywho.ingest.options import DEFAULT_MAX_BYTES
+from saywho.pipeline import DEFAULT_MAX_CHARS, DEFAULT_TIME_LIMIT
 
 MaxBytesOpt = Annotated[int, typer.Option("--max-bytes", min=1, help="Largest page, text file or record read (bytes).")]
 MaxCharsOpt = Annotated[int, typer.Option("--max-chars", min=0, help="Longest article text analysed (characters; 0: no cap).")]

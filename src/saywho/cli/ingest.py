@@ -14,14 +14,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from .clean import Cleaned, clean_document
-from .dedup import DEFAULT_THRESHOLD, DuplicateFinder
-from .errors import InputError
-from .ingest import IngestOptions, SkippedInput, iter_documents
-from .cli_limits import DEFAULT_MAX_BYTES, MaxBytesOpt
-from .ingest.options import DEFAULT_URL_TIMEOUT, DEFAULT_USER_AGENT
-from .models import Document
-from .output import for_rich
+from saywho.ingest.clean import Cleaned, clean_document
+from saywho.ingest.dedup import DEFAULT_THRESHOLD, DuplicateFinder
+from saywho.errors import InputError
+from saywho.ingest import IngestOptions, SkippedInput, iter_documents
+from saywho.cli._limits import DEFAULT_MAX_BYTES, MaxBytesOpt
+from saywho.ingest.options import DEFAULT_URL_TIMEOUT, DEFAULT_USER_AGENT
+from saywho.models import Document
+from saywho.output import for_rich
 
 #: Characters of a dropped line shown in the human-readable listing.
 DROPPED_PREVIEW_CHARS = 100

@@ -21,8 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .models import Attribution, TextSpan
-from .quotes import QUOTE_CHARS
+from saywho.models import Attribution, TextSpan
+from saywho.nlp.quotes import QUOTE_CHARS
 
 _WORD = re.compile(r"\w")
 import os

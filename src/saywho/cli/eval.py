@@ -15,8 +15,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .errors import InputError
-from .evaluate.polnear import (
+from saywho.errors import InputError
+from saywho.evaluate.polnear import (
     SystemRun,
     against_each_annotator,
     annotated_more_than_once,
@@ -27,10 +27,10 @@ from .evaluate.polnear import (
     score_run,
     sentence_bounds,
 )
-from .evaluate.scoring import MODES, ROLES, Counts, Scores
-from .evaluate.speakers import SpeakerCounts, SpeakerScores, load_speaker_set
-from .evaluate.speakers import run_saywho as run_saywho_speakers
-from .evaluate.speakers import score as score_speakers
+from saywho.evaluate.scoring import MODES, ROLES, Counts, Scores
+from saywho.evaluate.speakers import SpeakerCounts, SpeakerScores, load_speaker_set
+from saywho.evaluate.speakers import run_saywho as run_saywho_speakers
+from saywho.evaluate.speakers import score as score_speakers
 
 
 def register(app: typer.Typer) -> None:

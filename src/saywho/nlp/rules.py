@@ -24,10 +24,10 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from .lexicon import BELIEF_LEMMAS, CORE_SPEECH_VERBS, MIN_PRIOR, CueLexicon, load_lexicon
-from .nlp import doc_text
-from .models import Attribution, TextSpan
-from .quotes import QUOTE_CHARS, Quote, QuoteIndex, find_quotes
+from saywho.nlp.lexicon import BELIEF_LEMMAS, CORE_SPEECH_VERBS, MIN_PRIOR, CueLexicon, load_lexicon
+from saywho.nlp.model import doc_text
+from saywho.models import Attribution, TextSpan
+from saywho.nlp.quotes import QUOTE_CHARS, Quote, QuoteIndex, find_quotes
 
 #: Dependency labels of a cue's children that can carry its content, best first.
 CONTENT_DEPS = ("ccomp", "parataxis", "xcomp", "dobj", "oprd", "attr")

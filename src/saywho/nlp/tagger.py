@@ -13,7 +13,7 @@ content (``"A," he said, "B."``), and each cue takes the nearest source in its
 paragraph. Confidence is the tagger's span probability mapped through an
 isotonic calibration fitted on PolNeAR dev (``calibration.json``).
 
-    >>> from saywho.tagger import tag_text
+    >>> from saywho.nlp.tagger import tag_text
     >>> spans = tag_text('"We will win," Jane Smith said on Tuesday.')
     >>> [(s.role, s.text) for s in spans]  # doctest: +SKIP
     [('content', 'We will win,'), ('source', 'Jane Smith'), ('cue', 'said')]
@@ -33,10 +33,10 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from .errors import SaywhoError
-from .models import Attribution, TextSpan
-from .nlp import doc_text
-from .quotes import QUOTE_CHARS, find_quotes
+from saywho.errors import SaywhoError
+from saywho.models import Attribution, TextSpan
+from saywho.nlp.model import doc_text
+from saywho.nlp.quotes import QUOTE_CHARS, find_quotes
 
 if TYPE_CHECKING:  # spaCy is only needed by callers that pass a Doc
     from spacy.tokens import Doc
@@ -649,14 +649,14 @@ UNSUPPORTED_MIN_CONFIDENCE = 0.4
 
 
 def find_attributions_model(doc: Doc, *, title: str | None = None) -> list[Attribution]:
-    """Same contract as :func:`saywho.attribution.find_attributions`, from the trained tagger.
+    """Same contract as :func:`saywho.nlp.rules.find_attributions`, from the trained tagger.
 
     The tagger finds and links the spans; the parse-based rules on the same Doc
     then settle what they do better (see :func:`combine`) and add what the
     tagger does not do: the headline quote (credited later by
     ``speakers.resolve`` to the body quote it repeats).
     """
-    from . import attribution as rules
+    from saywho.nlp import rules
 
     model = get_model()
     text = doc_text(doc)  # cached: the rules read the same string
@@ -692,9 +692,9 @@ def combine(found: list[Attribution], by_rules: list[Attribution], text: str) ->
 
     Rules' attributions the tagger missed are added from :data:`RULES_ADD_CONFIDENCE`,
     and every cue reaches over the words that join it to its content
-    (:func:`saywho.attribution.reach_content`: ``called on | Republicans to ...``).
+    (:func:`saywho.nlp.rules.reach_content`: ``called on | Republicans to ...``).
     """
-    from .attribution import reach_content
+    from saywho.nlp.rules import reach_content
 
     body_rules = [a for a in by_rules if not a.headline]
     kept: list[Attribution] = []

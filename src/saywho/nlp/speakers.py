@@ -45,9 +45,9 @@ from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
-from .attribution import headline_source
-from .models import Attribution, Speaker, SpeakerKind
-from .nlp import doc_text
+from saywho.nlp.rules import headline_source
+from saywho.models import Attribution, Speaker, SpeakerKind
+from saywho.nlp.model import doc_text
 
 #: Titles that stand before a name. Honorifics (Mr, Ms) are dropped from names and
 #: never kept as descriptors; the others are descriptors in their own right.

@@ -17,12 +17,12 @@ from typing import IO, Annotated, Any, Optional
 
 import typer
 
-from .errors import InputError, SaywhoError
+from saywho.errors import InputError, SaywhoError
 
-from .cli_limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_TIME_LIMIT, MaxBytesOpt, MaxCharsOpt, TimeLimitOpt
-from .cli_exits import EXIT_INPUT_FAILED, EXIT_INTERRUPTED, EXIT_OUTPUT_FAILED, EXIT_USAGE
-from .cli_output import ParentsOpt, RawCsvOpt, check_output, format_from_extension, plural, report_written, warning_lines
-from .output import printable, spreadsheet_safe
+from saywho.cli._limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_TIME_LIMIT, MaxBytesOpt, MaxCharsOpt, TimeLimitOpt
+from saywho.cli._common import EXIT_INPUT_FAILED, EXIT_INTERRUPTED, EXIT_OUTPUT_FAILED, EXIT_USAGE
+from saywho.cli._output import ParentsOpt, RawCsvOpt, check_output, format_from_extension, plural, report_written, warning_lines
+from saywho.output import printable, spreadsheet_safe
 
 RESULT_FORMATS = ("table", "jsonl", "csv")
 #: The format each -o extension stands for in search and speakers.
@@ -40,7 +40,7 @@ def _error(message: str) -> None:
 
 @contextmanager
 def _opened(db: str | None, *, create: bool = False):
-    from .store import Store
+    from saywho.store import Store
 
     try:
         store = Store.open(db, create=create)
@@ -116,7 +116,7 @@ def _emit(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], fmt: str, ou
         except BrokenPipeError:
             sys.stderr.close()
             raise typer.Exit(0) from None
-    from .output import atomic_file
+    from saywho.output import atomic_file
 
     try:
         with atomic_file(output, parents=parents) as handle:
@@ -157,11 +157,11 @@ def ingest_command(
       saywho ingest more-news/ --db postgresql://user:pass@localhost/saywho --jobs 2
       saywho ingest polnear/train/text --metadata polnear/metadata.tsv
     """
-    from .ingest import IngestOptions, iter_documents
-    from .pipeline import Options
-    from .store.ingest import IngestReport, ingest
+    from saywho.ingest import IngestOptions, iter_documents
+    from saywho.pipeline import Options
+    from saywho.store.ingest import IngestReport, ingest
 
-    from .store.metadata import Metadata
+    from saywho.store.metadata import Metadata
 
     options = Options(keep_junk=keep_junk, model=model, beliefs=not speech_only, max_chars=max_chars, time_limit=time_limit)
     try:
@@ -175,7 +175,7 @@ def ingest_command(
             progress.log(f"saywho: error: {error}")
 
         try:
-            from .spark.tables import is_table_output, load_tables  # pyarrow only, no Spark
+            from saywho.spark.tables import is_table_output, load_tables  # pyarrow only, no Spark
 
             if len(inputs) == 1 and is_table_output(inputs[0]):
                 # The Parquet tables of `saywho spark run`: already analysed, load them as they are.
@@ -203,7 +203,7 @@ def ingest_command(
 
 def _warned(items: Iterable[Any], say) -> Iterator[Any]:
     """The items unchanged, each Document's warnings said on the way."""
-    from .models import Document
+    from saywho.models import Document
 
     for item in items:
         if isinstance(item, Document):
@@ -287,8 +287,8 @@ def search_command(
       saywho search "troop levels" --speaker Townsend
       saywho search --speaker "Hillary Clinton" --since 2016-06-01 --all -o clinton.csv
     """
-    from .store import RESULT_COLUMNS, SearchQuery
-    from .store.store import MAX_PAGE_SIZE
+    from saywho.store import RESULT_COLUMNS, SearchQuery
+    from saywho.store.store import MAX_PAGE_SIZE
 
     chosen = _check_format(fmt, output)
     check_output(output, parents)
@@ -426,7 +426,7 @@ def export_command(
                 sys.stderr.close()
                 raise typer.Exit(0) from None
             return
-        from .output import atomic_file
+        from saywho.output import atomic_file
 
         try:
             with atomic_file(output, parents=parents) as handle:
@@ -451,7 +451,7 @@ def import_command(
       saywho export --db corpus.db -o corpus.jsonl
       saywho import corpus.jsonl --db postgresql://saywho@localhost/saywho
     """
-    from .store.ingest import IngestReport
+    from saywho.store.ingest import IngestReport
 
     report = IngestReport()
     started = time.perf_counter()
@@ -492,8 +492,8 @@ def read_exported_record(line: str) -> tuple[Any, str]:
     """One JSONL line of ``export`` (or ``extract -f jsonl``) as ``(Article, content hash)``;
     ``ValueError`` saying why for anything else (not JSON, not an object, fields of the
     wrong shape), so that one bad line is one bad record."""
-    from .models import Article
-    from .store import content_hash
+    from saywho.models import Article
+    from saywho.store import content_hash
 
     try:
         record = json.loads(line)
@@ -551,15 +551,15 @@ def serve_command(
     """
     import uvicorn
 
-    from .web import create_app
-    from .web.security import allowed_hosts
+    from saywho.web import create_app
+    from saywho.web.security import allowed_hosts
 
     with _opened(db) as store:
         pass  # fail early and clearly on a missing or newer database
     if token is not None and len(token) < MIN_TOKEN_LENGTH:
         _error(f"--token must be at least {MIN_TOKEN_LENGTH} characters")
         raise typer.Exit(EXIT_USAGE)
-    from .web.limits import ServerLimits
+    from saywho.web.limits import ServerLimits
 
     _check_address(host, port)
     app = create_app(db, token=token, limits=ServerLimits(rate=rate_limit), allowed_hosts=allowed_hosts(host, allowed_host or []))

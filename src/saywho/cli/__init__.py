@@ -15,15 +15,15 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import __version__
-from .errors import InputError, SaywhoError
-from .isodates import parse_date
-from .models import Article, Document
-from .output import EXTENSIONS, FORMATS, printable, write_articles
-from .cli_output import ParentsOpt, RawCsvOpt, check_output, format_from_extension, plural, report_written, warning_lines
-from .pipeline import Options, analyse_parallel
-from .cli_exits import EXIT_INPUT_FAILED, EXIT_INTERRUPTED, EXIT_OUTPUT_FAILED
-from .cli_limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_TIME_LIMIT, MaxBytesOpt, MaxCharsOpt, TimeLimitOpt
+from saywho import __version__
+from saywho.errors import InputError, SaywhoError
+from saywho.isodates import parse_date
+from saywho.models import Article, Document
+from saywho.output import EXTENSIONS, FORMATS, printable, write_articles
+from saywho.cli._output import ParentsOpt, RawCsvOpt, check_output, format_from_extension, plural, report_written, warning_lines
+from saywho.pipeline import Options, analyse_parallel
+from saywho.cli._common import EXIT_INPUT_FAILED, EXIT_INTERRUPTED, EXIT_OUTPUT_FAILED
+from saywho.cli._limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_TIME_LIMIT, MaxBytesOpt, MaxCharsOpt, TimeLimitOpt
 
 #: More inputs than this get a progress bar on stderr.
 PROGRESS_MIN_INPUTS = 5
@@ -104,7 +104,7 @@ def extract(
       saywho extract news/ -o quotes.csv --jobs 2
       cat page.html | saywho extract - --format jsonl
     """
-    from .ingest import IngestOptions, SkippedInput, iter_documents
+    from saywho.ingest import IngestOptions, SkippedInput, iter_documents
 
     if not inputs:
         if sys.stdin.isatty():
@@ -224,11 +224,11 @@ def schema(
     parents: ParentsOpt = False,
 ) -> None:
     """Print the JSON Schema of the output (one object per article)."""
-    from .schema import article_schema
+    from saywho.schema import article_schema
 
     text = json.dumps(article_schema(), indent=2, ensure_ascii=False) + "\n"
     if output:
-        from .output import atomic_file
+        from saywho.output import atomic_file
 
         check_output(output, parents)
         try:
@@ -242,21 +242,15 @@ def schema(
         typer.echo(text, nl=False)
 
 
-def _register_plugins() -> None:
+def _register_command_groups() -> None:
     """Commands of the other stages live in their own modules."""
-    import importlib
+    from saywho.cli import eval, ingest, spark, store
 
-    for module_name in ("cli_ingest", "cli_eval", "cli_store", "cli_spark"):
-        try:
-            module = importlib.import_module(f".{module_name}", __package__)
-        except ModuleNotFoundError as error:
-            if error.name and error.name.endswith(module_name):
-                continue  # that stage is not part of this build
-            raise
+    for module in (ingest, eval, store, spark):
         module.register(app)
 
 
-_register_plugins()
+_register_command_groups()
 
 
 def main() -> None:

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from .cli_exits import EXIT_OUTPUT_FAILED, EXIT_USAGE
-from .output import output_target, printable
+from saywho.cli._common import EXIT_OUTPUT_FAILED, EXIT_USAGE
+from saywho.output import output_target, printable
 
 ParentsOpt = Annotated[bool, typer.Option("--parents", help="Create -o's missing parent folders (else a missing folder is an error).")]
 RawCsvOpt = Annotated[

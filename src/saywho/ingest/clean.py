@@ -28,8 +28,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .errors import InputError
-from .models import Document, DroppedLine
+from saywho.errors import InputError
+from saywho.models import Document, DroppedLine
 
 #: Origins whose text may carry scraping junk (HTML bodies are trafilatura's, already clean).
 CLEANED_ORIGINS = ("text", "record")
