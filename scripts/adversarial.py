@@ -1,6 +1,6 @@
 #!/usr/bin/env python
 """The adversarial-input table of docs/reliability.md: each hostile input of
-tests/hardening/adversarial.py read and analysed in a fresh process, with its behaviour,
+saywho.testing.adversarial read and analysed in a fresh process, with its behaviour,
 wall time and peak memory (the child's RSS high-water mark, ``VmHWM``).
 
 Inputs are made in a temporary folder (the gzip bombs inflate to 1 GB but take a few MB).
@@ -21,13 +21,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
 
 #: Run in the child: load the model, then time reading and analysing the inputs.
 CHILD = """
 import json, sys, time
-sys.path.insert(0, {tests!r})
-from hardening.adversarial import BY_NAME, analyse_inputs
+from saywho.testing.adversarial import BY_NAME, analyse_inputs
 from saywho.pipeline import Options, get_extractor
 case = BY_NAME[{name!r}]
 get_extractor(Options(**case.analysis))
@@ -46,7 +44,7 @@ print(json.dumps({{"seconds": seconds, "behaviour": behaviour, "peak_rss_mb": pe
 
 
 def measure(name: str, inputs: list[str]) -> dict:
-    code = CHILD.format(tests=str(ROOT / "tests"), name=name, inputs=inputs)
+    code = CHILD.format(name=name, inputs=inputs)
     with tempfile.TemporaryFile() as out:
         process = subprocess.Popen([sys.executable, "-c", code], stdout=out, stderr=subprocess.DEVNULL, cwd=ROOT)
         status = process.wait()
@@ -58,7 +56,7 @@ def measure(name: str, inputs: list[str]) -> dict:
 
 
 def main() -> int:
-    from hardening.adversarial import BY_NAME, CASES
+    from saywho.testing.adversarial import BY_NAME, CASES
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", nargs="*", default=[c.name for c in CASES], choices=list(BY_NAME))

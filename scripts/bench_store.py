@@ -19,7 +19,6 @@ from pathlib import Path
 
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 from loadtest import SEARCH_WORDS, percentile, running_server, target_paths  # noqa: E402
 
 from saywho.store import SearchQuery, Store  # noqa: E402

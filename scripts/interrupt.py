@@ -19,9 +19,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
 
-from hardening.interrupt import (  # noqa: E402
+from saywho.testing.interrupt import (  # noqa: E402
     corpus_state, kill_points, partial_is_whole_articles, run_and_kill, run_to_end, spark_run_and_kill,
     spark_run_to_end, spark_state, write_corpus,
 )

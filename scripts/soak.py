@@ -27,7 +27,6 @@ from pathlib import Path
 
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
 from loadtest import drive, report, server_log_errors, server_process, target_paths  # noqa: E402
 
 #: Hard caps: the load must stop by itself and stay small.

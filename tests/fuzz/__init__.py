@@ -1,1 +1,1 @@
-"""Coverage-guided fuzzing (atheris) of the entry points in tests/hardening/targets.py."""
+"""Coverage-guided fuzzing (atheris) of the entry points in saywho/testing/targets.py."""

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Coverage-guided fuzzing of one saywho entry point with atheris (libFuzzer).
 
-The target is a hypothesis test from tests/hardening/targets.py; libFuzzer's bytes
+The target is a hypothesis test from saywho/testing/targets.py; libFuzzer's bytes
 drive its strategies through ``fuzz_one_input``, and atheris instruments saywho's
 own modules so that inputs reaching new code are kept and mutated further. A
 failing property is a crash: libFuzzer writes the input to ``crash-*`` and stops.
@@ -20,7 +20,6 @@ from pathlib import Path
 
 import atheris
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for the hardening package
 
 with atheris.instrument_imports(include=["saywho"]):
     import saywho.ingest.clean  # noqa: F401  (instrumented for coverage; the targets import them lazily)
@@ -41,7 +40,7 @@ with atheris.instrument_imports(include=["saywho"]):
 
 from hypothesis import settings  # noqa: E402
 
-from hardening.targets import TARGETS  # noqa: E402
+from saywho.testing.targets import TARGETS  # noqa: E402
 
 #: No deadline (a long article may take a second) and no example database: libFuzzer keeps the corpus.
 FUZZ_SETTINGS = settings(deadline=None, database=None)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from hardening.adversarial import CASES, Case, run_case
+from saywho.testing.adversarial import CASES, Case, run_case
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, id=c.name, marks=[pytest.mark.slow] if c.slow else []) for c in CASES])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, example, settings
 
-from hardening import targets
+from saywho.testing import targets
 
 
 def bounded(target, examples: int, *regressions: tuple):

@@ -12,7 +12,7 @@ import pytest
 
 from store.store_builders import BACKENDS, PG_DSN
 
-from hardening.interrupt import (
+from saywho.testing.interrupt import (
     corpus_state, kill_points, partial_is_whole_articles, run_and_kill, run_to_end, write_corpus,
 )
 
@@ -75,7 +75,7 @@ def test_killing_twice_with_worker_processes_still_converges(new_target, tmp_pat
     run_to_end(corpus, reference_target, jobs=2)
     reference = corpus_state(reference_target)
 
-    from hardening.interrupt import Kill
+    from saywho.testing.interrupt import Kill
 
     target = new_target()
     run_and_kill(corpus, target, Kill(after_articles=5), jobs=2)
@@ -90,7 +90,7 @@ def test_killing_the_spark_job_leaves_the_last_complete_output_and_a_rerun_repai
 
     if SPARK_MISSING:
         pytest.skip(SPARK_MISSING)
-    from hardening.interrupt import spark_run_and_kill, spark_run_to_end, spark_state
+    from saywho.testing.interrupt import spark_run_and_kill, spark_run_to_end, spark_state
 
     corpus = write_corpus(tmp_path / "news", 12)
     reference_output = tmp_path / "reference"

@@ -23,7 +23,7 @@ from saywho.web.security import SESSION_COOKIE
 from store.store_builders import BACKENDS, PG_DSN
 from web.web_corpus import HOSTILE_CONTENT, TOKEN, fill_corpus
 
-from hardening.properties import SQL_INJECTIONS
+from saywho.testing.properties import SQL_INJECTIONS
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 #: Limits that never get in the way of the tests that are not about them.

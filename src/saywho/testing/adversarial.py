@@ -20,7 +20,7 @@ from typing import Any
 from saywho.errors import InputError
 from saywho.models import Article
 
-from hardening.properties import QUOTE_MARKS, check_article, html_page, warc_record
+from saywho.testing.properties import QUOTE_MARKS, check_article, html_page, warc_record
 
 Outcome = Article | InputError
 

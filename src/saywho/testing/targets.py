@@ -17,7 +17,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hardening import properties as p
+from saywho.testing import properties as p
 
 
 @given(p.article_text, st.booleans(), st.booleans())
