@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-import sys
+import importlib.util
 from pathlib import Path
 
 import pytest
 
 torch = pytest.importorskip("torch", reason="training needs torch (pip install -e '.[train]')")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-import train_tagger  # noqa: E402
+
+
+def _load_script(name: str):
+    """The script as a module, loaded from its file (scripts/ is no package and is not put on sys.path)."""
+    path = Path(__file__).resolve().parent.parent / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+train_tagger = _load_script("train_tagger")
 
 
 def test_weights_averaged_one_checkpoint_at_a_time_give_the_plain_mean():

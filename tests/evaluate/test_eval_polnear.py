@@ -27,9 +27,9 @@ from saywho.evaluate.scoring import (
 )
 from saywho.models import Attribution, TextSpan
 
-FIXTURE = Path(__file__).parent / "fixtures" / "polnear" / "dev"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "polnear" / "dev"
 CITYHALL = "cityhall_2016-05-02_bridge-plan"
-SHARED_DEV = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "polnear" / "dev"
+SHARED_DEV = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "polnear" / "dev"
 
 
 def span(text: str, piece: str, nth: int = 0) -> TextSpan:

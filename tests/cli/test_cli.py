@@ -132,7 +132,7 @@ def test_unknown_format_is_a_usage_error():
 
 def test_schema_command_prints_the_published_schema():
     result = run("schema")
-    published = (Path(__file__).parent.parent / "docs" / "output.schema.json").read_text(encoding="utf-8")
+    published = (Path(__file__).parents[2] / "docs" / "output.schema.json").read_text(encoding="utf-8")
     assert json.loads(result.stdout) == json.loads(published), "run: saywho schema -o docs/output.schema.json"
 
 

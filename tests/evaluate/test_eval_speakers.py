@@ -12,7 +12,7 @@ from saywho.errors import InputError
 from saywho.evaluate.speakers import GoldSpeech, SpeakerArticle, load_speaker_set, match, score, speaker_right
 from saywho.models import Attribution, SpeakerRef, TextSpan
 
-FIXTURE = Path(__file__).parent / "fixtures" / "speakers"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "speakers"
 
 TEXT = "Anna Berg said taxes would fall. Tom Hale said cuts would hurt. A source said talks failed. Mr Hale hopes to win."
 
