@@ -66,8 +66,19 @@ class SpeakerArticle:
         return Document(input=str(self.path), text=self.text)
 
 
+#: The four figures of the set's metric: (name, numerator, denominator).
+FIGURES = (
+    ("recall", "matched", "gold"),
+    ("precision", "matched", "predicted"),
+    ("speaker_accuracy", "speaker_right", "named"),
+    ("kind_accuracy", "kind_right", "matched"),
+)
+
+
 @dataclass(slots=True)
 class SpeakerCounts:
+    """Counts of one article, category or set; the figures are ratios of them (0.0 over nothing)."""
+
     gold: int = 0
     predicted: int = 0
     matched: int = 0
@@ -80,32 +91,19 @@ class SpeakerCounts:
         for name in ("gold", "predicted", "matched", "named", "speaker_right", "kind_right"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
-    @property
-    def recall(self) -> float:
-        return self.matched / self.gold if self.gold else 0.0
+    def figure(self, name: str) -> float:
+        _, numerator, denominator = next(f for f in FIGURES if f[0] == name)
+        total = getattr(self, denominator)
+        return getattr(self, numerator) / total if total else 0.0
 
-    @property
-    def precision(self) -> float:
-        return self.matched / self.predicted if self.predicted else 0.0
-
-    @property
-    def speaker_accuracy(self) -> float:
-        return self.speaker_right / self.named if self.named else 0.0
-
-    @property
-    def kind_accuracy(self) -> float:
-        return self.kind_right / self.matched if self.matched else 0.0
+    recall = property(lambda self: self.figure("recall"))
+    precision = property(lambda self: self.figure("precision"))
+    speaker_accuracy = property(lambda self: self.figure("speaker_accuracy"))
+    kind_accuracy = property(lambda self: self.figure("kind_accuracy"))
 
     def to_dict(self) -> dict[str, float | int]:
-        return {
-            "recall": round(self.recall, 4),
-            "precision": round(self.precision, 4),
-            "speaker_accuracy": round(self.speaker_accuracy, 4),
-            "kind_accuracy": round(self.kind_accuracy, 4),
-            "gold": self.gold,
-            "predicted": self.predicted,
-            "matched": self.matched,
-        }
+        figures: dict[str, float | int] = {name: round(self.figure(name), 4) for name, _, _ in FIGURES}
+        return figures | {"gold": self.gold, "predicted": self.predicted, "matched": self.matched}
 
 
 @dataclass(frozen=True, slots=True)
