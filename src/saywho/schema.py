@@ -61,7 +61,7 @@ def _type_schema(tp: Any, refs: dict[str, Any]) -> dict[str, Any]:
         if len(args) == 2 and args[1] is Ellipsis:
             return {"type": "array", "items": _type_schema(args[0], refs)}
         return {"type": "array", "prefixItems": [_type_schema(a, refs) for a in args], "minItems": len(args), "maxItems": len(args)}
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         _define(tp, refs)
         return {"$ref": f"#/$defs/{tp.__name__}"}
     raise TypeError(f"no schema for {tp!r}")

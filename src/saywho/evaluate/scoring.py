@@ -38,9 +38,16 @@ ACTS = ("speech", "belief")
 
 
 class Scorable(Protocol):
-    content: TextSpan
-    cue: TextSpan | None
-    source: TextSpan | None
+    """An attribution as scoring reads it (saywho's, textacy's or an annotator's, frozen or not)."""
+
+    @property
+    def content(self) -> TextSpan: ...
+
+    @property
+    def cue(self) -> TextSpan | None: ...
+
+    @property
+    def source(self) -> TextSpan | None: ...
 
 
 # --- normalising spans --------------------------------------------------------

@@ -83,12 +83,13 @@ def decode_text(data: bytes, input: str) -> str:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            text = _damaged_utf8(data)
-            if text is None:
+            repaired = _damaged_utf8(data)
+            if repaired is None:
                 best = from_bytes(data, cp_isolation=list(FIRST_GUESSES)).best() or from_bytes(data).best()
                 if best is None:
                     raise InputError(input, "undecodable: no text encoding fits these bytes") from None
-                text = str(best)
+                repaired = str(best)
+            text = repaired
     if _control_share(text) > MAX_CONTROL_SHARE:
         raise InputError(input, "binary data (control characters), not text")
     if not text.strip():

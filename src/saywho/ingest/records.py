@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any, BinaryIO
+from typing import Any, Protocol, runtime_checkable
 
 from saywho.errors import InputError
 from saywho.isodates import parse_date
@@ -87,7 +87,16 @@ def _authors(record: dict[str, Any], name: str) -> list[str]:
 SKIP_CHUNK_BYTES = 1 << 20
 
 
-def bounded_lines(stream: BinaryIO, limit: int) -> Iterator[bytes | int]:
+@runtime_checkable
+class ByteStream(Protocol):
+    """What the readers need of a file, a gzip stream or an upload: bytes by size and by line."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def readline(self, size: int = -1, /) -> bytes: ...
+
+
+def bounded_lines(stream: ByteStream, limit: int) -> Iterator[bytes | int]:
     """The lines of a binary stream, never holding more than ``limit`` + 1 bytes of one:
     a longer line (a 100 MB record, a gzip bomb without newlines) is read through to
     its end and given as its length in bytes instead."""
@@ -103,11 +112,11 @@ def bounded_lines(stream: BinaryIO, limit: int) -> Iterator[bytes | int]:
         yield size
 
 
-def iter_records(lines: Iterable[bytes] | BinaryIO, container: str, options: IngestOptions) -> Iterator[Document | InputError]:
+def iter_records(lines: Iterable[bytes] | ByteStream, container: str, options: IngestOptions) -> Iterator[Document | InputError]:
     """Documents (or errors) from the lines of a JSONL stream, in order."""
     line_number = 0
     warned = False
-    source = bounded_lines(lines, options.max_bytes) if hasattr(lines, "readline") else lines
+    source = bounded_lines(lines, options.max_bytes) if isinstance(lines, ByteStream) else lines
     for line_number, raw in enumerate(source, start=1):
         name = f"{container}#line-{line_number}"
         size = raw if isinstance(raw, int) else len(raw)

@@ -15,8 +15,9 @@ import os
 import sys
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import Literal
 
 from saywho.errors import InputError
 from saywho.models import Document
@@ -24,7 +25,7 @@ from saywho.ingest.decode import decode_text
 from saywho.ingest.fetch import fetch, is_url
 from saywho.ingest.html import html_document, looks_like_html
 from saywho.ingest.options import IngestOptions
-from saywho.ingest.records import iter_records, looks_like_jsonl
+from saywho.ingest.records import ByteStream, iter_records, looks_like_jsonl
 from saywho.ingest.warc import iter_warc, looks_like_warc
 
 Kind = Literal["warc", "jsonl", "html", "text"]
@@ -78,7 +79,7 @@ def _too_large(name: str, limit: int, size: int | None = None) -> InputError:
     return InputError(name, f"too large: {measured}, limit {_megabytes(limit)} (see --max-bytes)")
 
 
-def _read_limited(stream: BinaryIO, name: str, limit: int) -> bytes:
+def _read_limited(stream: ByteStream, name: str, limit: int) -> bytes:
     data = stream.read(limit + 1)
     if len(data) > limit:
         raise _too_large(name, limit)
@@ -152,7 +153,7 @@ def _file_kind(path: Path) -> Kind:
     return _kind_of(path.name, read_head)
 
 
-def _iter_jsonl(open_stream: Callable[[], BinaryIO], name: str, options: IngestOptions) -> Iterator[Document | InputError]:
+def _iter_jsonl(open_stream: Callable[[], AbstractContextManager[ByteStream]], name: str, options: IngestOptions) -> Iterator[Document | InputError]:
     """Records of a JSONL file, opened (and gunzipped) by ``open_stream``; damage ends the
     file with an error in place of the rest."""
     lines_read = 0

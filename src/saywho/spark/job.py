@@ -128,7 +128,7 @@ class HadoopFS:
     (local, HDFS, S3A, GCS ...), configured as the Spark session is."""
 
     def __init__(self, spark: SparkSession):
-        self._jvm = spark.sparkContext._jvm
+        self._jvm: Any = spark.sparkContext._jvm
         self._conf = spark.sparkContext._jsc.hadoopConfiguration()
         self._default_is_local = str(self._conf.get("fs.defaultFS", "file:///")).startswith("file:")
 
@@ -274,7 +274,7 @@ class InputFiles:
     def __init__(self, spark: SparkSession, paths: list[str], names: InputNames):
         self.spark = spark
         self.names = names
-        self.limit = int(spark.conf.get("spark.sql.sources.binaryFile.maxLength", str(MAX_FILE_BYTES)))
+        self.limit = int(spark.conf.get("spark.sql.sources.binaryFile.maxLength", str(MAX_FILE_BYTES)) or MAX_FILE_BYTES)
         self.listing = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(paths) if paths else None
 
     def contents(self):
@@ -310,7 +310,7 @@ class InputFiles:
         """The listing's file URIs (``file:///a%20b.txt``) as a frame of ``path`` values as the
         source reports them (``file:/a b.txt``), built in the JVM: millions of names need not
         pass through Python. (``ArraySeq.make`` is Scala 2.13's, which every PySpark 4 is built with.)"""
-        jvm = self.spark.sparkContext._jvm
+        jvm: Any = self.spark.sparkContext._jvm
         seq = jvm.scala.collection.mutable.ArraySeq.make(listed).toSeq()
         frame = DataFrame(self.spark._jsparkSession.createDataset(seq, jvm.org.apache.spark.sql.Encoders.STRING()).toDF(), self.spark)
         return frame.select(F.expr("url_decode(regexp_replace(value, '^file:///', 'file:/'))").alias("path"))

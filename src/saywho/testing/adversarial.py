@@ -84,7 +84,7 @@ def _one_error(containing: str) -> Callable[[list[Outcome]], str]:
     def expect(outcomes: list[Outcome]) -> str:
         assert _kinds(outcomes) == ["error"], outcomes
         error = outcomes[0]
-        assert containing in error.reason, error
+        assert isinstance(error, InputError) and containing in error.reason, error
         return f"per-input error: “{error.reason}”"
 
     return expect

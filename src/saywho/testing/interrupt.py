@@ -63,7 +63,8 @@ def stored_articles(target: str) -> int:
 
         try:
             with psycopg.connect(target, autocommit=True) as conn:
-                return conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+                row = conn.execute("SELECT COUNT(*) FROM articles").fetchone()
+                return row[0] if row else 0
         except psycopg.Error:
             return 0
     try:
