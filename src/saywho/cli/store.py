@@ -17,12 +17,36 @@ from typing import IO, Annotated, Any, Optional
 
 import typer
 
+from saywho.cli._common import (
+    EXIT_INPUT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    InputsArg,
+    JobsOpt,
+    KeepJunkOpt,
+    MaxBytesOpt,
+    MaxCharsOpt,
+    ModelOpt,
+    OutputOpt,
+    ParentsOpt,
+    Progress,
+    QuietOpt,
+    RawCsvOpt,
+    SpeechOnlyOpt,
+    TimeLimitOpt,
+    check_output,
+    fail,
+    format_from_extension,
+    message_line,
+    plural,
+    report_written,
+    warning_lines,
+    writing,
+)
 from saywho.errors import InputError, SaywhoError
-
-from saywho.cli._limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_TIME_LIMIT, MaxBytesOpt, MaxCharsOpt, TimeLimitOpt
-from saywho.cli._common import EXIT_INPUT_FAILED, EXIT_INTERRUPTED, EXIT_OUTPUT_FAILED, EXIT_USAGE
-from saywho.cli._output import ParentsOpt, RawCsvOpt, check_output, format_from_extension, plural, report_written, warning_lines
+from saywho.ingest.options import DEFAULT_MAX_BYTES
 from saywho.output import printable, spreadsheet_safe
+from saywho.pipeline import DEFAULT_MAX_CHARS, DEFAULT_TIME_LIMIT
 
 RESULT_FORMATS = ("table", "jsonl", "csv")
 #: The format each -o extension stands for in search and speakers.
@@ -32,10 +56,9 @@ DbOption = Annotated[
     Optional[str],
     typer.Option("--db", envvar="SAYWHO_DB", help="SQLite file or postgresql:// DSN. [default: saywho.db]", show_default=False),
 ]
-
-
-def _error(message: str) -> None:
-    typer.echo(f"saywho: error: {printable(message)}", err=True)
+ResultFormatOpt = Annotated[
+    Optional[str], typer.Option("--format", "-f", help="table, jsonl or csv. Default: from -o, else table on a terminal.")
+]
 
 
 @contextmanager
@@ -45,13 +68,11 @@ def _opened(db: str | None, *, create: bool = False):
     try:
         store = Store.open(db, create=create)
     except SaywhoError as error:
-        _error(str(error))
-        raise typer.Exit(EXIT_USAGE) from None
+        fail(str(error), EXIT_USAGE)
     try:
         yield store
     except SaywhoError as error:
-        _error(str(error))
-        raise typer.Exit(EXIT_USAGE) from None
+        fail(str(error), EXIT_USAGE)
     finally:
         store.close()
 
@@ -60,8 +81,7 @@ def _check_format(fmt: str | None, output: str | None) -> str:
     chosen = fmt or format_from_extension(output, RESULT_EXTENSIONS, RESULT_FORMATS)
     chosen = chosen or ("table" if sys.stdout.isatty() else "jsonl")
     if chosen not in RESULT_FORMATS:
-        _error(f"unknown format {chosen!r}; choose one of {', '.join(RESULT_FORMATS)}")
-        raise typer.Exit(EXIT_USAGE)
+        fail(f"unknown format {chosen!r}; choose one of {', '.join(RESULT_FORMATS)}", EXIT_USAGE)
     return chosen
 
 
@@ -110,20 +130,13 @@ def _cell(value: Any):
 
 def _emit(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], fmt: str, output: str | None, title: str = "",
           *, noun: str = "row", parents: bool = False, raw_csv: bool = False) -> int:
-    if output is None:
-        try:
-            return write_rows(rows, columns, fmt, sys.stdout, title, raw_csv=raw_csv)
-        except BrokenPipeError:
-            sys.stderr.close()
-            raise typer.Exit(0) from None
     from saywho.output import atomic_file
 
-    try:
+    with writing(output):
+        if output is None:
+            return write_rows(rows, columns, fmt, sys.stdout, title, raw_csv=raw_csv)
         with atomic_file(output, parents=parents) as handle:
             count = write_rows(rows, columns, fmt, handle, title, raw_csv=raw_csv)
-    except OSError as error:
-        _error(f"cannot write {output}: {error.strerror or error}")
-        raise typer.Exit(EXIT_OUTPUT_FAILED) from None
     report_written(plural(count, noun), output)
     return count
 
@@ -132,12 +145,12 @@ def _emit(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], fmt: str, ou
 
 
 def ingest_command(
-    inputs: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs or URLs, as for extract.", show_default=False)],
+    inputs: InputsArg,
     db: DbOption = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Processes to analyse with.")] = 1,
-    keep_junk: Annotated[bool, typer.Option(help="Do not drop scraping junk lines.")] = False,
-    speech_only: Annotated[bool, typer.Option(help="Leave out thoughts and beliefs.")] = False,
-    model: Annotated[Optional[str], typer.Option(help="spaCy pipeline to use (default: installed small English).")] = None,
+    jobs: JobsOpt = 1,
+    keep_junk: KeepJunkOpt = False,
+    speech_only: SpeechOnlyOpt = False,
+    model: ModelOpt = None,
     metadata: Annotated[
         Optional[str],
         typer.Option(help="CSV/TSV with a filename column and publisher/date/title columns, joined on file name (e.g. PolNeAR's metadata.tsv)."),
@@ -145,7 +158,7 @@ def ingest_command(
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     max_chars: MaxCharsOpt = DEFAULT_MAX_CHARS,
     time_limit: TimeLimitOpt = DEFAULT_TIME_LIMIT,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Analyse articles and add them to the corpus store (idempotent, incremental, safe to interrupt).
 
@@ -157,40 +170,52 @@ def ingest_command(
       saywho ingest more-news/ --db postgresql://user:pass@localhost/saywho --jobs 2
       saywho ingest polnear/train/text --metadata polnear/metadata.tsv
     """
-    from saywho.ingest import IngestOptions, iter_documents
+    from saywho.ingest import IngestOptions
     from saywho.pipeline import Options
-    from saywho.store.ingest import IngestReport, ingest
-
+    from saywho.store.ingest import IngestReport
     from saywho.store.metadata import Metadata
 
     options = Options(keep_junk=keep_junk, model=model, beliefs=not speech_only, max_chars=max_chars, time_limit=time_limit)
     try:
         table = Metadata.load(metadata) if metadata else None
     except InputError as error:
-        _error(str(error))
-        raise typer.Exit(EXIT_USAGE) from None
-    with _opened(db, create=True) as store, _ingest_progress(quiet) as progress:
-
-        def on_error(error: InputError) -> None:
-            progress.log(f"saywho: error: {error}")
-
+        fail(str(error), EXIT_USAGE)
+    with _opened(db, create=True) as store, Progress(not quiet) as progress:
         try:
-            from saywho.spark.tables import is_table_output, load_tables  # pyarrow only, no Spark
-
-            if len(inputs) == 1 and is_table_output(inputs[0]):
-                # The Parquet tables of `saywho spark run`: already analysed, load them as they are.
-                report = load_tables(store, inputs[0], on_progress=progress.update)
-            else:
-                report = ingest(store, _warned(iter_documents(inputs, IngestOptions(max_bytes=max_bytes)), progress.log),
-                                options=options, jobs=jobs,
-                                on_error=on_error, on_progress=progress.update, metadata=table)
+            report = _ingest(store, inputs, IngestOptions(max_bytes=max_bytes), options, jobs, table, progress)
         except KeyboardInterrupt as interrupt:
-            report: IngestReport = getattr(interrupt, "report", IngestReport())
+            report = getattr(interrupt, "report", IngestReport())
             progress.stop()
-            _error(f"interrupted: {report.summary()}; run the same command again to continue")
-            raise typer.Exit(EXIT_INTERRUPTED) from None
+            fail(f"interrupted: {report.summary()}; run the same command again to continue", EXIT_INTERRUPTED)
         progress.stop()
-        counts = store.counts()
+        _report_stored(report, store)
+
+
+def _ingest(store, inputs: list[str], reading, options, jobs: int, metadata, progress: Progress):
+    """Store what ``inputs`` hold: the Parquet tables of ``saywho spark run`` as they are
+    (already analysed), anything else read, analysed and added by saywho.store.ingest."""
+    from saywho.ingest import iter_documents
+    from saywho.spark.tables import is_table_output, load_tables  # pyarrow only, no Spark
+    from saywho.store.ingest import ingest
+
+    def on_progress(report) -> None:
+        progress.show(_progress_line(report))
+
+    if len(inputs) == 1 and is_table_output(inputs[0]):
+        return load_tables(store, inputs[0], on_progress=on_progress)
+    return ingest(store, _warned(iter_documents(inputs, reading), progress.log), options=options, jobs=jobs,
+                  on_error=lambda error: progress.log(message_line("error", str(error))), on_progress=on_progress,
+                  metadata=metadata)
+
+
+def _progress_line(report) -> str:
+    return (f"{report.processed} articles: {report.stored} stored, {report.skipped} skipped, "
+            f"{report.ignored} ignored, {report.failed} failed ({report.rate:.1f}/s)")
+
+
+def _report_stored(report, store) -> None:
+    """What this run did and what the store now holds, on stderr; exit 1 when an input failed."""
+    counts = store.counts()
     typer.echo(report.summary(), err=True)
     typer.echo(
         f"store now holds {counts['articles']} articles, {counts['attributions']} attributions, "
@@ -212,50 +237,6 @@ def _warned(items: Iterable[Any], say) -> Iterator[Any]:
         yield item
 
 
-class _ingest_progress:
-    """A live count on stderr (the number of inputs is not known before reading them)."""
-
-    def __init__(self, quiet: bool):
-        self.enabled = not quiet and sys.stderr.isatty()
-        self._progress: Any = None
-        self._task: Any = None
-
-    def __enter__(self) -> _ingest_progress:
-        if self.enabled:
-            from rich.console import Console
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-            self._progress = Progress(
-                SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=Console(stderr=True), transient=True
-            )
-            self._progress.start()
-            self._task = self._progress.add_task("starting", total=None)
-        return self
-
-    def update(self, report) -> None:
-        if self._progress is not None:
-            self._progress.update(
-                self._task,
-                description=f"{report.processed} articles: {report.stored} stored, {report.skipped} skipped, "
-                f"{report.ignored} ignored, {report.failed} failed ({report.rate:.1f}/s)",
-            )
-
-    def log(self, message: str) -> None:
-        message = printable(message)  # input names and reasons come from outside: no terminal controls
-        if self._progress is not None:
-            self._progress.console.print(message, markup=False, highlight=False)
-        else:
-            typer.echo(message, err=True)
-
-    def stop(self) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-            self._progress = None
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-
 # --- search -----------------------------------------------------------------------
 
 SEARCH_TABLE_COLUMNS = ("id", "published_date", "speaker", "type", "content", "publisher")
@@ -275,8 +256,8 @@ def search_command(
     limit: Annotated[int, typer.Option(min=1, help="Rows per page (ignored with --all).")] = 20,
     offset: Annotated[int, typer.Option(min=0, help="Rows to skip.")] = 0,
     all_rows: Annotated[bool, typer.Option("--all", help="Every result, not one page (for export).")] = False,
-    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, jsonl or csv. Default: from -o, else table on a terminal.")] = None,
-    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write here (atomically).")] = None,
+    fmt: ResultFormatOpt = None,
+    output: OutputOpt = None,
     parents: ParentsOpt = False,
     raw_csv: RawCsvOpt = False,
 ) -> None:
@@ -322,8 +303,8 @@ def speakers_list(
     by: Annotated[str, typer.Option(help="speaker (default), kind, or descriptor: what to count statements by.")] = "speaker",
     limit: Annotated[int, typer.Option(min=1)] = 20,
     offset: Annotated[int, typer.Option(min=0)] = 0,
-    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, jsonl or csv.")] = None,
-    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write here (atomically).")] = None,
+    fmt: ResultFormatOpt = None,
+    output: OutputOpt = None,
     parents: ParentsOpt = False,
     raw_csv: RawCsvOpt = False,
 ) -> None:
@@ -349,8 +330,7 @@ def speakers_list(
             _emit(store.speaker_breakdown(by, limit=limit), ("value", "attributions"), chosen, output,
                   title=f"statements by {by}", noun=by, **written)
         else:
-            _error(f"--by must be speaker, kind or descriptor, not {by!r}")
-            raise typer.Exit(EXIT_USAGE)
+            fail(f"--by must be speaker, kind or descriptor, not {by!r}", EXIT_USAGE)
 
 
 @speakers_app.command("show")
@@ -362,8 +342,7 @@ def speakers_show(
     with _opened(db) as store:
         speaker = store.speaker(speaker_id)
         if speaker is None:
-            _error(f"no speaker {speaker_id}")
-            raise typer.Exit(EXIT_USAGE)
+            fail(f"no speaker {speaker_id}", EXIT_USAGE)
         typer.echo(json.dumps(speaker, ensure_ascii=False, indent=2))
 
 
@@ -404,7 +383,7 @@ def speakers_edits(db: DbOption = None) -> None:
 
 def export_command(
     db: DbOption = None,
-    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")] = None,
+    output: OutputOpt = None,
     parents: ParentsOpt = False,
 ) -> None:
     """Every stored article as JSONL (the extract output, plus store_id and corpus_speakers)."""
@@ -418,33 +397,25 @@ def export_command(
 
     format_from_extension(output, {"jsonl": "jsonl", "ndjson": "jsonl"}, ())  # export writes JSONL only
     check_output(output, parents)
-    with _opened(db) as store:
-        if output is None:
-            try:
-                sys.stdout.writelines(lines(store))
-            except BrokenPipeError:
-                sys.stderr.close()
-                raise typer.Exit(0) from None
-            return
-        from saywho.output import atomic_file
+    from saywho.output import atomic_file
 
-        try:
-            with atomic_file(output, parents=parents) as handle:
-                handle.writelines(lines(store))
-        except OSError as error:
-            _error(f"cannot write {output}: {error.strerror or error}")
-            raise typer.Exit(EXIT_OUTPUT_FAILED) from None
+    with _opened(db) as store, writing(output):
+        if output is None:
+            sys.stdout.writelines(lines(store))
+            return
+        with atomic_file(output, parents=parents) as handle:
+            handle.writelines(lines(store))
     report_written(plural(written, "article"), output)
 
 
 def import_command(
     inputs: Annotated[list[str], typer.Argument(help="JSONL files written by saywho export (or extract -f jsonl).", show_default=False)],
     db: DbOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress line.")] = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Store already-analysed articles (JSONL from export or extract) without analysing again.
 
-    
+    
     Moves a corpus between backends; speakers are resolved as on ingest (manual merges
     and splits are not part of an export and must be redone).
     Example:
@@ -454,38 +425,39 @@ def import_command(
     from saywho.store.ingest import IngestReport
 
     report = IngestReport()
-    started = time.perf_counter()
-    with _opened(db, create=True) as store, _ingest_progress(quiet) as progress:
+    with _opened(db, create=True) as store, Progress(not quiet) as progress:
+        started = time.perf_counter()
         for path in inputs:
+            _import_file(store, path, report, progress, started)
+        progress.stop()
+        _report_stored(report, store)
+
+
+def _import_file(store, path: str, report, progress: Progress, started: float) -> None:
+    """Add one exported JSONL file's articles; a file or line that cannot be read is one failure."""
+    try:
+        handle = open(path, encoding="utf-8")
+    except OSError as error:
+        progress.log(message_line("error", f"{path}: {error.strerror or error}"))
+        report.failed += 1
+        return
+    with handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
             try:
-                handle = open(path, encoding="utf-8")
-            except OSError as error:
-                progress.log(f"saywho: error: {path}: {error.strerror or error}")
+                article, key = read_exported_record(line)
+            except ValueError as error:
+                progress.log(message_line("error", f"{path}:{number}: not an article record ({error})"))
                 report.failed += 1
                 continue
-            with handle:
-                for number, line in enumerate(handle, 1):
-                    if not line.strip():
-                        continue
-                    try:
-                        article, key = read_exported_record(line)
-                    except ValueError as error:
-                        progress.log(f"saywho: error: {printable(path)}:{number}: not an article record ({printable(str(error))})")
-                        report.failed += 1
-                        continue
-                    if store.add_article(article, key) is None:
-                        report.skipped += 1
-                    else:
-                        report.stored += 1
-                        report.attributions += len(article.attributions)
-                    report.seconds = time.perf_counter() - started
-                    progress.update(report)
-        counts = store.counts()
-    typer.echo(report.summary(), err=True)
-    typer.echo(f"store now holds {counts['articles']} articles, {counts['attributions']} attributions, "
-               f"{counts['speakers']} speakers", err=True)
-    if report.failed:
-        raise typer.Exit(EXIT_INPUT_FAILED)
+            if store.add_article(article, key) is None:
+                report.skipped += 1
+            else:
+                report.stored += 1
+                report.attributions += len(article.attributions)
+            report.seconds = time.perf_counter() - started
+            progress.show(_progress_line(report))
 
 
 def read_exported_record(line: str) -> tuple[Any, str]:
@@ -557,8 +529,7 @@ def serve_command(
     with _opened(db) as store:
         pass  # fail early and clearly on a missing or newer database
     if token is not None and len(token) < MIN_TOKEN_LENGTH:
-        _error(f"--token must be at least {MIN_TOKEN_LENGTH} characters")
-        raise typer.Exit(EXIT_USAGE)
+        fail(f"--token must be at least {MIN_TOKEN_LENGTH} characters", EXIT_USAGE)
     from saywho.web.limits import ServerLimits
 
     _check_address(host, port)
@@ -584,8 +555,7 @@ def _check_address(host: str, port: int) -> None:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror as error:
-        _error(f"cannot listen on {host}: {error.strerror}")
-        raise typer.Exit(EXIT_USAGE) from None
+        fail(f"cannot listen on {host}: {error.strerror}", EXIT_USAGE)
     family, kind, proto, _, address = infos[0]
     with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: TIME_WAIT is not "in use"
@@ -597,8 +567,7 @@ def _check_address(host: str, port: int) -> None:
                 errno.EADDRNOTAVAIL: f"{host} is not an address of this machine",
                 errno.EACCES: f"port {port} needs privileges; choose one above 1023 with --port",
             }.get(error.errno, error.strerror or str(error))
-            _error(f"cannot listen on {host}:{port}: {reason}")
-            raise typer.Exit(EXIT_USAGE) from None
+            fail(f"cannot listen on {host}:{port}: {reason}", EXIT_USAGE)
 
 
 #: Addresses that listen on every interface.
