@@ -14,7 +14,7 @@ import typer
 
 from saywho import __version__
 from saywho.cli import eval as eval_group
-from saywho.cli import extract, ingest, spark, store
+from saywho.cli import extract, ingest, serve, spark, speakers, store
 from saywho.cli._common import EXIT_INTERRUPTED, error_line
 
 app = typer.Typer(
@@ -42,7 +42,7 @@ def _main(
 
 
 # The order of `saywho --help`.
-for _group in (extract, ingest, eval_group, store, spark):
+for _group in (extract, ingest, eval_group, store, speakers, serve, spark):
     _group.register(app)
 
 

@@ -13,7 +13,7 @@ import os
 import re
 import sys
 from types import ModuleType
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -172,8 +172,16 @@ def run_command(
         partitions=partitions,
     )
     session, created = spark_session(master or (f"local[{cores}]" if cores else None), _parse_conf(conf or []))
+    report = _run(job, session, created, inputs, output, options)
+    typer.echo(report.summary(), err=True)
+    if report.failed:
+        raise typer.Exit(EXIT_INPUT_FAILED)
+
+
+def _run(job: ModuleType, session: Any, created: bool, inputs: list[str], output: str, options: Any) -> Any:
+    """The job's report; a failure of the job as a whole is one line (OUTPUT is left as it was)."""
     try:
-        report = job.run(session, inputs, output, options)
+        return job.run(session, inputs, output, options)
     except job.OutputError as error:
         fail(str(error), EXIT_OUTPUT_FAILED)
     except KeyboardInterrupt:
@@ -185,9 +193,6 @@ def run_command(
     finally:
         if created:
             session.stop()
-    typer.echo(report.summary(), err=True)
-    if report.failed:
-        raise typer.Exit(EXIT_INPUT_FAILED)
 
 
 def _job() -> ModuleType:

@@ -1,4 +1,4 @@
-"""``saywho ingest / search / speakers / export / serve``: the corpus commands (a thin layer over saywho.store).
+"""``saywho ingest / search / export / import``: the corpus commands (a thin layer over saywho.store).
 
 Every command takes ``--db``: an SQLite file (default ``saywho.db``, or ``$SAYWHO_DB``)
 or a ``postgresql://`` DSN. Exit codes as in :mod:`saywho.cli`: 1 some input failed,
@@ -62,7 +62,7 @@ ResultFormatOpt = Annotated[
 
 
 @contextmanager
-def _opened(db: str | None, *, create: bool = False):
+def opened(db: str | None, *, create: bool = False):
     from saywho.store import Store
 
     try:
@@ -77,7 +77,7 @@ def _opened(db: str | None, *, create: bool = False):
         store.close()
 
 
-def _check_format(fmt: str | None, output: str | None) -> str:
+def check_format(fmt: str | None, output: str | None) -> str:
     chosen = fmt or format_from_extension(output, RESULT_EXTENSIONS, RESULT_FORMATS)
     chosen = chosen or ("table" if sys.stdout.isatty() else "jsonl")
     if chosen not in RESULT_FORMATS:
@@ -128,7 +128,7 @@ def _cell(value: Any):
     return Text(printable(str(value)))
 
 
-def _emit(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], fmt: str, output: str | None, title: str = "",
+def emit(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], fmt: str, output: str | None, title: str = "",
           *, noun: str = "row", parents: bool = False, raw_csv: bool = False) -> int:
     from saywho.output import atomic_file
 
@@ -180,7 +180,7 @@ def ingest_command(
         table = Metadata.load(metadata) if metadata else None
     except InputError as error:
         fail(str(error), EXIT_USAGE)
-    with _opened(db, create=True) as store, Progress(not quiet) as progress:
+    with opened(db, create=True) as store, Progress(not quiet) as progress:
         try:
             report = _ingest(store, inputs, IngestOptions(max_bytes=max_bytes), options, jobs, table, progress)
         except KeyboardInterrupt as interrupt:
@@ -271,114 +271,22 @@ def search_command(
     from saywho.store import RESULT_COLUMNS, SearchQuery
     from saywho.store.store import MAX_PAGE_SIZE
 
-    chosen = _check_format(fmt, output)
+    chosen = check_format(fmt, output)
     check_output(output, parents)
     query = SearchQuery(text=text, speaker=speaker, publisher=publisher, since=since, until=until, type=type, kind=kind,
                         tag=tag, bookmarked=bookmarked, limit=min(limit, MAX_PAGE_SIZE), offset=offset)
     columns = SEARCH_TABLE_COLUMNS if chosen == "table" else RESULT_COLUMNS
-    with _opened(db) as store:
+    with opened(db) as store:
         written = {"noun": "statement", "parents": parents, "raw_csv": raw_csv}
         if all_rows:
-            _emit(store.iter_search(query), columns, chosen, output, **written)
+            emit(store.iter_search(query), columns, chosen, output, **written)
             return
         page = store.search(query)
-        shown = _emit(page.rows, columns, chosen, output, title=f"{page.total} statements", **written)
+        shown = emit(page.rows, columns, chosen, output, title=f"{page.total} statements", **written)
         if chosen == "table" and page.total > offset + shown:
             typer.echo(f"{offset + 1}-{offset + shown} of {page.total}; next page: --offset {offset + shown}", err=True)
 
-
-# --- speakers ---------------------------------------------------------------------
-
-speakers_app = typer.Typer(help="Who is quoted most; merge and split speakers.", no_args_is_help=False)
-
-SPEAKER_COLUMNS = ("id", "name", "kind", "attributions", "articles", "aliases", "descriptors")
-
-
-@speakers_app.callback(invoke_without_command=True)
-def speakers_list(
-    ctx: typer.Context,
-    db: DbOption = None,
-    kind: Annotated[Optional[str], typer.Option(help="person, organization or group.")] = None,
-    name: Annotated[Optional[str], typer.Option(help="Part of the speaker's name.")] = None,
-    by: Annotated[str, typer.Option(help="speaker (default), kind, or descriptor: what to count statements by.")] = "speaker",
-    limit: Annotated[int, typer.Option(min=1)] = 20,
-    offset: Annotated[int, typer.Option(min=0)] = 0,
-    fmt: ResultFormatOpt = None,
-    output: OutputOpt = None,
-    parents: ParentsOpt = False,
-    raw_csv: RawCsvOpt = False,
-) -> None:
-    """List speakers, most quoted first (or statement counts by kind or descriptor).
-
-    \b
-    Examples:
-      saywho speakers --kind person --limit 20
-      saywho speakers --by descriptor
-      saywho speakers merge 12 57        # 57 is the same person as 12
-      saywho speakers split 12 "Clinton" # bare "Clinton" is not speaker 12
-    """
-    if ctx.invoked_subcommand is not None:
-        return
-    chosen = _check_format(fmt, output)
-    check_output(output, parents)
-    written = {"parents": parents, "raw_csv": raw_csv}
-    with _opened(db) as store:
-        if by == "speaker":
-            page = store.speakers(kind=kind, name=name, limit=limit, offset=offset)
-            _emit(page.rows, SPEAKER_COLUMNS, chosen, output, title=f"{page.total} speakers", noun="speaker", **written)
-        elif by in ("kind", "descriptor"):
-            _emit(store.speaker_breakdown(by, limit=limit), ("value", "attributions"), chosen, output,
-                  title=f"statements by {by}", noun=by, **written)
-        else:
-            fail(f"--by must be speaker, kind or descriptor, not {by!r}", EXIT_USAGE)
-
-
-@speakers_app.command("show")
-def speakers_show(
-    speaker_id: Annotated[int, typer.Argument(help="Speaker id.")],
-    db: DbOption = None,
-) -> None:
-    """One speaker as JSON: names, descriptors, name keys, counts and monthly timeline."""
-    with _opened(db) as store:
-        speaker = store.speaker(speaker_id)
-        if speaker is None:
-            fail(f"no speaker {speaker_id}", EXIT_USAGE)
-        typer.echo(json.dumps(speaker, ensure_ascii=False, indent=2))
-
-
-@speakers_app.command("merge")
-def speakers_merge(
-    into: Annotated[int, typer.Argument(help="The speaker to keep.")],
-    others: Annotated[list[int], typer.Argument(help="Speakers that are the same person or organisation.")],
-    db: DbOption = None,
-) -> None:
-    """Merge speakers into one; their names resolve to it for every article ingested later."""
-    with _opened(db) as store:
-        store.merge_speakers(into, others)
-        typer.echo(f"merged {', '.join(map(str, others))} into {into}", err=True)
-
-
-@speakers_app.command("split")
-def speakers_split(
-    speaker_id: Annotated[int, typer.Argument(help="The speaker that wrongly holds two people.")],
-    names: Annotated[list[str], typer.Argument(help="The names (as mentioned) that belong to someone else.")],
-    db: DbOption = None,
-) -> None:
-    """Move the mentions under these names to a new speaker; later articles follow the split."""
-    with _opened(db) as store:
-        new_id = store.split_speaker(speaker_id, names)
-        typer.echo(new_id)
-
-
-@speakers_app.command("edits")
-def speakers_edits(db: DbOption = None) -> None:
-    """The log of manual merges and splits, as JSONL."""
-    with _opened(db) as store:
-        for edit in store.speaker_edits():
-            typer.echo(json.dumps(edit, ensure_ascii=False))
-
-
-# --- export and serve -------------------------------------------------------------
+# --- export and import ------------------------------------------------------------
 
 
 def export_command(
@@ -399,7 +307,7 @@ def export_command(
     check_output(output, parents)
     from saywho.output import atomic_file
 
-    with _opened(db) as store, writing(output):
+    with opened(db) as store, writing(output):
         if output is None:
             sys.stdout.writelines(lines(store))
             return
@@ -425,7 +333,7 @@ def import_command(
     from saywho.store.ingest import IngestReport
 
     report = IngestReport()
-    with _opened(db, create=True) as store, Progress(not quiet) as progress:
+    with opened(db, create=True) as store, Progress(not quiet) as progress:
         started = time.perf_counter()
         for path in inputs:
             _import_file(store, path, report, progress, started)
@@ -481,106 +389,8 @@ def read_exported_record(line: str) -> tuple[Any, str]:
     return article, key if isinstance(key, str) and key else content_hash(article.text)
 
 
-def serve_command(
-    db: DbOption = None,
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
-    token: Annotated[
-        Optional[str],
-        typer.Option(envvar="SAYWHO_TOKEN", help="Secret that unlocks writes (upload, tags, merges). Without it the server is read-only.", show_default=False),
-    ] = None,
-    rate_limit: Annotated[
-        float,
-        typer.Option(envvar="SAYWHO_RATE_LIMIT", min=0.0, help="Requests per second one client may keep up (bursts of 100 allowed); 0 for no limit."),
-    ] = 20.0,
-    allowed_host: Annotated[
-        Optional[list[str]],
-        typer.Option(
-            "--allowed-host",
-            help="Another Host name to answer (repeat for several), e.g. the public name of a proxy in front. "
-            "Always answered: the bound address, localhost, 127.0.0.1, [::1]; any other Host gets 400.",
-            show_default=False,
-        ),
-    ] = None,
-    forwarded_allow_ips: Annotated[
-        Optional[str],
-        typer.Option(
-            "--forwarded-allow-ips",
-            help="Comma-separated addresses of your reverse proxy: only requests from them may set the client address "
-            "with X-Forwarded-For (which the rate limit counts by). Default: nobody, forwarded headers are ignored.",
-            show_default=False,
-        ),
-    ] = None,
-) -> None:
-    """Browse and search the corpus in a web browser, with a JSON API (/api, /openapi.json).
-
-    Exits 2 when the database cannot be opened or the address cannot be listened on
-    (port in use, no such interface, a privileged port).
-
-    \b
-    Example:
-      SAYWHO_TOKEN=$(openssl rand -hex 16) saywho serve --db corpus.db
-    """
-    import uvicorn
-
-    from saywho.web import create_app
-    from saywho.web.security import allowed_hosts
-
-    with _opened(db) as store:
-        pass  # fail early and clearly on a missing or newer database
-    if token is not None and len(token) < MIN_TOKEN_LENGTH:
-        fail(f"--token must be at least {MIN_TOKEN_LENGTH} characters", EXIT_USAGE)
-    from saywho.web.limits import ServerLimits
-
-    _check_address(host, port)
-    app = create_app(db, token=token, limits=ServerLimits(rate=rate_limit), allowed_hosts=allowed_hosts(host, allowed_host or []))
-    mode = "writes need the token" if token else "read-only (no --token)"
-    typer.echo(f"saywho: serving {store.backend.dialect} corpus on http://{host}:{port}/ ({mode})", err=True)
-    if host in WILDCARD_HOSTS and not allowed_host:
-        # Listening everywhere, but other machines reach it by a name or address that is not
-        # on the allow-list: say so now rather than leave them puzzling over a 400.
-        typer.echo("saywho: note: only Host localhost, 127.0.0.1 and [::1] are answered; "
-                   "add --allowed-host NAME for the name or address other machines use", err=True)
-    # uvicorn trusts X-Forwarded-For from 127.0.0.1 by default: any local client could then
-    # pick its own address and walk past the rate limit. Only a named proxy is trusted.
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=forwarded_allow_ips is not None,
-                forwarded_allow_ips=forwarded_allow_ips)
-
-
-def _check_address(host: str, port: int) -> None:
-    """Exit 2 with one line when ``host:port`` cannot be listened on, before saying "serving"."""
-    import errno
-    import socket
-
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    except socket.gaierror as error:
-        fail(f"cannot listen on {host}: {error.strerror}", EXIT_USAGE)
-    family, kind, proto, _, address = infos[0]
-    with socket.socket(family, kind, proto) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: TIME_WAIT is not "in use"
-        try:
-            probe.bind(address)
-        except OSError as error:
-            reason = {
-                errno.EADDRINUSE: f"port {port} is already in use on {host} (another saywho serve?); choose another with --port",
-                errno.EADDRNOTAVAIL: f"{host} is not an address of this machine",
-                errno.EACCES: f"port {port} needs privileges; choose one above 1023 with --port",
-            }.get(error.errno, error.strerror or str(error))
-            fail(f"cannot listen on {host}:{port}: {reason}", EXIT_USAGE)
-
-
-#: Addresses that listen on every interface.
-WILDCARD_HOSTS = ("0.0.0.0", "::", "[::]")
-
-#: Shorter tokens are too easy to guess for a server others can reach.
-MIN_TOKEN_LENGTH = 12
-
-
 def register(app: typer.Typer) -> None:
     app.command("ingest")(ingest_command)
     app.command("search")(search_command)
-    app.add_typer(speakers_app, name="speakers")
     app.command("export")(export_command)
     app.command("import")(import_command)
-    app.command("serve")(serve_command)
