@@ -425,7 +425,7 @@ def test_a_client_over_its_rate_gets_429_and_others_are_served(db_target):
 def test_serve_defaults_to_the_documented_rate_limit():
     import inspect
 
-    from saywho.cli.store import serve_command
+    from saywho.cli.serve import serve_command
     from saywho.web.limits import DEFAULT_RATE
 
     assert inspect.signature(serve_command).parameters["rate_limit"].default == DEFAULT_RATE

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from saywho.cli._common import EXIT_INPUT_FAILED, JobsOpt, ModelOpt, ModeOpt, check_mode, fail
 from saywho.errors import InputError
 from saywho.evaluate.polnear import (
     SystemRun,
@@ -44,22 +45,14 @@ def register(app: typer.Typer) -> None:
 
 #: Options that ``eval polnear`` and ``eval agreement`` share.
 Folder = Annotated[Path, typer.Argument(help="A PolNeAR split: holds text/ and attributions/.")]
-Jobs = Annotated[int, typer.Option(help="Processes for saywho's analysis.", min=1)]
 AsJson = Annotated[bool, typer.Option("--json", help="Print the scores as JSON instead of tables.")]
 Sentences = Annotated[bool, typer.Option("--sentences/--no-sentences", help="Also score at sentence level.")]
-SpacyModel = Annotated[str | None, typer.Option(help="spaCy pipeline (default: the installed small English).")]
-Mode = Annotated[str, typer.Option(help="saywho's extractor: rules (default) or model (the trained tagger).")]
-
-
-def _check_mode(mode: str) -> None:
-    if mode not in ("rules", "model"):
-        raise InputError("--mode", f"unknown mode {mode!r}; choose rules or model")
 
 
 def polnear(
     folder: Folder,
     limit: Annotated[int | None, typer.Option(help="Score only the first N articles (sorted by name).", min=1)] = None,
-    jobs: Jobs = 1,
+    jobs: JobsOpt = 1,
     as_json: AsJson = False,
     errors: Annotated[int, typer.Option(help="Show up to N examples of each kind of error per role.", min=0)] = 0,
     errors_file: Annotated[
@@ -70,16 +63,15 @@ def polnear(
         bool, typer.Option("--textacy", help="Also score textacy's direct_quotations on the same articles.")
     ] = False,
     sentences: Sentences = True,
-    model: SpacyModel = None,
-    mode: Mode = "rules",
+    model: ModelOpt = None,
+    mode: ModeOpt = "rules",
 ) -> None:
     """Precision, recall and F1 of source, cue and content, and of whole attributions, on PolNeAR."""
+    check_mode(mode, code=EXIT_INPUT_FAILED)  # eval exits 1 on whatever stops it
     try:
-        _check_mode(mode)
         report = evaluate_polnear(folder, limit=limit, jobs=jobs, textacy=textacy, sentences=sentences, model=model, mode=mode)
     except InputError as error:
-        typer.echo(f"saywho: error: {error}", err=True)
-        raise typer.Exit(1) from error
+        fail(str(error), EXIT_INPUT_FAILED)
     saywho_scores = report["scores"]["saywho"]
     if errors_file is not None:
         _write_jsonl(errors_file, (e.to_dict() for e in saywho_scores.errors))
@@ -104,9 +96,9 @@ def agreement(
     saywho: Annotated[
         bool, typer.Option("--saywho", help="Also score saywho against each annotator on the same articles.")
     ] = False,
-    jobs: Jobs = 1,
-    model: SpacyModel = None,
-    mode: Mode = "rules",
+    jobs: JobsOpt = 1,
+    model: ModelOpt = None,
+    mode: ModeOpt = "rules",
 ) -> None:
     """How far PolNeAR's annotators agree with each other, scored as saywho is.
 
@@ -116,8 +108,8 @@ def agreement(
     ``--saywho``, saywho's output on the same articles is scored against each
     annotator's file, as if it were one more annotator.
     """
+    check_mode(mode, code=EXIT_INPUT_FAILED)  # eval exits 1 on whatever stops it
     try:
-        _check_mode(mode)
         groups = annotated_more_than_once(folder, limit)
         golds, run = annotator_pairs(groups)
         pairs = {"annotators": (golds, run)}
@@ -125,8 +117,7 @@ def agreement(
             firsts = [files[0] for files in groups]
             pairs["saywho"] = against_each_annotator(groups, run_saywho(firsts, jobs=jobs, model=model, mode=mode))
     except InputError as error:
-        typer.echo(f"saywho: error: {error}", err=True)
-        raise typer.Exit(1) from error
+        fail(str(error), EXIT_INPUT_FAILED)
     texts = {files[0].name: files[0].text for files in groups}  # each article's sentences once
     by_name = dict(zip(texts, sentence_bounds(list(texts.values())))) if sentences else {}
     scores = {
@@ -155,11 +146,11 @@ def speakers(
         Path | None, typer.Option(help="Folder the set's file names are relative to (default: ../bbc-news beside the set's folder).")
     ] = None,
     limit: Annotated[int | None, typer.Option(help="Score only the first N articles of the set.", min=1)] = None,
-    jobs: Jobs = 1,
+    jobs: JobsOpt = 1,
     as_json: AsJson = False,
     errors: Annotated[int, typer.Option(help="Print up to N attributions whose speaker or kind is wrong.", min=0)] = 0,
-    model: SpacyModel = None,
-    mode: Mode = "rules",
+    model: ModelOpt = None,
+    mode: ModeOpt = "rules",
 ) -> None:
     """Who said it: recall, precision, speaker accuracy and kind accuracy on a speaker set.
 
@@ -168,13 +159,12 @@ def speakers(
     tokens; the speaker is right when every word of the gold name (honorifics
     aside) is in saywho's; kinds must be equal. Per BBC category and overall.
     """
+    check_mode(mode, code=EXIT_INPUT_FAILED)  # eval exits 1 on whatever stops it
     try:
-        _check_mode(mode)
         dataset = load_speaker_set(path, articles, limit)
         scores = score_speakers(dataset, run_saywho_speakers(dataset, jobs=jobs, model=model, mode=mode))
     except InputError as error:
-        typer.echo(f"saywho: error: {error}", err=True)
-        raise typer.Exit(1) from error
+        fail(str(error), EXIT_INPUT_FAILED)
     if as_json:
         out = {"set": str(path), "articles": len(dataset), "mode": mode} | scores.to_dict()
         if errors:

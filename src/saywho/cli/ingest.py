@@ -9,50 +9,54 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
 
-from saywho.ingest.clean import Cleaned, clean_document
-from saywho.ingest.dedup import DEFAULT_THRESHOLD, DuplicateFinder
+from saywho.cli._common import (
+    EXIT_INPUT_FAILED,
+    EXIT_OK,
+    AllLanguagesOpt,
+    InputsArg,
+    KeepJunkOpt,
+    LanguageOpt,
+    MaxBytesOpt,
+    error_line,
+    languages,
+    message_line,
+    warning_lines,
+)
 from saywho.errors import InputError
 from saywho.ingest import IngestOptions, SkippedInput, iter_documents
-from saywho.cli._limits import DEFAULT_MAX_BYTES, MaxBytesOpt
-from saywho.ingest.options import DEFAULT_URL_TIMEOUT, DEFAULT_USER_AGENT
+from saywho.ingest.clean import Cleaned, clean_document
+from saywho.ingest.dedup import DEFAULT_THRESHOLD, DuplicateFinder
+from saywho.ingest.options import DEFAULT_MAX_BYTES, DEFAULT_URL_TIMEOUT, DEFAULT_USER_AGENT
 from saywho.models import Document
 from saywho.output import for_rich
 
 #: Characters of a dropped line shown in the human-readable listing.
 DROPPED_PREVIEW_CHARS = 100
 
-InputsArg = Annotated[list[str], typer.Argument(help="Files, folders, glob patterns, - for stdin, or http(s) URLs.")]
-LanguageOpt = Annotated[
-    list[str] | None,
-    typer.Option("--language", "-l", help="Language (ISO 639-1) to keep; repeat for several. Default: en."),
-]
-AllLanguagesOpt = Annotated[bool, typer.Option("--all-languages", help="Keep articles in every language.")]
 TimeoutOpt = Annotated[float, typer.Option("--timeout", help="Seconds allowed for fetching one URL.")]
 UserAgentOpt = Annotated[str, typer.Option("--user-agent", help="User-Agent header sent with URL fetches.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON object per line on stdout.")]
 
 
 def ingest_options(
-    languages: list[str] | None, all_languages: bool, max_bytes: int, timeout: float, user_agent: str
+    codes: list[str] | None, all_languages: bool, max_bytes: int, timeout: float, user_agent: str
 ) -> IngestOptions:
     if max_bytes <= 0:
         raise typer.BadParameter("--max-bytes must be positive")
     if timeout <= 0:
         raise typer.BadParameter("--timeout must be positive")
-    wanted: tuple[str, ...] = () if all_languages else tuple(code.lower() for code in (languages or ["en"]))
-    return IngestOptions(max_bytes=max_bytes, url_timeout=timeout, user_agent=user_agent, languages=wanted)
+    return IngestOptions(max_bytes=max_bytes, url_timeout=timeout, user_agent=user_agent, languages=languages(codes, all_languages))
 
 
 class Tally:
     """Counts what happened to the inputs so the command can exit non-zero on failures."""
 
-    def __init__(self, stderr: Console):
-        self.stderr = stderr
+    def __init__(self) -> None:
         self.documents = 0
         self.failed = 0
         self.skipped = 0
@@ -62,20 +66,20 @@ class Tally:
         for item in iter_documents(inputs, options):
             if isinstance(item, SkippedInput):
                 self.skipped += 1
-                self.stderr.print(f"[yellow]skipped[/] {for_rich(item.input)}: {for_rich(item.reason)}", soft_wrap=True)
+                typer.echo(message_line("skipped", str(item)), err=True)
             elif isinstance(item, InputError):
                 self.failed += 1
-                self.stderr.print(f"[red]error[/] {for_rich(item.input)}: {for_rich(item.reason)}", soft_wrap=True)
+                error_line(str(item))
             else:
-                for warning in item.warnings:
-                    self.stderr.print(f"[yellow]warning[/] {for_rich(item.input)}: {for_rich(warning)}", soft_wrap=True)
+                for line in warning_lines(item):
+                    typer.echo(line, err=True)
                 self.documents += 1
                 yield item
 
     def fail(self, error: InputError) -> None:
         self.failed += 1
         self.documents -= 1
-        self.stderr.print(f"[red]error[/] {for_rich(error.input)}: {for_rich(error.reason)}", soft_wrap=True)
+        error_line(str(error))
 
     def cleaned(self, documents: Iterator[Document], keep_junk: bool = False) -> Iterator[tuple[Document, Cleaned]]:
         """Each document with its cleaned text; one the cleaner rejects is reported as failed."""
@@ -88,8 +92,10 @@ class Tally:
     def summary(self) -> str:
         return f"{self.documents} read, {self.skipped} skipped, {self.failed} failed"
 
-    def exit_code(self) -> int:
-        return 1 if self.failed else 0
+    def finish(self) -> NoReturn:
+        """The summary line on stderr, and the exit: 1 when any input failed."""
+        typer.echo(self.summary(), err=True)
+        raise typer.Exit(EXIT_INPUT_FAILED if self.failed else EXIT_OK)
 
 
 def _document_json(document: Document, cleaned: Cleaned) -> dict[str, object]:
@@ -139,7 +145,7 @@ def _show_document(console: Console, document: Document, cleaned: Cleaned, show_
 
 def clean_command(
     inputs: InputsArg,
-    keep_junk: Annotated[bool, typer.Option("--keep-junk", help="Keep the lines the cleaner would drop.")] = False,
+    keep_junk: KeepJunkOpt = False,
     dropped_only: Annotated[bool, typer.Option("--dropped-only", help="Show metadata and dropped lines, not the text.")] = False,
     as_json: JsonOpt = False,
     languages: LanguageOpt = None,
@@ -151,14 +157,13 @@ def clean_command(
     """Show each input as the clean article analysis will read, and what was dropped and why."""
     options = ingest_options(languages, all_languages, max_bytes, timeout, user_agent)
     console = Console(highlight=False)
-    tally = Tally(Console(stderr=True, highlight=False))
+    tally = Tally()
     for document, cleaned in tally.cleaned(tally.documents_from(inputs, options), keep_junk):
         if as_json:
             sys.stdout.write(json.dumps(_document_json(document, cleaned), ensure_ascii=False) + "\n")
         else:
             _show_document(console, document, cleaned, show_text=not dropped_only)
-    tally.stderr.print(f"[dim]{tally.summary()}[/]")
-    raise typer.Exit(tally.exit_code())
+    tally.finish()
 
 
 def duplicates_command(
@@ -180,7 +185,7 @@ def duplicates_command(
     """
     options = ingest_options(languages, all_languages, max_bytes, timeout, user_agent)
     console = Console(highlight=False)
-    tally = Tally(Console(stderr=True, highlight=False))
+    tally = Tally()
     finder = DuplicateFinder(threshold=threshold, near=not exact_only)
     for document, cleaned in tally.cleaned(tally.documents_from(inputs, options)):
         finder.add(document.input, cleaned.text)
@@ -197,8 +202,7 @@ def duplicates_command(
             f"{report.documents} documents: {report.exact_duplicates} exact duplicates in {len(report.exact)} groups, "
             f"{report.near_duplicates} near duplicates in {len(report.near)} groups"
         )
-    tally.stderr.print(f"[dim]{tally.summary()}[/]")
-    raise typer.Exit(tally.exit_code())
+    tally.finish()
 
 
 def register(app: typer.Typer) -> None:

@@ -12,11 +12,30 @@ from __future__ import annotations
 import os
 import re
 import sys
-from typing import Annotated
+from types import ModuleType
+from typing import Annotated, Any
 
 import typer
 
-from saywho.cli._common import EXIT_INPUT_FAILED, EXIT_OUTPUT_FAILED, EXIT_USAGE
+from saywho.cli._common import (
+    EXIT_INPUT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OUTPUT_FAILED,
+    EXIT_USAGE,
+    AllLanguagesOpt,
+    KeepJunkOpt,
+    LanguageOpt,
+    MaxBytesOpt,
+    MinConfidenceOpt,
+    ModelOpt,
+    PublishedOpt,
+    RawOpt,
+    SpeechOnlyOpt,
+    fail,
+    languages,
+    published_date,
+)
+from saywho.ingest.options import DEFAULT_MAX_BYTES
 
 spark_app = typer.Typer(
     name="spark",
@@ -30,10 +49,6 @@ spark_app = typer.Typer(
 @spark_app.callback()
 def _spark() -> None:
     """Run saywho on Apache Spark: see docs/spark.md."""
-
-
-def _error(message: str) -> None:
-    typer.echo(f"saywho: error: {message}", err=True)
 
 
 def _parse_conf(pairs: list[str]) -> dict[str, str]:
@@ -119,19 +134,15 @@ def run_command(
     conf: Annotated[
         list[str] | None, typer.Option("--conf", help="Spark setting KEY=VALUE; repeat for several.")
     ] = None,
-    raw: Annotated[bool, typer.Option(help="Keep text exactly as decoded, so offsets index the input file.")] = False,
-    keep_junk: Annotated[bool, typer.Option(help="Do not drop scraping junk lines.")] = False,
-    published: Annotated[
-        str | None, typer.Option(help="Publication date (YYYY-MM-DD) for inputs that carry none.")
-    ] = None,
-    min_confidence: Annotated[float, typer.Option(min=0.0, max=1.0, help="Leave out attributions below this confidence.")] = 0.0,
-    speech_only: Annotated[bool, typer.Option(help="Leave out thoughts and beliefs, keep what was said.")] = False,
-    model: Annotated[str | None, typer.Option(help="spaCy pipeline to use (default: installed small English).")] = None,
-    language: Annotated[
-        list[str] | None, typer.Option("--language", "-l", help="Language (ISO 639-1) to keep; repeat for several. Default: en.")
-    ] = None,
-    all_languages: Annotated[bool, typer.Option("--all-languages", help="Keep articles in every language.")] = False,
-    max_bytes: Annotated[int | None, typer.Option("--max-bytes", min=1, help="Largest page, text file or record read (bytes).")] = None,
+    raw: RawOpt = False,
+    keep_junk: KeepJunkOpt = False,
+    published: PublishedOpt = None,
+    min_confidence: MinConfidenceOpt = 0.0,
+    speech_only: SpeechOnlyOpt = False,
+    model: ModelOpt = None,
+    language: LanguageOpt = None,
+    all_languages: AllLanguagesOpt = False,
+    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
 ) -> None:
     """Analyse every article under INPUT... on Spark; write Parquet tables to OUTPUT.
 
@@ -144,62 +155,55 @@ def run_command(
       saywho spark run crawl/*.warc.gz out/ --partitions 64
       spark-submit --master yarn "$(python -m saywho.spark.submit --path)" s3a://bucket/cc-news/ s3a://bucket/out/
     """
-
     if len(paths) < 2:
-        _error("give at least one INPUT and the OUTPUT folder")
-        raise typer.Exit(EXIT_USAGE)
+        fail("give at least one INPUT and the OUTPUT folder", EXIT_USAGE)
     *inputs, output = paths
     if cores is not None and master is not None:
-        _error("--cores is for local runs (local[N]); with --master, set spark.executor.cores with --conf")
-        raise typer.Exit(EXIT_USAGE)
-    if published is not None:
-        from saywho.isodates import parse_date
-
-        try:
-            published = parse_date(published)  # written back as YYYY-MM-DD, whatever ISO form was given
-        except ValueError:
-            _error(f"--published {published!r} is not a YYYY-MM-DD date")
-            raise typer.Exit(EXIT_USAGE) from None
-    try:
-        from saywho.spark.job import JobOptions, OutputError, run
-    except ModuleNotFoundError as missing:
-        if missing.name and missing.name.split(".")[0] in ("pyspark", "py4j"):
-            _error("PySpark is not installed: pip install 'saywho[spark]' (and Java 17+, see docs/spark.md)")
-            raise typer.Exit(EXIT_USAGE) from None
-        raise
-
+        fail("--cores is for local runs (local[N]); with --master, set spark.executor.cores with --conf", EXIT_USAGE)
+    published = published_date(published)
+    job = _job()
     from saywho.ingest import IngestOptions
     from saywho.pipeline import Options
 
-    ingest_fields: dict = {"languages": () if all_languages else tuple(code.lower() for code in (language or ["en"]))}
-    if max_bytes is not None:
-        ingest_fields["max_bytes"] = max_bytes
-    options = JobOptions(
-        ingest=IngestOptions(**ingest_fields),
+    options = job.JobOptions(
+        ingest=IngestOptions(max_bytes=max_bytes, languages=languages(language, all_languages)),
         analysis=Options(raw=raw, keep_junk=keep_junk, model=model, min_confidence=min_confidence, beliefs=not speech_only),
         published=published,
         partitions=partitions,
     )
     session, created = spark_session(master or (f"local[{cores}]" if cores else None), _parse_conf(conf or []))
-    try:
-        report = run(session, inputs, output, options)
-    except OutputError as error:
-        _error(str(error))
-        raise typer.Exit(EXIT_OUTPUT_FAILED) from None
-    except KeyboardInterrupt:
-        _error(f"interrupted; {output} is as the last complete run left it")
-        raise typer.Exit(130) from None
-    except Exception as error:
-        if not _is_spark_failure(error):
-            raise
-        _error(f"the Spark job failed, {output} is as the last complete run left it: {job_failure_reason(error)}")
-        raise typer.Exit(EXIT_OUTPUT_FAILED) from None
-    finally:
-        if created:
-            session.stop()
+    report = _run(job, session, created, inputs, output, options)
     typer.echo(report.summary(), err=True)
     if report.failed:
         raise typer.Exit(EXIT_INPUT_FAILED)
+
+
+def _run(job: ModuleType, session: Any, created: bool, inputs: list[str], output: str, options: Any) -> Any:
+    """The job's report; a failure of the job as a whole is one line (OUTPUT is left as it was)."""
+    try:
+        return job.run(session, inputs, output, options)
+    except job.OutputError as error:
+        fail(str(error), EXIT_OUTPUT_FAILED)
+    except KeyboardInterrupt:
+        fail(f"interrupted; {output} is as the last complete run left it", EXIT_INTERRUPTED)
+    except Exception as error:
+        if not _is_spark_failure(error):
+            raise
+        fail(f"the Spark job failed, {output} is as the last complete run left it: {job_failure_reason(error)}", EXIT_OUTPUT_FAILED)
+    finally:
+        if created:
+            session.stop()
+
+
+def _job() -> ModuleType:
+    """``saywho.spark.job``, or a usage error saying how to install what it needs."""
+    try:
+        from saywho.spark import job
+    except ModuleNotFoundError as missing:
+        if missing.name and missing.name.split(".")[0] in ("pyspark", "py4j"):
+            fail("PySpark is not installed: pip install 'saywho[spark]' (and Java 17+, see docs/spark.md)", EXIT_USAGE)
+        raise
+    return job
 
 
 def _is_spark_failure(error: Exception) -> bool:

@@ -1,0 +1,104 @@
+"""``saywho speakers``: who is quoted most in the corpus, and the manual merges and splits
+that correct who is who (a thin layer over saywho.store)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Optional
+
+import typer
+
+from saywho.cli._common import EXIT_USAGE, OutputOpt, ParentsOpt, RawCsvOpt, check_output, fail
+from saywho.cli.store import DbOption, ResultFormatOpt, check_format, emit, opened
+
+speakers_app = typer.Typer(help="Who is quoted most; merge and split speakers.", no_args_is_help=False)
+
+SPEAKER_COLUMNS = ("id", "name", "kind", "attributions", "articles", "aliases", "descriptors")
+
+
+@speakers_app.callback(invoke_without_command=True)
+def speakers_list(
+    ctx: typer.Context,
+    db: DbOption = None,
+    kind: Annotated[Optional[str], typer.Option(help="person, organization or group.")] = None,
+    name: Annotated[Optional[str], typer.Option(help="Part of the speaker's name.")] = None,
+    by: Annotated[str, typer.Option(help="speaker (default), kind, or descriptor: what to count statements by.")] = "speaker",
+    limit: Annotated[int, typer.Option(min=1)] = 20,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    fmt: ResultFormatOpt = None,
+    output: OutputOpt = None,
+    parents: ParentsOpt = False,
+    raw_csv: RawCsvOpt = False,
+) -> None:
+    """List speakers, most quoted first (or statement counts by kind or descriptor).
+
+    \b
+    Examples:
+      saywho speakers --kind person --limit 20
+      saywho speakers --by descriptor
+      saywho speakers merge 12 57        # 57 is the same person as 12
+      saywho speakers split 12 "Clinton" # bare "Clinton" is not speaker 12
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    chosen = check_format(fmt, output)
+    check_output(output, parents)
+    written = {"parents": parents, "raw_csv": raw_csv}
+    with opened(db) as store:
+        if by == "speaker":
+            page = store.speakers(kind=kind, name=name, limit=limit, offset=offset)
+            emit(page.rows, SPEAKER_COLUMNS, chosen, output, title=f"{page.total} speakers", noun="speaker", **written)
+        elif by in ("kind", "descriptor"):
+            emit(store.speaker_breakdown(by, limit=limit), ("value", "attributions"), chosen, output,
+                  title=f"statements by {by}", noun=by, **written)
+        else:
+            fail(f"--by must be speaker, kind or descriptor, not {by!r}", EXIT_USAGE)
+
+
+@speakers_app.command("show")
+def speakers_show(
+    speaker_id: Annotated[int, typer.Argument(help="Speaker id.")],
+    db: DbOption = None,
+) -> None:
+    """One speaker as JSON: names, descriptors, name keys, counts and monthly timeline."""
+    with opened(db) as store:
+        speaker = store.speaker(speaker_id)
+        if speaker is None:
+            fail(f"no speaker {speaker_id}", EXIT_USAGE)
+        typer.echo(json.dumps(speaker, ensure_ascii=False, indent=2))
+
+
+@speakers_app.command("merge")
+def speakers_merge(
+    into: Annotated[int, typer.Argument(help="The speaker to keep.")],
+    others: Annotated[list[int], typer.Argument(help="Speakers that are the same person or organisation.")],
+    db: DbOption = None,
+) -> None:
+    """Merge speakers into one; their names resolve to it for every article ingested later."""
+    with opened(db) as store:
+        store.merge_speakers(into, others)
+        typer.echo(f"merged {', '.join(map(str, others))} into {into}", err=True)
+
+
+@speakers_app.command("split")
+def speakers_split(
+    speaker_id: Annotated[int, typer.Argument(help="The speaker that wrongly holds two people.")],
+    names: Annotated[list[str], typer.Argument(help="The names (as mentioned) that belong to someone else.")],
+    db: DbOption = None,
+) -> None:
+    """Move the mentions under these names to a new speaker; later articles follow the split."""
+    with opened(db) as store:
+        new_id = store.split_speaker(speaker_id, names)
+        typer.echo(new_id)
+
+
+@speakers_app.command("edits")
+def speakers_edits(db: DbOption = None) -> None:
+    """The log of manual merges and splits, as JSONL."""
+    with opened(db) as store:
+        for edit in store.speaker_edits():
+            typer.echo(json.dumps(edit, ensure_ascii=False))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(speakers_app, name="speakers")
