@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from saywho.store import SearchQuery, Store, StoreError
-from saywho.store import speakers as speaker_rules
+from saywho.store import identities as speaker_rules
 
 from store.store_builders import BACKENDS, Quote, add, build_article, speaker_of
 
