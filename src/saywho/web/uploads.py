@@ -1,6 +1,8 @@
 """One uploaded article, from the browser's form or the API, into the store.
 
-The bytes are read by ingest's own reader, as ``saywho ingest`` would read the same file.
+The bytes are read by ingest's own reader and stored by the same ``ingest`` function
+``saywho ingest`` runs, so an upload is hashed, skipped when already stored, analysed
+and added exactly as the same file given to the command line would be.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from saywho.ingest.sources import bytes_kind, read_bytes
 from saywho.isodates import parse_date
 from saywho.models import Document
 from saywho.store import Store, content_hash
+from saywho.store.ingest import ingest
 
 #: Largest upload accepted, in bytes: far above any news article, far below harm.
 MAX_UPLOAD_BYTES = 5_000_000
@@ -43,21 +46,17 @@ def store_upload(
     Anything wrong with the upload (too large, a bad date, binary, another language, too
     long to analyse) is a 400 or 413 naming the file and the problem."""
     document = upload_document(file, title, published, publisher)
-    key = content_hash(document)
-    existing = store.article_id_for_hash(key)
-    if existing is not None:
-        return StoredUpload(existing, False, len(store.article(existing)["attribution_ids"]))
-    from saywho.pipeline import get_extractor
-
+    key = content_hash(document)  # only to find the article afterwards: ingest hashes it itself
+    failures: list[InputError] = []
     with _analysis:
-        try:
-            article = get_extractor().analyse(document)
-        except InputError as error:  # too long, nothing but scraping junk: the sender's to fix
-            raise HTTPException(400, str(error)) from None
-    article_id = store.add_article(article, key)
-    if article_id is None:  # a concurrent upload of the same text won
-        return StoredUpload(store.article_id_for_hash(key), False, len(article.attributions))  # type: ignore[arg-type]
-    return StoredUpload(article_id, True, len(article.attributions))
+        report = ingest(store, [document], on_error=failures.append)
+    if failures:  # too long, nothing but scraping junk: the sender's to fix
+        raise HTTPException(400, str(failures[0]))
+    article_id = store.article_id_for_hash(key)
+    assert article_id is not None  # stored now, or before
+    if report.stored:
+        return StoredUpload(article_id, True, report.attributions)
+    return StoredUpload(article_id, False, len(store.article(article_id)["attribution_ids"]))
 
 
 def upload_document(file: UploadFile, title: str | None, published: str | None, publisher: str | None) -> Document:
