@@ -10,7 +10,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from typing import Literal, Optional
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, UploadFile
 from fastapi.responses import StreamingResponse
@@ -29,14 +29,14 @@ CSV_CHUNK_BYTES = 65536
 
 
 def search_query(
-    q: Optional[str] = Query(None, description='Words that must all occur; "quote" a phrase.'),
-    speaker: Optional[str] = Query(None, description="Speaker id, or part of a speaker's name or alias."),
-    publisher: Optional[str] = None,
-    since: Optional[str] = Query(None, description="Published on or after, YYYY-MM-DD."),
-    until: Optional[str] = Query(None, description="Published on or before, YYYY-MM-DD."),
-    type: Optional[Literal["direct", "indirect", "mixed"]] = None,
-    kind: Optional[Literal["person", "organization", "group", "unnamed"]] = None,
-    tag: Optional[str] = None,
+    q: str | None = Query(None, description='Words that must all occur; "quote" a phrase.'),
+    speaker: str | None = Query(None, description="Speaker id, or part of a speaker's name or alias."),
+    publisher: str | None = None,
+    since: str | None = Query(None, description="Published on or after, YYYY-MM-DD."),
+    until: str | None = Query(None, description="Published on or before, YYYY-MM-DD."),
+    type: Literal["direct", "indirect", "mixed"] | None = None,
+    kind: Literal["person", "organization", "group", "unnamed"] | None = None,
+    tag: str | None = None,
     bookmarked: bool = False,
     limit: int = Query(20, ge=1, le=MAX_PAGE_SIZE),
     offset: int = Query(0, ge=0),
@@ -46,13 +46,16 @@ def search_query(
                        limit=limit, offset=offset)
 
 
+SearchDep = Annotated[SearchQuery, Depends(search_query)]
+
+
 @router.get("/stats", response_model=schemas.Stats)
 def stats(store: StoreDep, auth: AuthDep):
     return {**store.counts(), "dialect": store.dialect, "writable": auth.writable}
 
 
 @router.get("/search", response_model=schemas.SearchResults, summary="Search statements")
-def search(store: StoreDep, query: SearchQuery = Depends(search_query)):
+def search(store: StoreDep, query: SearchDep):
     page = store.search(query)
     return {"total": page.total, "limit": query.limit, "offset": query.offset, "results": page.rows}
 
@@ -61,7 +64,7 @@ def search(store: StoreDep, query: SearchQuery = Depends(search_query)):
             responses={200: {"content": {"text/csv": {}}}})
 def search_csv(
     store: StoreDep,
-    query: SearchQuery = Depends(search_query),
+    query: SearchDep,
     raw: bool = Query(False, description="Cells exactly as stored. By default a cell starting with = + - @ tab or CR "
                       "gets a leading ' so a spreadsheet shows it as text instead of running it as a formula."),
 ):
@@ -86,7 +89,7 @@ def _csv_rows(store: Store, query: SearchQuery, raw: bool) -> Iterator[str]:
 
 @router.get("/search.jsonl", summary="Every statement of a search, as JSON lines", response_class=StreamingResponse,
             responses={200: {"content": {"application/x-ndjson": {}}}})
-def search_jsonl(store: StoreDep, query: SearchQuery = Depends(search_query)):
+def search_jsonl(store: StoreDep, query: SearchDep):
     query.validate()
     return StreamingResponse(_json_lines(store, query), media_type="application/x-ndjson; charset=utf-8",
                              headers={"Content-Disposition": 'attachment; filename="saywho-search.jsonl"'})
@@ -120,10 +123,11 @@ def article(store: StoreDep, article_id: int):
              summary="Analyse and store one article (an HTML page or text, read as saywho ingest reads files)")
 def upload(
     store: StoreDep,
-    file: UploadFile = File(..., description="The article: an HTML page (its body is extracted) or text in any common encoding."),
-    title: Optional[str] = Form(None),
-    published: Optional[str] = Form(None, description="YYYY-MM-DD"),
-    publisher: Optional[str] = Form(None),
+    file: Annotated[UploadFile, File(description="The article: an HTML page (its body is extracted) "
+                                                 "or text in any common encoding.")],
+    title: str | None = Form(None),
+    published: str | None = Form(None, description="YYYY-MM-DD"),
+    publisher: str | None = Form(None),
 ):
     stored = store_upload(store, file, title or None, published or None, publisher or None)
     return {"id": stored.id, "created": stored.created, "attributions": stored.attributions}
@@ -132,8 +136,8 @@ def upload(
 @router.get("/speakers", response_model=schemas.SpeakerList, summary="Speakers, most quoted first")
 def speakers(
     store: StoreDep,
-    kind: Optional[Literal["person", "organization", "group"]] = None,
-    name: Optional[str] = Query(None, description="Part of the speaker's name."),
+    kind: Literal["person", "organization", "group"] | None = None,
+    name: str | None = Query(None, description="Part of the speaker's name."),
     limit: int = Query(20, ge=1, le=MAX_PAGE_SIZE),
     offset: int = Query(0, ge=0),
 ):

@@ -3,6 +3,7 @@ under /api (``detail`` and ``errors``), whichever layer raised them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
@@ -13,7 +14,7 @@ from saywho.store import StoreError
 from saywho.web.pages import page
 
 
-def api_error(detail: str, problems: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def api_error(detail: str, problems: Sequence[Any] | None = None) -> dict[str, Any]:
     """Every API error has one shape: ``detail``, a sentence for people, and ``errors``,
     what was wrong with which parameter (empty unless a parameter failed validation)."""
     errors = [{"loc": [str(part) for part in p.get("loc", ())], "msg": str(p.get("msg", "")), "type": str(p.get("type", ""))}
@@ -47,9 +48,9 @@ async def store_error(request: Request, error: StoreError):
 
 
 def add_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(HTTPException, http_error)
-    app.add_exception_handler(RequestValidationError, validation_error)
-    app.add_exception_handler(StoreError, store_error)
+    app.exception_handler(HTTPException)(http_error)
+    app.exception_handler(RequestValidationError)(validation_error)
+    app.exception_handler(StoreError)(store_error)
 
 
 def _describe(problem: dict[str, Any]) -> str:

@@ -56,7 +56,9 @@ def store_upload(
     assert article_id is not None  # stored now, or before
     if report.stored:
         return StoredUpload(article_id, True, report.attributions)
-    return StoredUpload(article_id, False, len(store.article(article_id)["attribution_ids"]))
+    stored = store.article(article_id)
+    assert stored is not None
+    return StoredUpload(article_id, False, len(stored["attribution_ids"]))
 
 
 def upload_document(file: UploadFile, title: str | None, published: str | None, publisher: str | None) -> Document:

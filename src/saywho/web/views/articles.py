@@ -3,7 +3,7 @@ the upload form's target."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -71,7 +71,7 @@ def upload_form(
     request: Request,
     store: StoreDep,
     auth: AuthDep,
-    file: UploadFile = File(...),
+    file: Annotated[UploadFile, File()],
     title: str = Form(""),
     published: str = Form(""),
     publisher: str = Form(""),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
@@ -18,20 +18,20 @@ router = APIRouter(include_in_schema=False)
 def search_page(
     request: Request,
     store: StoreDep,
-    q: Optional[str] = None,
-    speaker: Optional[str] = None,
-    publisher: Optional[str] = None,
-    since: Optional[str] = None,
-    until: Optional[str] = None,
-    type: Optional[str] = None,
-    kind: Optional[str] = None,
-    tag: Optional[str] = None,
+    q: str | None = None,
+    speaker: str | None = None,
+    publisher: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    type: str | None = None,
+    kind: str | None = None,
+    tag: str | None = None,
     bookmarked: bool = False,
     page_number: int = Query(1, alias="page", ge=1),
 ):
-    params = {"q": q, "speaker": speaker, "publisher": publisher, "since": since, "until": until,
-              "type": type, "kind": kind, "tag": tag, "bookmarked": bookmarked}
-    params = {k: (v.strip() if isinstance(v, str) else v) or None for k, v in params.items()}
+    given = {"q": q, "speaker": speaker, "publisher": publisher, "since": since, "until": until,
+             "type": type, "kind": kind, "tag": tag, "bookmarked": bookmarked}
+    params: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) or None for k, v in given.items()}
     query = SearchQuery(text=params["q"], speaker=params["speaker"], publisher=params["publisher"],
                         since=params["since"], until=params["until"], type=params["type"], kind=params["kind"],
                         tag=params["tag"], bookmarked=bool(bookmarked), limit=PAGE_SIZE, offset=offset(page_number))

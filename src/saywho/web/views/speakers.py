@@ -3,8 +3,6 @@ merge speakers or split one."""
 
 from __future__ import annotations
 
-from typing import Optional
-
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
@@ -17,7 +15,7 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/speakers", response_class=HTMLResponse)
-def speakers_page(request: Request, store: StoreDep, kind: Optional[str] = None, name: Optional[str] = None,
+def speakers_page(request: Request, store: StoreDep, kind: str | None = None, name: str | None = None,
                   page_number: int = Query(1, alias="page", ge=1)):
     kind, name = (kind or None), (name or "").strip() or None
     listing = store.speakers(kind=kind, name=name, limit=PAGE_SIZE, offset=offset(page_number))
