@@ -11,7 +11,7 @@ from web.web_corpus import TOKEN
 from fastapi.testclient import TestClient
 
 from saywho.web import create_app
-from saywho.web.app import _safe_next
+from saywho.web.views.session import safe_next as _safe_next
 
 
 @pytest.fixture
@@ -162,3 +162,20 @@ def test_upload_analyses_and_stores_once(client):
     assert again == {**first.json(), "created": False}
     bad = client.post("/api/articles", files={"file": ("x.bin", b"\x00\x01\x02bad binary\xff", "text/plain")}, headers=auth)
     assert bad.status_code == 400 and "x.bin" in bad.json()["detail"]
+
+
+@pytest.mark.slow
+def test_an_upload_is_the_article_saywho_ingest_stored(client, tmp_path):
+    """Uploads go through ingest's own function: a file the command line stored is not stored twice."""
+    from saywho.ingest import IngestOptions, iter_documents
+    from saywho.store.ingest import ingest
+
+    text = '"The bridge opens in June," Mayor Ana Ruiz said on Monday.\n'
+    (tmp_path / "bridge.txt").write_text(text)
+    store = client.app.state.store
+    assert ingest(store, iter_documents([str(tmp_path / "bridge.txt")], IngestOptions())).stored == 1
+    stored_id = store.articles(limit=100).rows[-1]["id"]
+    uploaded = client.post("/api/articles", files={"file": ("bridge.txt", text.encode(), "text/plain")},
+                           headers={"Authorization": f"Bearer {TOKEN}"})
+    assert uploaded.status_code == 201
+    assert uploaded.json() == {"id": stored_id, "created": False, "attributions": 1}

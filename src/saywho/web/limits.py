@@ -140,7 +140,7 @@ def _counted(receive, limit: int):
 
 
 async def _refuse(send, status: int, detail: str, extra: dict[str, str] | None = None) -> None:
-    body = json.dumps({"detail": detail, "errors": []}).encode()  # the shape of every API error (app.api_error)
+    body = json.dumps({"detail": detail, "errors": []}).encode()  # the shape of every API error (errors.api_error)
     headers = {**SECURITY_HEADERS, **(extra or {}), "Content-Type": "application/json", "Content-Length": str(len(body))}
     await send({"type": "http.response.start", "status": status,
                 "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()]})

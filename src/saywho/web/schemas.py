@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -10,19 +10,19 @@ from pydantic import BaseModel, Field
 class Statement(BaseModel):
     id: int
     article_id: int
-    published_date: Optional[str] = None
-    publisher: Optional[str] = None
-    title: Optional[str] = None
-    speaker_id: Optional[int] = Field(None, description="Corpus speaker; null for unnamed speakers.")
-    speaker: Optional[str] = Field(None, description="Corpus speaker name, or the mention's name when unnamed.")
-    speaker_kind: Optional[str] = None
-    mention: Optional[str] = Field(None, description="How the article named the speaker.")
+    published_date: str | None = None
+    publisher: str | None = None
+    title: str | None = None
+    speaker_id: int | None = Field(None, description="Corpus speaker; null for unnamed speakers.")
+    speaker: str | None = Field(None, description="Corpus speaker name, or the mention's name when unnamed.")
+    speaker_kind: str | None = None
+    mention: str | None = Field(None, description="How the article named the speaker.")
     type: Literal["direct", "indirect", "mixed"]
     act: str
-    cue: Optional[str] = None
+    cue: str | None = None
     content: str
     confidence: float
-    when_date: Optional[str] = None
+    when_date: str | None = None
     tags: list[str] = []
     bookmarked: bool = False
 
@@ -75,7 +75,7 @@ class SpeakerDetail(BaseModel):
     id: int
     name: str
     kind: str
-    merged_into: Optional[int] = None
+    merged_into: int | None = None
     attributions: int
     articles: int
     aliases: list[Alias]
@@ -87,9 +87,9 @@ class SpeakerDetail(BaseModel):
 class ArticleSummary(BaseModel):
     id: int
     input: str
-    title: Optional[str] = None
-    published_date: Optional[str] = None
-    publisher: Optional[str] = None
+    title: str | None = None
+    published_date: str | None = None
+    publisher: str | None = None
     attributions: int
 
 
@@ -105,7 +105,7 @@ class StoredArticle(BaseModel):
     content_hash: str
     ingested_at: str
     attribution_ids: list[int] = Field(description="Statement ids, in the order of article.attributions.")
-    corpus_speakers: dict[str, Optional[int]] = Field(description="Corpus speaker id by the article's speaker id.")
+    corpus_speakers: dict[str, int | None] = Field(description="Corpus speaker id by the article's speaker id.")
     article: dict[str, Any] = Field(description="The extract output for this article (see docs/output.schema.json).")
 
 
