@@ -7,9 +7,9 @@ import jsonschema
 import pytest
 
 import saywho
+from conftest import FIXTURES
 from saywho.models import Article
 from saywho.schema import article_schema
-from conftest import FIXTURES
 
 SCHEMA_FILE = Path(__file__).parent.parent / "docs" / "output.schema.json"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from saywho.cli import app
 from conftest import FIXTURES
+from saywho.cli import app
 
 runner = CliRunner()
 COUNCIL = str(FIXTURES / "core" / "council.txt")
@@ -117,10 +117,9 @@ def test_failed_input_leaves_no_partial_output_file_when_interrupted(tmp_path):
     def explode(*_):
         raise KeyboardInterrupt
 
-    with pytest.raises(KeyboardInterrupt):
-        with output.atomic_file(str(out)) as handle:
-            handle.write("half of new results")
-            explode()
+    with pytest.raises(KeyboardInterrupt), output.atomic_file(str(out)) as handle:
+        handle.write("half of new results")
+        explode()
     assert out.read_text(encoding="utf-8") == "previous results\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
 

@@ -20,27 +20,26 @@ from pathlib import Path
 
 import atheris
 
-
 with atheris.instrument_imports(include=["saywho"]):
-    import saywho.ingest.clean  # noqa: F401  (instrumented for coverage; the targets import them lazily)
-    import saywho.nlp.dates  # noqa: F401
-    import saywho.ingest  # noqa: F401
-    import saywho.ingest.decode  # noqa: F401
-    import saywho.ingest.html  # noqa: F401
-    import saywho.ingest.records  # noqa: F401
-    import saywho.ingest.sources  # noqa: F401
-    import saywho.ingest.warc  # noqa: F401
-    import saywho.pipeline  # noqa: F401
-    import saywho.nlp.quotes  # noqa: F401
-    import saywho.nlp.rules  # noqa: F401
-    import saywho.nlp.speakers  # noqa: F401
+    import saywho.cli.store
+    import saywho.ingest
+    import saywho.ingest.clean
+    import saywho.ingest.decode
+    import saywho.ingest.html
+    import saywho.ingest.records
+    import saywho.ingest.sources
+    import saywho.ingest.warc
+    import saywho.nlp.dates
+    import saywho.nlp.quotes
+    import saywho.nlp.rules
+    import saywho.nlp.speakers
+    import saywho.output
+    import saywho.pipeline
     import saywho.store  # noqa: F401
-    import saywho.output  # noqa: F401
-    import saywho.cli.store  # noqa: F401
 
-from hypothesis import settings  # noqa: E402
+from hypothesis import settings
 
-from saywho.testing.targets import TARGETS  # noqa: E402
+from saywho.testing.targets import TARGETS
 
 #: No deadline (a long article may take a second) and no example database: libFuzzer keeps the corpus.
 FUZZ_SETTINGS = settings(deadline=None, database=None)
@@ -54,7 +53,7 @@ def replay(name: str, path: str) -> int:
     """Run one saved input again and show hypothesis' report of the failing example."""
     try:
         fuzz_function(name)(Path(path).read_bytes())
-    except Exception as error:  # noqa: BLE001 - shown to the developer
+    except Exception as error:
         print(f"{name}: {type(error).__name__}: {error}")
         return 1
     print(f"{name}: {path} passes now")

@@ -11,11 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from hardening.test_server import db_target  # noqa: F401  (the filled corpus on SQLite or PostgreSQL)
 from saywho.cli import app
 from saywho.isodates import parse_date
 from saywho.store import SearchQuery, Store, StoreError
 from saywho.web import create_app
-from hardening.test_server import db_target  # noqa: F401  (the filled corpus on SQLite or PostgreSQL)
 from store.store_builders import BACKENDS
 from web.web_corpus import TOKEN, fill_corpus
 
@@ -65,7 +65,7 @@ def test_search_refuses_impossible_dates_as_usage_errors(corpus_db):
 
 
 @pytest.mark.parametrize("db_target", BACKENDS, indirect=True)
-def test_search_takes_a_year_as_a_range(db_target):
+def test_search_takes_a_year_as_a_range(db_target):  # noqa: F811  (db_target is the imported fixture)
     with Store.open(db_target) as store:
         everything = store.search(SearchQuery(limit=100)).total
         in_2016 = store.search(SearchQuery(since="2016", until="2016", limit=100)).total

@@ -10,11 +10,15 @@ from urllib.parse import quote
 
 import pytest
 
-from store.store_builders import BACKENDS, PG_DSN
-
 from saywho.testing.interrupt import (
-    corpus_state, kill_points, partial_is_whole_articles, run_and_kill, run_to_end, write_corpus,
+    corpus_state,
+    kill_points,
+    partial_is_whole_articles,
+    run_and_kill,
+    run_to_end,
+    write_corpus,
 )
+from store.store_builders import BACKENDS, PG_DSN
 
 ARTICLES = 24
 #: Kill points per backend: one in start-up, the rest after a random number of commits.

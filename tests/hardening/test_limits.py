@@ -12,8 +12,15 @@ import pytest
 from saywho.errors import InputError
 from saywho.models import Document
 from saywho.pipeline import (
-    DEFAULT_MAX_CHARS, DEFAULT_TIME_LIMIT, MAX_WORD_CHARS, ArticleTimeout, Extractor, Options, analyse_safely,
-    time_limit, tokenizable,
+    DEFAULT_MAX_CHARS,
+    DEFAULT_TIME_LIMIT,
+    MAX_WORD_CHARS,
+    ArticleTimeout,
+    Extractor,
+    Options,
+    analyse_safely,
+    time_limit,
+    tokenizable,
 )
 
 SENTENCE = '"We will not give up on this city," Mayor Ana Ruiz said on Tuesday.\n'

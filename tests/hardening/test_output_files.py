@@ -158,9 +158,8 @@ def test_a_folder_is_refused_and_left_alone(tmp_path, article):
 
 def test_the_library_writer_follows_the_same_rules(tmp_path, device):
     (tmp_path / "folder").mkdir()
-    with pytest.raises(IsADirectoryError):
-        with atomic_file(str(tmp_path / "folder")) as handle:
-            handle.write("x")
+    with pytest.raises(IsADirectoryError), atomic_file(str(tmp_path / "folder")) as handle:
+        handle.write("x")
     null = device("null")
     with atomic_file(null) as handle:
         handle.write("into the void")

@@ -17,13 +17,12 @@ from starlette.routing import Mount
 
 from saywho.store import Store
 from saywho.store.db import Conn
+from saywho.testing.properties import SQL_INJECTIONS
 from saywho.web import create_app
 from saywho.web.limits import DEFAULT_MAX_BODY_BYTES, ServerLimits, TokenBuckets, client_key
 from saywho.web.security import SESSION_COOKIE
 from store.store_builders import BACKENDS, PG_DSN
 from web.web_corpus import HOSTILE_CONTENT, TOKEN, fill_corpus
-
-from saywho.testing.properties import SQL_INJECTIONS
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 #: Limits that never get in the way of the tests that are not about them.

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from conftest import FIXTURES, SHARED, needs_shared
-from saywho.ingest.clean import Block, body_span, clean_document, holds_attribution, junk_reason, split_blocks
 from saywho.errors import InputError
+from saywho.ingest.clean import Block, body_span, clean_document, holds_attribution, junk_reason, split_blocks
 from saywho.models import Document
 
 SCRAPED = FIXTURES / "ingest" / "scraped_article.txt"

@@ -71,7 +71,8 @@ def test_attribution_rows_are_identical_to_extract_parquet(job, extracted):
     output, report = job
     _, extract_rows, _ = extracted
     spark_rows = [{f: r[f] for f in ROW_FIELDS} for r in tables.read_rows(str(output), "attributions")]
-    key = lambda row: (row["input"], row["content_start"], row["content_end"], row["type"])
+    def key(row):
+        return (row["input"], row["content_start"], row["content_end"], row["type"])
     assert sorted(spark_rows, key=key) == sorted(extract_rows, key=key)
     assert report.attributions == len(extract_rows) > 0
 

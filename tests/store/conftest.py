@@ -13,7 +13,6 @@ from urllib.parse import quote
 import pytest
 
 from saywho.store import Store
-
 from store.store_builders import PG_DSN
 
 

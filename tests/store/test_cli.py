@@ -73,10 +73,10 @@ def test_speakers_list_merge_split_and_edit_log(tmp_path, ingested):
     assert run("speakers", "merge", str(first), str(second), "--db", db).exit_code == 0
     shown = json.loads(run("speakers", "show", str(first), "--db", db).stdout)
     assert shown["attributions"] == listed[0]["attributions"] + listed[1]["attributions"]
-    name = next(a["name"] for a in shown["aliases"] if a["name"] in {n for n in [listed[1]["name"], *listed[1]["aliases"]]})
+    name = next(a["name"] for a in shown["aliases"] if a["name"] in {listed[1]["name"], *listed[1]["aliases"]})
     split = run("speakers", "split", str(first), name, "--db", db)
     assert split.exit_code == 0, split.output
-    assert [json.loads(l)["op"] for l in run("speakers", "edits", "--db", db).stdout.splitlines()] == ["merge", "split"]
+    assert [json.loads(line)["op"] for line in run("speakers", "edits", "--db", db).stdout.splitlines()] == ["merge", "split"]
     assert run("speakers", "merge", "999999", str(first), "--db", db).exit_code == 2
 
 
@@ -94,7 +94,7 @@ def test_metadata_table_fills_publisher_and_date(tmp_path):
     table.write_text("filename\tpublisher\tpublication_date\ttitle\n01-troops\tWire\t2016-05-01\tNone\n")
     db = str(tmp_path / "m.db")
     assert run("ingest", str(FIXTURES / "01-troops.txt"), "--db", db, "--metadata", str(table)).exit_code == 0
-    rows = [json.loads(l) for l in run("search", "--db", db, "--publisher", "wire", "-f", "jsonl").stdout.splitlines()]
+    rows = [json.loads(line) for line in run("search", "--db", db, "--publisher", "wire", "-f", "jsonl").stdout.splitlines()]
     assert rows and {r["published_date"] for r in rows} == {"2016-05-01"}
     bad = tmp_path / "bad.csv"
     bad.write_text("name,publisher\nx,y\n")

@@ -6,7 +6,6 @@ import pytest
 
 from saywho.store import SearchQuery, Store, StoreError
 from saywho.store import identities as speaker_rules
-
 from store.store_builders import BACKENDS, Quote, add, build_article, speaker_of
 
 pytestmark = pytest.mark.parametrize("store_target", BACKENDS, indirect=True)
@@ -52,9 +51,8 @@ def test_reopening_does_not_reapply_migrations(store_target):
 
 
 def test_a_database_from_a_newer_saywho_is_refused(store_target):
-    with Store.open(store_target) as store:
-        with store.backend.write() as conn:
-            conn.run("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", (999, "later"))
+    with Store.open(store_target) as store, store.backend.write() as conn:
+        conn.run("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", (999, "later"))
     with pytest.raises(StoreError, match="newer"):
         Store.open(store_target)
 

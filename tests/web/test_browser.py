@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from web.web_corpus import HOSTILE_CONTENT, HOSTILE_URL, TOKEN
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -31,10 +32,10 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     import uvicorn
-    from web.web_corpus import fill_corpus
 
     from saywho.store import Store
     from saywho.web import create_app
+    from web.web_corpus import fill_corpus
 
     db = str(tmp_path_factory.mktemp("browser") / "ui.db")
     with Store.open(db) as store:

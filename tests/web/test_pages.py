@@ -7,11 +7,11 @@ import io
 import json
 
 import pytest
-from web.web_corpus import TOKEN
 from fastapi.testclient import TestClient
 
 from saywho.web import create_app
 from saywho.web.views.session import safe_next as _safe_next
+from web.web_corpus import TOKEN
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, Optional, get_args, get_type_hints
+from typing import Annotated, Any, NoReturn, get_args, get_type_hints
 
 import typer
 
@@ -67,7 +67,7 @@ def report_written(what: str, output: str | None) -> None:
 InputsArg = Annotated[
     list[str], typer.Argument(help="Files, folders (recursive), globs, URLs, or - for stdin.", show_default=False)
 ]
-OutputOpt = Annotated[Optional[str], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")]
+OutputOpt = Annotated[str | None, typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")]
 ParentsOpt = Annotated[bool, typer.Option("--parents", help="Create -o's missing parent folders (else a missing folder is an error).")]
 RawCsvOpt = Annotated[
     bool,
@@ -83,17 +83,17 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar."
 RawOpt = Annotated[bool, typer.Option(help="Keep text exactly as decoded, so offsets index the input file.")]
 KeepJunkOpt = Annotated[bool, typer.Option(help="Do not drop scraping junk lines (menus, icon titles, share prompts).")]
 PublishedOpt = Annotated[
-    Optional[str], typer.Option(help="Publication date (YYYY-MM-DD) for inputs that carry none; resolves 'on Tuesday'.")
+    str | None, typer.Option(help="Publication date (YYYY-MM-DD) for inputs that carry none; resolves 'on Tuesday'.")
 ]
 MinConfidenceOpt = Annotated[float, typer.Option(min=0.0, max=1.0, help="Leave out attributions below this confidence.")]
 SpeechOnlyOpt = Annotated[bool, typer.Option(help="Leave out thoughts and beliefs ('X believes'), keep what was said.")]
-ModelOpt = Annotated[Optional[str], typer.Option(help="spaCy pipeline to use (default: installed small English).")]
+ModelOpt = Annotated[str | None, typer.Option(help="spaCy pipeline to use (default: installed small English).")]
 ModeOpt = Annotated[
     str,
     typer.Option(help="rules (default, fast) or model: the trained tagger, more accurate and slower (pip install 'saywho[model]')."),
 ]
 LanguageOpt = Annotated[
-    Optional[list[str]],
+    list[str] | None,
     typer.Option("--language", "-l", help="Language (ISO 639-1) to keep; repeat for several. Default: en."),
 ]
 AllLanguagesOpt = Annotated[bool, typer.Option("--all-languages", help="Keep articles in every language.")]

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -32,6 +30,7 @@ from saywho.evaluate.scoring import MODES, ROLES, Counts, Scores
 from saywho.evaluate.speakers import SpeakerCounts, SpeakerScores, load_speaker_set
 from saywho.evaluate.speakers import run_saywho as run_saywho_speakers
 from saywho.evaluate.speakers import score as score_speakers
+from saywho.output import atomic_file
 
 
 def register(app: typer.Typer) -> None:
@@ -347,14 +346,7 @@ def _short(text: str, limit: int = 160) -> str:
 
 
 def _write_jsonl(path: Path, rows) -> None:
-    """Write atomically: a temp file in the same folder, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp")
-    try:
-        with handle:
-            for row in rows:
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-        os.replace(handle.name, path)
-    except BaseException:
-        os.unlink(handle.name)
-        raise
+    """One JSON object a line, through the writer every ``-o`` uses (atomic, devices as streams)."""
+    with atomic_file(str(path), parents=True) as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")

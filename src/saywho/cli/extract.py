@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -53,7 +53,7 @@ from saywho.pipeline import DEFAULT_MAX_CHARS, DEFAULT_TIME_LIMIT, Options, anal
 PROGRESS_MIN_INPUTS = 5
 
 FormatOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
         "--format",
         "-f",

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from saywho.cli._common import EXIT_USAGE, fail, message_line
 from saywho.cli.store import DbOption, opened
 
+
 def serve_command(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
     token: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(envvar="SAYWHO_TOKEN", help="Secret that unlocks writes (upload, tags, merges). Without it the server is read-only.", show_default=False),
     ] = None,
     rate_limit: Annotated[
@@ -22,7 +23,7 @@ def serve_command(
         typer.Option(envvar="SAYWHO_RATE_LIMIT", min=0.0, help="Requests per second one client may keep up (bursts of 100 allowed); 0 for no limit."),
     ] = 20.0,
     allowed_host: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option(
             "--allowed-host",
             help="Another Host name to answer (repeat for several), e.g. the public name of a proxy in front. "
@@ -31,7 +32,7 @@ def serve_command(
         ),
     ] = None,
     forwarded_allow_ips: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--forwarded-allow-ips",
             help="Comma-separated addresses of your reverse proxy: only requests from them may set the client address "

@@ -4,7 +4,7 @@ that correct who is who (a thin layer over saywho.store)."""
 from __future__ import annotations
 
 import json
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -20,8 +20,8 @@ SPEAKER_COLUMNS = ("id", "name", "kind", "attributions", "articles", "aliases", 
 def speakers_list(
     ctx: typer.Context,
     db: DbOption = None,
-    kind: Annotated[Optional[str], typer.Option(help="person, organization or group.")] = None,
-    name: Annotated[Optional[str], typer.Option(help="Part of the speaker's name.")] = None,
+    kind: Annotated[str | None, typer.Option(help="person, organization or group.")] = None,
+    name: Annotated[str | None, typer.Option(help="Part of the speaker's name.")] = None,
     by: Annotated[str, typer.Option(help="speaker (default), kind, or descriptor: what to count statements by.")] = "speaker",
     limit: Annotated[int, typer.Option(min=1)] = 20,
     offset: Annotated[int, typer.Option(min=0)] = 0,

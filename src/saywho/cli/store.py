@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import IO, Annotated, Any, Optional
+from typing import IO, Annotated, Any
 
 import typer
 
@@ -53,11 +53,11 @@ RESULT_FORMATS = ("table", "jsonl", "csv")
 RESULT_EXTENSIONS = {"jsonl": "jsonl", "ndjson": "jsonl", "csv": "csv", "txt": "table"}
 
 DbOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--db", envvar="SAYWHO_DB", help="SQLite file or postgresql:// DSN. [default: saywho.db]", show_default=False),
 ]
 ResultFormatOpt = Annotated[
-    Optional[str], typer.Option("--format", "-f", help="table, jsonl or csv. Default: from -o, else table on a terminal.")
+    str | None, typer.Option("--format", "-f", help="table, jsonl or csv. Default: from -o, else table on a terminal.")
 ]
 
 
@@ -152,7 +152,7 @@ def ingest_command(
     speech_only: SpeechOnlyOpt = False,
     model: ModelOpt = None,
     metadata: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(help="CSV/TSV with a filename column and publisher/date/title columns, joined on file name (e.g. PolNeAR's metadata.tsv)."),
     ] = None,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
@@ -243,15 +243,15 @@ SEARCH_TABLE_COLUMNS = ("id", "published_date", "speaker", "type", "content", "p
 
 
 def search_command(
-    text: Annotated[Optional[str], typer.Argument(help='Words that must all occur; "quote" a phrase.', show_default=False)] = None,
+    text: Annotated[str | None, typer.Argument(help='Words that must all occur; "quote" a phrase.', show_default=False)] = None,
     db: DbOption = None,
-    speaker: Annotated[Optional[str], typer.Option(help="Speaker id, or part of a speaker's name or alias.")] = None,
-    publisher: Annotated[Optional[str], typer.Option(help="Exact publisher (case-insensitive).")] = None,
-    since: Annotated[Optional[str], typer.Option(help="Published on or after (YYYY-MM-DD).")] = None,
-    until: Annotated[Optional[str], typer.Option(help="Published on or before (YYYY-MM-DD).")] = None,
-    type: Annotated[Optional[str], typer.Option("--type", help="direct, indirect or mixed.")] = None,
-    kind: Annotated[Optional[str], typer.Option(help="Speaker kind: person, organization, group, unnamed.")] = None,
-    tag: Annotated[Optional[str], typer.Option(help="Only statements with this tag.")] = None,
+    speaker: Annotated[str | None, typer.Option(help="Speaker id, or part of a speaker's name or alias.")] = None,
+    publisher: Annotated[str | None, typer.Option(help="Exact publisher (case-insensitive).")] = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Published on or before (YYYY-MM-DD).")] = None,
+    type: Annotated[str | None, typer.Option("--type", help="direct, indirect or mixed.")] = None,
+    kind: Annotated[str | None, typer.Option(help="Speaker kind: person, organization, group, unnamed.")] = None,
+    tag: Annotated[str | None, typer.Option(help="Only statements with this tag.")] = None,
     bookmarked: Annotated[bool, typer.Option(help="Only bookmarked statements.")] = False,
     limit: Annotated[int, typer.Option(min=1, help="Rows per page (ignored with --all).")] = 20,
     offset: Annotated[int, typer.Option(min=0, help="Rows to skip.")] = 0,
@@ -323,7 +323,7 @@ def import_command(
 ) -> None:
     """Store already-analysed articles (JSONL from export or extract) without analysing again.
 
-    
+
     Moves a corpus between backends; speakers are resolved as on ingest (manual merges
     and splits are not part of an export and must be redone).
     Example:
@@ -344,7 +344,7 @@ def import_command(
 def _import_file(store, path: str, report, progress: Progress, started: float) -> None:
     """Add one exported JSONL file's articles; a file or line that cannot be read is one failure."""
     try:
-        handle = open(path, encoding="utf-8")
+        handle = open(path, encoding="utf-8")  # noqa: SIM115  (opened apart from the `with` so only opening failures land here)
     except OSError as error:
         progress.log(message_line("error", f"{path}: {error.strerror or error}"))
         report.failed += 1

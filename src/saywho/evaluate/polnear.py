@@ -30,10 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from saywho.errors import InputError
+from saywho.evaluate.scoring import Scores, gold_act
 from saywho.models import Attribution, Document, TextSpan
 from saywho.nlp.quotes import QUOTE_CHARS
 from saywho.nlp.statements import join_statements
-from saywho.evaluate.scoring import Scores, gold_act
 
 _ID_LINE = re.compile(r"^[A-Z#]\d*\t")
 _RANGE = re.compile(r"^(\d+) (\d+)$")

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from saywho.errors import InputError
-from saywho.models import Document
 from saywho.ingest.language import detect_language
 from saywho.ingest.options import IngestOptions
 from saywho.ingest.outcomes import SkippedInput
 from saywho.ingest.sources import read_input
+from saywho.models import Document
 
 
 def tag_language(document: Document, options: IngestOptions) -> Document:

@@ -65,7 +65,7 @@ def fetch(url: str, options: IngestOptions) -> Fetched:
         if isinstance(error.reason, (TimeoutError, socket.timeout)):
             raise InputError(url, timed_out) from None
         raise InputError(url, f"could not fetch: {error.reason}") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise InputError(url, timed_out) from None
     except (http.client.HTTPException, ConnectionError, ValueError) as error:
         raise InputError(url, f"could not fetch: {type(error).__name__}: {error}") from None

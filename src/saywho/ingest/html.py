@@ -6,8 +6,8 @@ from __future__ import annotations
 import trafilatura
 
 from saywho.errors import InputError
-from saywho.models import Document
 from saywho.ingest.options import IngestOptions
+from saywho.models import Document
 
 #: htmldate settings: the date the article was first published, not last modified.
 DATE_PARAMS = {"original_date": True, "extensive_search": True}

@@ -16,10 +16,10 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Protocol, runtime_checkable
 
 from saywho.errors import InputError
-from saywho.isodates import parse_date
-from saywho.models import Document
 from saywho.ingest.html import html_document
 from saywho.ingest.options import IngestOptions
+from saywho.isodates import parse_date
+from saywho.models import Document
 
 #: Metadata fields a record may carry, copied onto the Document when present (and ``authors``).
 METADATA_FIELDS = ("url", "title", "published", "publisher", "language")

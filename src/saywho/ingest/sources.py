@@ -20,13 +20,13 @@ from pathlib import Path
 from typing import Literal
 
 from saywho.errors import InputError
-from saywho.models import Document
 from saywho.ingest.decode import decode_text
 from saywho.ingest.fetch import fetch, is_url
 from saywho.ingest.html import html_document, looks_like_html
 from saywho.ingest.options import IngestOptions
 from saywho.ingest.records import ByteStream, iter_records, looks_like_jsonl
 from saywho.ingest.warc import iter_warc, looks_like_warc
+from saywho.models import Document
 
 Kind = Literal["warc", "jsonl", "html", "text"]
 STDIN = "-"

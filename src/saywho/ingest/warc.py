@@ -13,10 +13,10 @@ from typing import BinaryIO
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
 from saywho.errors import InputError
-from saywho.models import Document
 from saywho.ingest.html import html_document, looks_like_html
 from saywho.ingest.options import IngestOptions
 from saywho.ingest.outcomes import SkippedInput
+from saywho.models import Document
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _PAGE_RECORDS = WarcRecordType.response | WarcRecordType.resource

@@ -75,7 +75,7 @@ def read_files(options: TaskOptions, files: Iterable[tuple[str, bytes]]) -> Iter
                 if options.published and not item.published:
                     item.published = options.published
                 yield ("document", item)
-        except Exception as error:  # noqa: BLE001 -- one file's crash must not fail the job; the records before it stay
+        except Exception as error:
             yield _unexpected(name, error, "ingest")
 
 
@@ -100,7 +100,7 @@ def _analysed(extractor: Extractor, document: Document) -> Iterator[TableRecord]
     except InputError as error:
         yield ("rejects", reject_row(error, "analyse"))
         return
-    except Exception as error:  # noqa: BLE001 -- a crash on one article is a reject, not a failed job
+    except Exception as error:
         yield _unexpected(document.input, error, "analyse")
         return
     yield ("articles", article_row(article, key))

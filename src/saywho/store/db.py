@@ -17,7 +17,8 @@ import sqlite3
 import threading
 import weakref
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from datetime import UTC
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -293,13 +294,11 @@ def _to_pyformat(sql: str) -> str:
 
 
 def _close_quietly(raw: Any) -> None:
-    try:
+    with suppress(Exception):
         raw.close()
-    except Exception:  # noqa: BLE001 - closing at shutdown must not raise
-        pass
 
 
 def _now() -> str:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -217,7 +217,7 @@ def _speaker_for_key(conn: Conn, key: NameKey, speaker: Speaker, now: str) -> in
             conn.run("INSERT INTO speaker_keys (key, speaker_id) VALUES (?, ?) ON CONFLICT DO NOTHING", (key.key, found))
             return found
     name = display_name(speaker.name, speaker.kind)
-    if speaker.kind == "person" and not key_for(name, "person") == key:
+    if speaker.kind == "person" and key_for(name, "person") != key:
         name = next((display_name(n, "person") for n in speaker.aliases if key_for(n, "person") == key), name)
     speaker_id = conn.value(
         "INSERT INTO speakers (name, kind, created_at) VALUES (?, ?, ?) RETURNING id", (name, speaker.kind, now)

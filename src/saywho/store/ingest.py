@@ -22,7 +22,6 @@ from saywho.store.metadata import Metadata
 from saywho.store.store import Store, content_hash
 
 
-
 @dataclass(slots=True)
 class IngestReport:
     """What one ingest run did."""

@@ -120,7 +120,7 @@ def person_key(name: str) -> NameKey | None:
 
 
 def org_key(name: str, kind: str = "organization") -> NameKey | None:
-    words = [w for w in _WORD.findall(fold(name))]
+    words = list(_WORD.findall(fold(name)))
     if words and words[0] == "the":
         words = words[1:]
     if not words:

@@ -19,7 +19,6 @@ from typing import Any
 
 from saywho.errors import InputError
 from saywho.models import Article
-
 from saywho.testing.properties import QUOTE_MARKS, check_article, html_page, warc_record
 
 Outcome = Article | InputError
