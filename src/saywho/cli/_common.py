@@ -5,7 +5,7 @@ and the progress display."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, get_args, get_type_hints
@@ -142,7 +142,7 @@ def check_output(output: str | None, parents: bool) -> None:
         fail(f"cannot write {output}: {error.strerror or error}", EXIT_OUTPUT_FAILED)
 
 
-def format_from_extension(output: str | None, known: dict[str, str], names: tuple[str, ...]) -> str | None:
+def format_from_extension(output: str | None, known: Mapping[str, str], names: tuple[str, ...]) -> str | None:
     """The format -o's extension names (``known`` maps extensions to formats); None without
     an extension (``/dev/stdout``, a pipe). An extension that names no format is a usage
     error: guessing JSONL for ``out.xlsx`` writes a file no spreadsheet can open."""

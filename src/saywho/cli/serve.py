@@ -95,7 +95,7 @@ def _check_address(host: str, port: int) -> None:
                 errno.EADDRINUSE: f"port {port} is already in use on {host} (another saywho serve?); choose another with --port",
                 errno.EADDRNOTAVAIL: f"{host} is not an address of this machine",
                 errno.EACCES: f"port {port} needs privileges; choose one above 1023 with --port",
-            }.get(error.errno, error.strerror or str(error))
+            }.get(error.errno or 0, error.strerror or str(error))
             fail(f"cannot listen on {host}:{port}: {reason}", EXIT_USAGE)
 
 

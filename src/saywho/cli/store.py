@@ -277,7 +277,7 @@ def search_command(
                         tag=tag, bookmarked=bookmarked, limit=min(limit, MAX_PAGE_SIZE), offset=offset)
     columns = SEARCH_TABLE_COLUMNS if chosen == "table" else RESULT_COLUMNS
     with opened(db) as store:
-        written = {"noun": "statement", "parents": parents, "raw_csv": raw_csv}
+        written: dict[str, Any] = {"noun": "statement", "parents": parents, "raw_csv": raw_csv}
         if all_rows:
             emit(store.iter_search(query), columns, chosen, output, **written)
             return
