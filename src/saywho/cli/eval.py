@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich import box
@@ -258,7 +258,7 @@ _COLUMNS = (("strict", "F1"), ("exact", "P"), ("exact", "R"), ("exact", "F1"), (
 _MODE_ABBREVIATIONS = {"strict": "str", "exact": "ex", "overlap": "ov"}
 
 
-def _score_table(title: str, rows: Sequence[tuple[str, Mapping[str, Counts]]]) -> Table:
+def _score_table(title: str, rows: Sequence[tuple[str, Mapping[Any, Counts]]]) -> Table:
     table = Table(
         title=title,
         title_justify="left",
@@ -296,11 +296,11 @@ def _print_report(console: Console, report: dict) -> None:
 
 
 def _print_tables(console: Console, name: str, scores: Scores) -> None:
-    rows: list[tuple[str, Mapping[str, Counts]]] = [(role, {m: scores.roles[m][role] for m in MODES}) for role in ROLES]
-    rows.append(("attribution", dict(scores.attributions)))
+    rows: list[tuple[str, Mapping[Any, Counts]]] = [(role, {m: scores.roles[m][role] for m in MODES}) for role in ROLES]
+    rows.append(("attribution", scores.attributions))
     console.print(_score_table(f"{name}: spans (%)", rows))
     if any(scores.sentences["overlap"][r].gold for r in ROLES):
-        sentence_rows: list[tuple[str, Mapping[str, Counts]]] = [(role, {m: scores.sentences[m][role] for m in MODES}) for role in ROLES]
+        sentence_rows: list[tuple[str, Mapping[Any, Counts]]] = [(role, {m: scores.sentences[m][role] for m in MODES}) for role in ROLES]
         console.print(_score_table(f"{name}: sentence level, spans cut at sentence ends (%)", sentence_rows))
     acts = Table(title=f"{name}: attributions by act, overlap (%)", title_justify="left", box=box.SIMPLE_HEAD)
     for column in ("act", "P", "R", "F1", "gold", "pred"):
