@@ -63,10 +63,12 @@ class Options:
 
 
 class Extractor:
-    """Holds the loaded model; reuse one instance for many articles."""
+    """Holds the loaded model; reuse one instance for many articles (``rules_config``: the
+    rules' tuned cut-off, the shipped one unless a sweep passes another)."""
 
-    def __init__(self, options: Options | None = None):
+    def __init__(self, options: Options | None = None, *, rules_config: rules.RulesConfig | None = None):
         self.options = options or Options()
+        self.rules_config = rules_config
         self.nlp = load_model(self.options.model)
 
     def extract(
@@ -133,7 +135,9 @@ class Extractor:
         return _parse_in_blocks(self.nlp, analysed)
 
     def _finish(self, article: Article, analysed: str, doc: Doc) -> Article:
-        found, article.speakers = annotate(doc, title=article.title, published=article.published, mode=self.options.mode)
+        found, article.speakers = annotate(
+            doc, title=article.title, published=article.published, mode=self.options.mode, rules_config=self.rules_config
+        )
         if doc_text(doc) != analysed:  # over-long words were broken for the tokenizer
             found = [_texts_from(article.text, a) for a in found]
         article.attributions = [
@@ -145,24 +149,32 @@ class Extractor:
 
 
 def annotate(
-    doc: Doc, *, title: str | None = None, published: str | None = None, mode: str = "rules"
+    doc: Doc,
+    *,
+    title: str | None = None,
+    published: str | None = None,
+    mode: str = "rules",
+    rules_config: rules.RulesConfig | None = None,
 ) -> tuple[list[Attribution], list[Speaker]]:
     """Attributions, their speakers and dates for a parsed Doc (shared by Extractor and the spaCy component)."""
-    found = find_statements(doc, title=title, mode=mode)
+    found = find_statements(doc, title=title, mode=mode, rules_config=rules_config)
     found_speakers = speakers.resolve(doc, found)
     for item in found:
         item.when = dates.find_when(doc, item, published=published)
     return found, found_speakers
 
 
-def find_statements(doc: Doc, *, title: str | None = None, mode: str = "rules") -> list[Attribution]:
-    """The statements of a parsed Doc, speech or belief, one per quoted piece, speakers not yet resolved."""
+def find_statements(
+    doc: Doc, *, title: str | None = None, mode: str = "rules", rules_config: rules.RulesConfig | None = None
+) -> list[Attribution]:
+    """The statements of a parsed Doc, speech or belief, one per quoted piece, speakers not yet resolved
+    (``rules_config`` applies to the rules mode; model mode combines with the shipped rules)."""
     if mode == "model":
         from saywho.nlp.tagger import find_attributions_model  # onnxruntime only when asked for
 
         found = find_attributions_model(doc, title=title)
     else:
-        found = rules.find_attributions(doc, title=title)
+        found = rules.find_attributions(doc, title=title, config=rules_config)
     for item in found:
         item.act = acts.speech_act(doc, item)
     return statements.split_statements(found, doc_text(doc))

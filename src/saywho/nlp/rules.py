@@ -19,8 +19,11 @@ Speakers are resolved afterwards (``speakers.py``); this module only finds spans
 from __future__ import annotations
 
 import bisect
+import functools
+import json
 import re
 from dataclasses import dataclass
+from importlib import resources
 
 from spacy.tokens import Doc, Token
 
@@ -67,11 +70,25 @@ ADJACENT_QUOTE_MIN_PRIOR = 0.2
 #: In a headline only likely cues count: headlines drop the words that make verbs unambiguous.
 HEADLINE_MIN_PRIOR = 0.3
 
-#: Below this confidence a candidate is dropped outright.
-MIN_CANDIDATE_CONFIDENCE = 0.5
 
 _TRIM_CHARS = " \t\r\n\u00a0\u2009\u200a\u202f,;:.—–-"
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+
+
+@dataclass(frozen=True, slots=True)
+class RulesConfig:
+    """The rules' tuned cut-off, loaded from ``data/rules.json`` (chosen with
+    ``scripts/sweep_confidence.py``, which passes its own; figures in docs/benchmarks.md).
+    Pass another to :func:`find_attributions` to try one; nothing changes it at run time."""
+
+    #: Below this confidence a candidate is dropped outright (before duplicates are settled).
+    min_confidence: float
+
+    @classmethod
+    @functools.lru_cache(maxsize=1)
+    def default(cls) -> RulesConfig:
+        data = json.loads(resources.files("saywho").joinpath("data/rules.json").read_text(encoding="utf-8"))
+        return cls(min_confidence=data["min_confidence"])
 
 
 @dataclass(slots=True)
@@ -89,8 +106,9 @@ class _Candidate:
     inherited: bool = False
 
 
-def find_attributions(doc: Doc, *, title: str | None = None) -> list[Attribution]:
-    """All attributions of an article, in text order (headline quotes last)."""
+def find_attributions(doc: Doc, *, title: str | None = None, config: RulesConfig | None = None) -> list[Attribution]:
+    """All attributions of an article, in text order (headline quotes last); ``config``: the shipped one unless given."""
+    config = config or RulesConfig.default()
     text = doc_text(doc)
     lexicon = load_lexicon()
     quotes = QuoteIndex(find_quotes(text))
@@ -107,7 +125,7 @@ def find_attributions(doc: Doc, *, title: str | None = None) -> list[Attribution
     candidates = _resolve_nesting(candidates, text)
     _join_following_quotes(candidates, quotes, text)
     results = [_to_attribution(c, quotes, text) for c in candidates]
-    results = [r for r in results if r is not None and r.confidence >= MIN_CANDIDATE_CONFIDENCE]
+    results = [r for r in results if r is not None and r.confidence >= config.min_confidence]
     results = _drop_duplicates(results)
     results.sort(key=lambda a: a.content.start)
     reach_content(results, text)
