@@ -18,7 +18,7 @@ from pathlib import Path
 
 from saywho.nlp import speakers
 from saywho.evaluate.speakers import CATEGORIES, SpeakerCounts, load_speaker_set, score
-from saywho.pipeline import Extractor, Options, find_statements
+from saywho.pipeline import MODES, Extractor, Options, find_statements
 
 GRID = {
     "lookback_sentences": (2, 4, 8, 12),
@@ -53,7 +53,7 @@ def figure(counts: SpeakerCounts) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("set", type=Path)
-    parser.add_argument("--mode", action="append", choices=("rules", "model"))
+    parser.add_argument("--mode", action="append", choices=MODES)
     args = parser.parse_args()
     articles = load_speaker_set(args.set)
     shipped = speakers.SpeakerConfig.default()

@@ -536,3 +536,16 @@ def test_a_model_is_fed_exactly_the_feature_arrays_it_declares(inputs):
     assert set(model.session.feeds) == {"input_ids", "attention_mask", *inputs}
     if "dep_ids" in inputs:
         assert model.session.feeds["dep_ids"].tolist() == [[0, 4, 5, 0]]
+
+
+@pytest.mark.parametrize(
+    "cue, act",
+    [("thinks", "belief"), ("had hoped", "belief"), ("worried", "belief"), ("thought", "belief"),
+     ("is confident", "belief"), ("said", "speech"), ("told", "speech"), ("", "speech")],
+)
+def test_a_cue_is_a_belief_when_it_holds_a_form_of_a_belief_lemma(cue, act):
+    from saywho.nlp.lexicon import BELIEF_LEMMAS, belief_in_text
+    from saywho.nlp.tagger.linking import _act
+
+    assert _act(cue) == act
+    assert all(belief_in_text(lemma) for lemma in BELIEF_LEMMAS)  # one list, read by rules, acts and the tagger

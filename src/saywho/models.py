@@ -8,11 +8,16 @@ Offsets are Python string indices (Unicode code points) into ``Article.text``.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 AttributionType = Literal["direct", "indirect", "mixed"]
 SpeechAct = Literal["speech", "belief"]
 SpeakerKind = Literal["person", "organization", "group", "unnamed"]
+#: The values of each vocabulary, for checks, choices and help texts: derived from the types,
+#: never spelled out again (import these rather than writing the words in a tuple).
+ATTRIBUTION_TYPES: tuple[AttributionType, ...] = get_args(AttributionType)
+SPEECH_ACTS: tuple[SpeechAct, ...] = get_args(SpeechAct)
+SPEAKER_KINDS: tuple[SpeakerKind, ...] = get_args(SpeakerKind)
 
 Offsets = tuple[int, int]
 

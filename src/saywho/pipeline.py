@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeGuard, get_args
 
 from spacy.tokens import Doc
 
@@ -37,6 +37,16 @@ DEFAULT_MAX_CHARS = 1_000_000
 #: the cap's worst case, it only catches input that is pathologically slow per character.
 DEFAULT_TIME_LIMIT = 180.0
 
+#: "rules": the parse-based extractor (default, fast); "model": the trained tagger, more
+#: accurate on PolNeAR and about a third of the speed (needs ``pip install 'saywho[model]'``; docs/model.md).
+Mode = Literal["rules", "model"]
+MODES: tuple[Mode, ...] = get_args(Mode)
+
+
+def is_mode(value: str) -> TypeGuard[Mode]:
+    """Whether ``value`` names an extractor (:data:`MODES`); callers word the refusal."""
+    return value in MODES
+
 
 @dataclass(frozen=True, slots=True)
 class Options:
@@ -52,9 +62,8 @@ class Options:
     min_confidence: float = 0.0
     #: Include thoughts and beliefs (``act == "belief"``), not just speech.
     beliefs: bool = True
-    #: "rules": the parse-based extractor (default, fast); "model": the trained tagger, more
-    #: accurate on PolNeAR and about a third of the speed (needs ``pip install 'saywho[model]'``; docs/model.md).
-    mode: Literal["rules", "model"] = "rules"
+    #: Which extractor finds the attributions (:data:`Mode`).
+    mode: Mode = "rules"
     #: Longer article texts are refused with a per-input error (0: no cap).
     max_chars: int = DEFAULT_MAX_CHARS
     #: Seconds allowed per article (0: none). Enforced with SIGALRM, so only in a

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import dataclass
 from importlib import resources
 
@@ -44,8 +45,36 @@ BELIEF_LEMMAS = frozenset(
     """think believe feel hope want fear know expect seem appear see worry doubt wonder
     suspect consider plan intend prefer wish understand realize realise assume imagine
     hate love like trust view regard guess suppose need convince sure aware concern
-    learn find decide agree disagree seek aim look sense remember forget dream""".split()
+    learn find decide agree disagree seek aim look sense remember forget dream confident""".split()
 )
+#: Past forms of belief lemmas that no suffix rule makes (:func:`belief_in_text`).
+_IRREGULAR_PAST = {
+    "think": ("thought",), "feel": ("felt",), "know": ("knew", "known"), "see": ("saw", "seen"),
+    "understand": ("understood",), "find": ("found",), "seek": ("sought",),
+    "forget": ("forgot", "forgotten"), "learn": ("learnt",), "dream": ("dreamt",),
+}  # fmt: skip
+
+
+def _inflections(lemma: str) -> set[str]:
+    """A lemma's regular forms: -s/-es, -d/-ed, -ing, with a final e dropped or y made i."""
+    forms = {lemma, lemma + "s", lemma + "es", lemma + "ed", lemma + "ing"}
+    if lemma.endswith("e"):
+        forms |= {lemma + "d", lemma[:-1] + "ing"}
+    if lemma.endswith("y"):
+        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
+    return forms | set(_IRREGULAR_PAST.get(lemma, ()))
+
+
+@functools.lru_cache(maxsize=1)
+def _belief_words() -> re.Pattern[str]:
+    forms = sorted({form for lemma in BELIEF_LEMMAS for form in _inflections(lemma)}, key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(forms) + r")\b", re.IGNORECASE)
+
+
+def belief_in_text(text: str) -> bool:
+    """Whether a cue's text holds a form of a :data:`BELIEF_LEMMAS` word, for callers with no
+    parse to lemmatise it (the tagger's spans): ``"thinks"``, ``"had hoped"``, ``"worried"``."""
+    return _belief_words().search(text) is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Token
 
 from saywho.nlp.lexicon import BELIEF_LEMMAS, CORE_SPEECH_VERBS, MIN_PRIOR, CueLexicon, load_lexicon
 from saywho.nlp.model import doc_text
-from saywho.models import Attribution, TextSpan
+from saywho.models import Attribution, AttributionType, SpeechAct, TextSpan
 from saywho.nlp.quotes import QUOTE_CHARS, Quote, QuoteIndex, find_quotes
 
 #: Dependency labels of a cue's children that can carry its content, best first.
@@ -97,7 +97,7 @@ class _Candidate:
     content: list[tuple[int, int]]
     source: tuple[int, int] | None
     source_root: Token | None
-    act: str
+    act: SpeechAct
     prior: float
     clausal: bool
     #: The dependency that carried the content ("ccomp", "dobj", "quote", ...).
@@ -580,7 +580,7 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _type(ranges: list[tuple[int, int]], quotes: QuoteIndex, text: str) -> str:
+def _type(ranges: list[tuple[int, int]], quotes: QuoteIndex, text: str) -> AttributionType:
     quoted = 0
     total = 0
     for start, end in ranges:
@@ -605,7 +605,7 @@ def _to_attribution(candidate: _Candidate, quotes: QuoteIndex, text: str) -> Att
     if not content:
         return None
     # A transcript line is verbatim speech even without quote marks.
-    kind = "direct" if candidate.content_dep == "label" else _type(content, quotes, text)
+    kind: AttributionType = "direct" if candidate.content_dep == "label" else _type(content, quotes, text)
     confidence = BASE_CONFIDENCE + PRIOR_WEIGHT * candidate.prior
     if candidate.source is not None:
         confidence += SOURCE_BONUS
@@ -616,12 +616,12 @@ def _to_attribution(candidate: _Candidate, quotes: QuoteIndex, text: str) -> Att
     if candidate.source is None and kind == "indirect" and not candidate.clausal:
         confidence -= 0.2  # an object with no speaker is rarely a statement
     return Attribution(
-        type=kind,  # type: ignore[arg-type]
+        type=kind,
         content=TextSpan.from_ranges(text, content),
         cue=TextSpan.from_ranges(text, [cue_range]),
         source=TextSpan.from_ranges(text, [candidate.source]) if candidate.source else None,
         speaker=None,
-        act=candidate.act,  # type: ignore[arg-type]
+        act=candidate.act,
         confidence=round(max(0.05, min(0.99, confidence)), 3),
     )
 

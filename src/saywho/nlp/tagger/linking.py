@@ -13,7 +13,8 @@ import re
 
 import numpy as np
 
-from saywho.models import Attribution, TextSpan
+from saywho.models import Attribution, AttributionType, SpeechAct, TextSpan
+from saywho.nlp.lexicon import belief_in_text
 from saywho.nlp.quotes import QUOTE_CHARS
 from saywho.nlp.tagger.calibration import Calibration
 from saywho.nlp.tagger.spans import PARAGRAPH_BREAK, TaggedSpan
@@ -138,7 +139,7 @@ def _reassign_continuations(
         del by_cue[cue]
 
 
-def _attribution_type(text: str, pieces: list[TaggedSpan]) -> str:
+def _attribution_type(text: str, pieces: list[TaggedSpan]) -> AttributionType:
     quoted = []
     for piece in pieces:
         stripped = text[piece.start : piece.end].strip(" ,.;:—–-")
@@ -175,7 +176,7 @@ def link_spans(
             raw = float(np.mean([p.score for p in parts])) if cue is not None else 0.5 * min(p.score for p in pieces)
             results.append(
                 Attribution(
-                    type=_attribution_type(text, pieces),  # type: ignore[arg-type]
+                    type=_attribution_type(text, pieces),
                     content=TextSpan.from_ranges(text, [(p.start, p.end) for p in pieces]),
                     cue=TextSpan.from_ranges(text, [(cue.start, cue.end)]) if cue is not None else None,
                     source=TextSpan.from_ranges(text, [(source.start, source.end)]) if source is not None else None,
@@ -188,14 +189,6 @@ def link_spans(
     return results
 
 
-_BELIEF = re.compile(
-    r"\b(think|thinks|thought|believe[sd]?|believing|feel|feels|felt|fear[sed]*|hope[sd]?|hoping|"
-    r"expect[seding]*|worr(?:y|ies|ied)|know|knows|knew|doubt[seding]*|suspect[seding]*|"
-    r"assum(?:e|es|ed|ing)|wonder[seding]*|convinced|sure|confident|want[seding]*|wish[esding]*)\b",
-    re.IGNORECASE,
-)
-
-
-def _act(cue_text: str) -> str:
-    return "belief" if _BELIEF.search(cue_text) else "speech"
+def _act(cue_text: str) -> SpeechAct:
+    return "belief" if belief_in_text(cue_text) else "speech"
 
