@@ -148,8 +148,8 @@ def reach_content(attributions: list[Attribution], text: str) -> None:
     most :data:`MAX_LINKING_WORDS`, with no punctuation or capitalised word among
     them (a recipient, "told Fox | that", or a date, "ruled Friday against | ...",
     stays out), and they either end in a preposition or open with an infinitive's
-    "to". On PolNeAR, +1.0 point of exact cue F1 in model mode on dev (+0.65 on
-    train, where it was not chosen), +0.3 for the rules.
+    "to". It is how PolNeAR's annotators mark cues, on train as well as on dev
+    (figures in docs/model.md).
     """
     for attribution in attributions:
         cue, content = attribution.cue, attribution.content
