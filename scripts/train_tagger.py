@@ -33,7 +33,6 @@ import json
 import os
 import random
 import shutil
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -42,13 +41,12 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
-
-from saywho.nlp import tagger
 from saywho.evaluate.polnear import PolnearArticle, SystemRun, load_polnear, score_run
+from saywho.nlp import tagger
+from saywho.nlp.tagger.training import add_to_mean
 
-DEFAULT_OUT = ROOT / "src" / "saywho" / "data" / "model"
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = tagger.MODEL_DIR
 WORK = Path(os.environ.get("SAYWHO_TRAIN_WORK", Path(tempfile.gettempdir()) / "saywho-tagger"))
 
 
@@ -413,12 +411,6 @@ def average(args) -> None:
     record["average"] = averaging
     (WORK / "training.json").write_text(json.dumps(record, indent=2))
     print(f"best.pt: mean of {', '.join(members)}", flush=True)
-
-
-def add_to_mean(mean: dict, count: int, state: dict) -> dict:
-    """The mean of ``count`` state dicts (``mean``) and one more; integer buffers (position
-    ids) are the same in every checkpoint and stay as they are."""
-    return {k: (v * count + state[k]) / (count + 1) if v.is_floating_point() else v for k, v in mean.items()}
 
 
 # --- export ------------------------------------------------------------------------------
