@@ -124,8 +124,8 @@ def find_attributions(doc: Doc, *, title: str | None = None, config: RulesConfig
     candidates += _speaker_labels(doc, quotes) + _dash_signatures(doc, quotes)
     candidates = _resolve_nesting(candidates, text)
     _join_following_quotes(candidates, quotes, text)
-    results = [_to_attribution(c, quotes, text) for c in candidates]
-    results = [r for r in results if r is not None and r.confidence >= config.min_confidence]
+    converted = [_to_attribution(c, quotes, text) for c in candidates]
+    results = [r for r in converted if r is not None and r.confidence >= config.min_confidence]
     results = _drop_duplicates(results)
     results.sort(key=lambda a: a.content.start)
     reach_content(results, text)

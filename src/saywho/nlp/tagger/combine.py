@@ -89,9 +89,10 @@ def _keep_content_after_cue(attribution: Attribution, text: str) -> None:
 def _take_cue_and_source(attribution: Attribution, rule: Attribution) -> None:
     """The rules' cue; the tagger's source, unless it has none or the parse found a
     subject before the cue where the tagger took a phrase after it (``X said in a report``)."""
-    own = attribution.source
-    attribution.cue, attribution.act = rule.cue, rule.act
-    if rule.source is not None and (own is None or rule.source.start < rule.cue.start < own.start):
+    own, cue = attribution.source, rule.cue
+    assert cue is not None  # callers pass only rules' attributions with a cue
+    attribution.cue, attribution.act = cue, rule.act
+    if rule.source is not None and (own is None or rule.source.start < cue.start < own.start):
         attribution.source = rule.source
 
 

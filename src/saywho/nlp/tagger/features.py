@@ -42,12 +42,12 @@ FEATURE_INPUTS = ("case_ids", "quote_ids", "dep_ids", "pos_ids")
 def token_features(text: str, offsets: list[tuple[int, int]], doc: Doc | None = None) -> np.ndarray:
     """(tokens, 4) int64: case class, quote state, dependency and part of speech of each
     word-piece (see ``CASE_CLASSES`` and ``DEP_LABELS``; the last two are 0 without ``doc``)."""
-    quoted = np.zeros(len(text) + 1, dtype=np.int64)
+    marks = np.zeros(len(text) + 1, dtype=np.int64)  # +1 where a quote opens, -1 where it closes
     for quote in find_quotes(text):
         for start, end in quote.ranges:
-            quoted[start] += 1
-            quoted[end] -= 1
-    quoted = np.cumsum(quoted)[: len(text)] > 0
+            marks[start] += 1
+            marks[end] -= 1
+    quoted = np.cumsum(marks)[: len(text)] > 0
     features = np.zeros((len(offsets), len(FEATURE_INPUTS)), dtype=np.int64)
     for i, (start, end) in enumerate(offsets):
         piece = text[start:end]
