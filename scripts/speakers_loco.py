@@ -16,8 +16,8 @@ import copy
 import itertools
 from pathlib import Path
 
-from saywho.nlp import speakers
 from saywho.evaluate.speakers import CATEGORIES, SpeakerCounts, load_speaker_set, score
+from saywho.nlp import speakers
 from saywho.pipeline import MODES, Extractor, Options, find_statements
 
 GRID = {
@@ -63,7 +63,7 @@ def main() -> None:
         runs = {config: score(articles, resolved(parsed, config)) for config in configs}
         print(f"\n{mode}: held-out category | distances chosen on the other four | speaker / kind accuracy there | shipped distances there")
         for held_out in CATEGORIES:
-            def others(config):
+            def others(config, runs=runs, held_out=held_out):  # bound now: used within this iteration
                 total = SpeakerCounts()
                 for category, counts in runs[config].by_category.items():
                     if category != held_out:

@@ -442,7 +442,7 @@ def export(args) -> None:
         str(fp32_dir / "model.onnx"),
         input_names=names,
         output_names=["logits"],
-        dynamic_axes={**{name: dynamic for name in names}, "logits": dynamic},
+        dynamic_axes={**dict.fromkeys(names, dynamic), "logits": dynamic},
         opset_version=17,
         dynamo=False,
     )
@@ -623,8 +623,8 @@ class DevRun:
 def dev_run(args) -> DevRun:
     """Run saywho's pipeline once over dev in raw mode (as ``saywho eval polnear`` does),
     keeping per article the ``--out`` model's probabilities and the rules' attributions."""
-    from saywho.nlp import rules
     from saywho.evaluate.polnear import run_saywho
+    from saywho.nlp import rules
 
     model = tagger.TaggerModel(args.out, threads=args.threads)
     original = rules.find_attributions

@@ -3,8 +3,8 @@
 import pytest
 
 import saywho
-from saywho.nlp.rules import reach_content
 from saywho.models import Attribution, TextSpan
+from saywho.nlp.rules import reach_content
 
 
 def only(text, **kwargs):

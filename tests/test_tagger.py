@@ -7,10 +7,10 @@ import dataclasses
 import numpy as np
 import pytest
 import spacy
-from conftest import SHARED, needs_shared
 
-from saywho.nlp import tagger
+from conftest import SHARED, needs_shared
 from saywho.models import Attribution, TextSpan
+from saywho.nlp import tagger
 from saywho.nlp.tagger import BEGIN, INSIDE, OUTSIDE, Calibration, TaggedSpan
 from saywho.nlp.tagger.decoding import _split_at_paragraphs as split_at_paragraphs
 

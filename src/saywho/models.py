@@ -157,7 +157,7 @@ class Article:
                     source=TextSpan.from_dict(a.get("source")),
                     speaker=SpeakerRef(**speaker) if speaker else None,
                     act=a.get("act", "speech"),
-                    when=When(when["text"], tuple(when["span"]), when.get("date")) if when else None,  # type: ignore[arg-type]
+                    when=When(when["text"], tuple(when["span"]), when.get("date")) if when else None,
                     confidence=a.get("confidence", 0.5),
                     headline=a.get("headline", False),
                     continues=a.get("continues", False),

@@ -19,10 +19,10 @@ from typing import Literal, TypeGuard, get_args
 
 from spacy.tokens import Doc
 
-from saywho.ingest import clean
-from saywho.nlp import acts, dates, rules, speakers, statements
 from saywho.errors import InputError
+from saywho.ingest import clean
 from saywho.models import Article, Attribution, Document, Speaker, TextSpan
+from saywho.nlp import acts, dates, rules, speakers, statements
 from saywho.nlp.model import doc_text, load_model
 
 #: Articles longer than this (characters) are analysed paragraph-block by block so

@@ -27,9 +27,9 @@ from importlib import resources
 
 from spacy.tokens import Doc, Token
 
+from saywho.models import Attribution, AttributionType, SpeechAct, TextSpan
 from saywho.nlp.lexicon import BELIEF_LEMMAS, CORE_SPEECH_VERBS, MIN_PRIOR, CueLexicon, load_lexicon
 from saywho.nlp.model import doc_text
-from saywho.models import Attribution, AttributionType, SpeechAct, TextSpan
 from saywho.nlp.quotes import QUOTE_CHARS, Quote, QuoteIndex, find_quotes
 
 #: Dependency labels of a cue's children that can carry its content, best first.
@@ -227,9 +227,12 @@ def _cue_tokens(head: Token, lexicon: CueLexicon) -> list[Token]:
             w.lemma_.lower() in STATEMENT_NOUNS for w in child.children if w.dep_ == "pobj"
         ):
             tokens.extend(child.subtree)
-        elif abs(child.i - head.i) <= 3 and lexicon.include_child(head.lemma_.lower(), child.dep_, child.lower_):
-            if child.dep_ == "prep" or not list(child.children):
-                tokens.append(child)
+        elif (
+            abs(child.i - head.i) <= 3
+            and lexicon.include_child(head.lemma_.lower(), child.dep_, child.lower_)
+            and (child.dep_ == "prep" or not list(child.children))
+        ):
+            tokens.append(child)
     tokens.sort(key=lambda t: t.i)
     # Keep the contiguous run around the head only: a cue is one phrase.
     run = [head]
@@ -258,7 +261,7 @@ def _according_to(token: Token, quotes: QuoteIndex) -> _Candidate | None:
     clause = token.head
     while clause.dep_ in ("prep", "pobj") and clause.head is not clause:
         clause = clause.head
-    phrase = set(t.i for t in token.subtree)
+    phrase = {t.i for t in token.subtree}
     sentence = token.sent
     tokens = [t for t in clause.subtree if t.i not in phrase and t.sent == sentence]
     before = [t for t in tokens if t.i < token.i]
@@ -479,7 +482,7 @@ def _join_following_quotes(candidates: list[_Candidate], quotes: QuoteIndex, tex
         gap = text[tail : following.start]
         if "\n" in gap or len(gap) > 80:
             continue
-        gap_tokens = [t for t in cue.doc.char_span(tail, following.start, alignment_mode="expand") or []]
+        gap_tokens = list(cue.doc.char_span(tail, following.start, alignment_mode="expand") or [])
         if all(t.i in clause or t.is_punct or t.is_space for t in gap_tokens):
             candidate.content.extend(following.ranges)
             claimed.extend(following.ranges)
