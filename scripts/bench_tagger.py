@@ -37,6 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BBC = ROOT.parent / "shared" / "data" / "bbc-news"
+#: The extractors (``saywho.pipeline.MODES``, not imported here: spaCy loads only in the runs) and two baselines.
 MODES = ("rules", "model", "tagger-only", "bert-base")
 #: Articles run before the clock starts (model load, lazy imports, allocator warm-up).
 WARMUP = 5
@@ -153,7 +154,9 @@ def dev_scores(dev: Path) -> dict[str, dict]:
     articles = load_polnear(dev)
     bounds = sentence_bounds([a.text for a in articles])
     out = {}
-    for mode in ("rules", "model"):
+    from saywho.pipeline import MODES as EXTRACTORS
+
+    for mode in EXTRACTORS:
         scores = score_run(articles, run_saywho(articles, mode=mode), bounds)
         out[mode] = {
             "exact": {r: c.f1 for r, c in scores.roles["exact"].items()},

@@ -16,9 +16,9 @@ import copy
 import itertools
 from pathlib import Path
 
-from saywho.nlp import speakers
 from saywho.evaluate.speakers import CATEGORIES, SpeakerCounts, load_speaker_set, score
-from saywho.pipeline import Extractor, Options, find_statements
+from saywho.nlp import speakers
+from saywho.pipeline import MODES, Extractor, Options, find_statements
 
 GRID = {
     "lookback_sentences": (2, 4, 8, 12),
@@ -53,7 +53,7 @@ def figure(counts: SpeakerCounts) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("set", type=Path)
-    parser.add_argument("--mode", action="append", choices=("rules", "model"))
+    parser.add_argument("--mode", action="append", choices=MODES)
     args = parser.parse_args()
     articles = load_speaker_set(args.set)
     shipped = speakers.SpeakerConfig.default()
@@ -63,7 +63,7 @@ def main() -> None:
         runs = {config: score(articles, resolved(parsed, config)) for config in configs}
         print(f"\n{mode}: held-out category | distances chosen on the other four | speaker / kind accuracy there | shipped distances there")
         for held_out in CATEGORIES:
-            def others(config):
+            def others(config, runs=runs, held_out=held_out):  # bound now: used within this iteration
                 total = SpeakerCounts()
                 for category, counts in runs[config].by_category.items():
                     if category != held_out:

@@ -1,8 +1,9 @@
 """Precision/recall of saywho on a PolNeAR split at each confidence threshold.
 
-Used to choose ``attribution.MIN_CANDIDATE_CONFIDENCE`` and to draw the
-precision-at-threshold table in docs/benchmarks.md. Runs the extractor once
-with no threshold, then filters.
+Used to choose the rules' cut-off (``min_confidence`` in ``data/rules.json``,
+:class:`saywho.nlp.rules.RulesConfig`) and to draw the precision-at-threshold
+table in docs/benchmarks.md. Runs the extractor once with a config that keeps
+every candidate, then filters.
 
     python scripts/sweep_confidence.py ../shared/data/polnear/dev
 """
@@ -11,18 +12,37 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+import time
 from pathlib import Path
 
-from saywho.nlp import rules as attribution
-from saywho.evaluate.polnear import load_polnear, run_saywho, score_run
+from saywho.errors import InputError
+from saywho.evaluate.polnear import PolnearArticle, SystemRun, load_polnear, score_run
+from saywho.models import Attribution
+from saywho.nlp.rules import RulesConfig
+from saywho.nlp.statements import join_statements
+from saywho.pipeline import Extractor, Options
 
 THRESHOLDS = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 
 
+def run_unfiltered(articles: list[PolnearArticle]) -> SystemRun:
+    """saywho in raw mode (as ``saywho eval polnear`` runs it) with no candidate cut-off."""
+    extractor = Extractor(Options(raw=True), rules_config=RulesConfig(min_confidence=0.0))
+    started = time.perf_counter()
+    predictions: list[list[Attribution]] = []
+    failures: dict[str, str] = {}
+    for article in articles:
+        try:
+            predictions.append(join_statements(extractor.analyse(article.document()).attributions))
+        except InputError as error:
+            failures[article.name] = error.reason
+            predictions.append([])
+    return SystemRun("saywho", predictions, time.perf_counter() - started, failures)
+
+
 def main(folder: str) -> None:
-    attribution.MIN_CANDIDATE_CONFIDENCE = 0.0
     articles = load_polnear(Path(folder))
-    run = run_saywho(articles)
+    run = run_unfiltered(articles)
     print("threshold  pred  | exact F1: source  cue  content | overlap: content P  R  F1 | attribution overlap P  R  F1")
     for threshold in THRESHOLDS:
         kept = [[a for a in predicted if a.confidence >= threshold] for predicted in run.predictions]

@@ -12,8 +12,10 @@ Steps (each one can be re-run alone with ``--steps``):
 ``average``    greedy weight averaging of checkpoints that share a start (by default the
                epochs a ``--keep-epochs`` run saved), kept only where it scores higher on dev.
 ``export``     ONNX (opset 17, dynamic batch and length), then dynamic int8 quantisation.
-``decode``     dev scores of model mode under each setting of the decoding constants (set the chosen one in tagger.py).
-``hybrid``     dev scores of the tagger alone, the rules alone, and the two combined (sweeps tagger.combine's thresholds).
+``decode``     dev scores of model mode under each decoding setting of the grid in the model's
+               training.json (record the chosen one in its ``decoding.values``).
+``hybrid``     dev scores of the tagger alone, the rules alone, and the two combined under each
+               setting of ``combining.grid`` (record the chosen one in ``combining.values``).
 ``oracle``     dev scores of the linking step fed gold tags (its upper bound).
 ``calibrate``  isotonic regression of "this attribution matches gold" on the raw
                span probability, on dev, written to ``calibration.json``.
@@ -25,12 +27,12 @@ tokenizer.json, calibration.json, training.json (settings and dev figures).
 from __future__ import annotations
 
 import argparse
+import copy
 import itertools
 import json
 import os
 import random
 import shutil
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -39,13 +41,12 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
-
-from saywho.nlp import tagger
 from saywho.evaluate.polnear import PolnearArticle, SystemRun, load_polnear, score_run
+from saywho.nlp import tagger
+from saywho.nlp.tagger.training import add_to_mean
 
-DEFAULT_OUT = ROOT / "src" / "saywho" / "data" / "model"
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = tagger.MODEL_DIR
 WORK = Path(os.environ.get("SAYWHO_TRAIN_WORK", Path(tempfile.gettempdir()) / "saywho-tagger"))
 
 
@@ -231,6 +232,7 @@ class TorchTagger:
         self.model, self.tokenizer = model, tokenizer
         self.cls_id, self.sep_id, self.pad_id = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]"), 0
         self.calibration = tagger.Calibration()
+        self.config = tagger.TaggerConfig.default()  # the shipped model's decoding until --steps decode
         self.feature_inputs, self.reads_features = model.feature_inputs, model.reads_features
 
     def logits(self, windows: list[list[int]], features=None) -> np.ndarray:
@@ -411,12 +413,6 @@ def average(args) -> None:
     print(f"best.pt: mean of {', '.join(members)}", flush=True)
 
 
-def add_to_mean(mean: dict, count: int, state: dict) -> dict:
-    """The mean of ``count`` state dicts (``mean``) and one more; integer buffers (position
-    ids) are the same in every checkpoint and stay as they are."""
-    return {k: (v * count + state[k]) / (count + 1) if v.is_floating_point() else v for k, v in mean.items()}
-
-
 # --- export ------------------------------------------------------------------------------
 
 
@@ -446,7 +442,7 @@ def export(args) -> None:
         str(fp32_dir / "model.onnx"),
         input_names=names,
         output_names=["logits"],
-        dynamic_axes={**{name: dynamic for name in names}, "logits": dynamic},
+        dynamic_axes={**dict.fromkeys(names, dynamic), "logits": dynamic},
         opset_version=17,
         dynamo=False,
     )
@@ -469,6 +465,7 @@ def export(args) -> None:
         os.replace(tmp, args.out / name)
     record = json.loads((WORK / "training.json").read_text()) if (WORK / "training.json").is_file() else {}
     record["export"] = figures
+    record.update(tuned_sections(args.out))  # the new model decodes as the last one until swept
     _write_json(args.out / "training.json", record)
     print(f"wrote {args.out / 'model.onnx'} ({(args.out / 'model.onnx').stat().st_size / 1e6:.1f} MB)")
 
@@ -607,16 +604,18 @@ class DevRun:
     by_rules: list[list]
     model: object
 
-    def found(self, index: int) -> list:
+    def found(self, index: int, decoding: tagger.DecodingConfig | None = None) -> list:
         text, probs, offsets, words = self.tagged[index]
-        return tagger.link_spans(tagger.decode_spans(probs, offsets, words, text), text, self.model.calibration)
+        spans = tagger.decode_spans(probs, offsets, words, text, decoding or self.model.config.decoding)
+        return tagger.link_spans(spans, text, self.model.calibration)
 
-    def combined(self, found: list[list] | None = None) -> list[list]:
-        import copy
-
-        found = found if found is not None else [self.found(i) for i in range(len(self.articles))]
+    def combined(
+        self, found: list[list] | None = None, *, decoding: tagger.DecodingConfig | None = None,
+        combining: tagger.CombiningConfig | None = None,
+    ) -> list[list]:
+        found = found if found is not None else [self.found(i, decoding) for i in range(len(self.articles))]
         return [
-            tagger.combine(copy.deepcopy(f), copy.deepcopy(r), text)
+            tagger.combine(copy.deepcopy(f), copy.deepcopy(r), text, combining or self.model.config.combining)
             for f, r, (text, *_) in zip(found, self.by_rules, self.tagged)
         ]
 
@@ -624,8 +623,8 @@ class DevRun:
 def dev_run(args) -> DevRun:
     """Run saywho's pipeline once over dev in raw mode (as ``saywho eval polnear`` does),
     keeping per article the ``--out`` model's probabilities and the rules' attributions."""
-    from saywho.nlp import rules
     from saywho.evaluate.polnear import run_saywho
+    from saywho.nlp import rules
 
     model = tagger.TaggerModel(args.out, threads=args.threads)
     original = rules.find_attributions
@@ -647,8 +646,8 @@ def dev_run(args) -> DevRun:
 
 def hybrid(args) -> None:
     """Dev F1 of the tagger alone, the rules alone, and the two combined (``tagger.combine``)
-    under each setting of its three thresholds (``COMBINING``); the chosen values are set by
-    hand in tagger.py."""
+    under each setting of its thresholds in ``combining.grid`` of the model's training.json;
+    the chosen values are recorded by hand in its ``combining.values``."""
     from saywho.evaluate.polnear import sentence_bounds
 
     run = dev_run(args)
@@ -656,15 +655,11 @@ def hybrid(args) -> None:
     found = [run.found(i) for i in range(len(run.articles))]
     print_scores("rules", run.articles, run.by_rules, bounds)
     print_scores("tagger alone", run.articles, found, bounds)
-    sweep(COMBINING, lambda label: print_scores(f"tagger + rules: {label}", run.articles, run.combined(found), bounds))
-
-
-#: The thresholds of ``tagger.combine`` and the values ``--steps hybrid`` tries.
-COMBINING = {
-    "RULES_CONTENT_BELOW": (0.5, 0.6, 0.7),
-    "UNSUPPORTED_MIN_CONFIDENCE": (0.3, 0.4, 0.5),
-    "RULES_ADD_CONFIDENCE": (0.6, 0.7, 0.8),
-}
+    section = tuned_sections(args.out)["combining"]
+    sweep(
+        section, tagger.CombiningConfig.from_dict,
+        lambda label, config: print_scores(f"tagger + rules: {label}", run.articles, run.combined(found, combining=config), bounds),
+    )
 
 
 # --- decoding thresholds ---------------------------------------------------------------------
@@ -672,49 +667,47 @@ COMBINING = {
 
 def decode_sweep(args) -> None:
     """Dev F1 of model mode (the ``--out`` model's spans combined with the rules) under each
-    decoding setting (the ``DECODING`` constants of tagger.py); the pipeline runs once.
+    setting of ``decoding.grid`` in the model's training.json; the pipeline runs once.
 
     Scored through ``combine`` because that is what ships: the setting best for the tagger
     alone is not the best once the rules take over cues, sources and quoted contents.
     Prints one line per setting, then the three best by the sum of the exact F1s and the
-    attribution overlap F1 (best last); the chosen values are set by hand in tagger.py.
+    attribution overlap F1 (best last); the chosen values are recorded by hand in the
+    model's ``decoding.values``.
     """
     run = dev_run(args)
-    sweep(DECODING, lambda label: print_scores(label, run.articles, run.combined()))
+    section = tuned_sections(args.out)["decoding"]
+    sweep(
+        section, tagger.DecodingConfig.from_dict,
+        lambda label, config: print_scores(label, run.articles, run.combined(decoding=config)),
+    )
 
 
-def sweep(grid: dict[str, tuple], score_setting: Callable[[str], dict | None]) -> None:
-    """Score each setting of the tagger.py constants in ``grid`` (``score_setting`` gets
-    its label and returns the figures, or None to skip it); restore the constants; print
-    the three best by the sum of the exact F1s and the attribution overlap F1, best last."""
-    saved = {name: getattr(tagger, name) for name in grid}
+def tuned_sections(folder: Path) -> dict[str, dict]:
+    """The ``decoding`` and ``combining`` sections of the training.json in ``folder`` (values,
+    grid, how they were chosen), or the shipped model's where it has none yet."""
+    path = folder / "training.json"
+    record = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    if "decoding" not in record or "combining" not in record:
+        record = json.loads((tagger.MODEL_DIR / "training.json").read_text(encoding="utf-8"))
+    return {name: record[name] for name in ("decoding", "combining")}
+
+
+def sweep(section: dict, make_config: Callable[[dict], object], score_setting: Callable[[str, object], dict | None]) -> None:
+    """Score each setting of ``section["grid"]`` laid over ``section["values"]``: each is made
+    into a config by ``make_config`` and passed to ``score_setting`` with its label (which
+    returns the figures, or None to skip it); print the three best by the sum of the exact
+    F1s and the attribution overlap F1, best last. Nothing global is changed."""
+    grid = section["grid"]
     results = []
-    try:
-        for values in itertools.product(*grid.values()):
-            setting = dict(zip(grid, values))
-            for name, value in setting.items():
-                setattr(tagger, name, value)
-            label = " ".join(f"{name}={value}" for name, value in setting.items())
-            figures = score_setting(label)
-            if figures is not None:
-                results.append((sum(figures["exact"].values()) + figures["attribution_overlap"], label))
-    finally:
-        for name, value in saved.items():
-            setattr(tagger, name, value)
+    for values in itertools.product(*grid.values()):
+        setting = dict(zip(grid, values))
+        label = " ".join(f"{name}={value}" for name, value in setting.items())
+        figures = score_setting(label, make_config({**section["values"], **setting}))
+        if figures is not None:
+            results.append((sum(figures["exact"].values()) + figures["attribution_overlap"], label))
     for total, label in sorted(results)[-3:]:
         print(f"exact F1 source + cue + content + attribution overlap F1 = {total:.4f}: {label}")
-
-
-#: The decoding constants of tagger.py and the values ``--steps decode`` tries.
-DECODING = {
-    "OUTSIDE_BIAS": tuple(
-        {"source": speaker_cue, "cue": speaker_cue, "content": content}
-        for speaker_cue in (-0.25, 0.0, 0.25) for content in (0.25, 0.5, 0.75)
-    ),
-    "CONTENT_EXIT_COST": (1.0, 1.5, 2.0),
-    "SPLIT_CONTENT_AT_BEGIN": (False, True),
-    "SPLIT_UNQUOTED_PARAGRAPHS": (False, True),
-}
 
 
 def main() -> None:

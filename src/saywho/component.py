@@ -20,9 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from saywho.errors import SaywhoError
-from saywho.pipeline import annotate
-
-MODES = ("rules", "model")
+from saywho.pipeline import MODES, annotate, is_mode
 
 
 def set_doc_extensions() -> None:
@@ -34,7 +32,7 @@ def set_doc_extensions() -> None:
 
 class AttributionComponent:
     def __init__(self, name: str = "saywho_attributions", min_confidence: float = 0.0, mode: str = "rules"):
-        if mode not in MODES:
+        if not is_mode(mode):
             raise SaywhoError(f"unknown mode {mode!r} for {name}: use one of {', '.join(MODES)}")
         self.name = name
         self.min_confidence = min_confidence

@@ -8,11 +8,16 @@ Offsets are Python string indices (Unicode code points) into ``Article.text``.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 AttributionType = Literal["direct", "indirect", "mixed"]
 SpeechAct = Literal["speech", "belief"]
 SpeakerKind = Literal["person", "organization", "group", "unnamed"]
+#: The values of each vocabulary, for checks, choices and help texts: derived from the types,
+#: never spelled out again (import these rather than writing the words in a tuple).
+ATTRIBUTION_TYPES: tuple[AttributionType, ...] = get_args(AttributionType)
+SPEECH_ACTS: tuple[SpeechAct, ...] = get_args(SpeechAct)
+SPEAKER_KINDS: tuple[SpeakerKind, ...] = get_args(SpeakerKind)
 
 Offsets = tuple[int, int]
 
@@ -152,7 +157,7 @@ class Article:
                     source=TextSpan.from_dict(a.get("source")),
                     speaker=SpeakerRef(**speaker) if speaker else None,
                     act=a.get("act", "speech"),
-                    when=When(when["text"], tuple(when["span"]), when.get("date")) if when else None,  # type: ignore[arg-type]
+                    when=When(when["text"], tuple(when["span"]), when.get("date")) if when else None,
                     confidence=a.get("confidence", 0.5),
                     headline=a.get("headline", False),
                     continues=a.get("continues", False),

@@ -15,14 +15,14 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeGuard, get_args
 
 from spacy.tokens import Doc
 
-from saywho.ingest import clean
-from saywho.nlp import acts, dates, rules, speakers, statements
 from saywho.errors import InputError
+from saywho.ingest import clean
 from saywho.models import Article, Attribution, Document, Speaker, TextSpan
+from saywho.nlp import acts, dates, rules, speakers, statements
 from saywho.nlp.model import doc_text, load_model
 
 #: Articles longer than this (characters) are analysed paragraph-block by block so
@@ -36,6 +36,16 @@ DEFAULT_MAX_CHARS = 1_000_000
 #: Seconds one article may take before it is given up with a per-input error. Far above
 #: the cap's worst case, it only catches input that is pathologically slow per character.
 DEFAULT_TIME_LIMIT = 180.0
+
+#: "rules": the parse-based extractor (default, fast); "model": the trained tagger, more
+#: accurate on PolNeAR and about a third of the speed (needs ``pip install 'saywho[model]'``; docs/model.md).
+Mode = Literal["rules", "model"]
+MODES: tuple[Mode, ...] = get_args(Mode)
+
+
+def is_mode(value: str) -> TypeGuard[Mode]:
+    """Whether ``value`` names an extractor (:data:`MODES`); callers word the refusal."""
+    return value in MODES
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +62,8 @@ class Options:
     min_confidence: float = 0.0
     #: Include thoughts and beliefs (``act == "belief"``), not just speech.
     beliefs: bool = True
-    #: "rules": the parse-based extractor (default, fast); "model": the trained tagger, more
-    #: accurate on PolNeAR and about a third of the speed (needs ``pip install 'saywho[model]'``; docs/model.md).
-    mode: Literal["rules", "model"] = "rules"
+    #: Which extractor finds the attributions (:data:`Mode`).
+    mode: Mode = "rules"
     #: Longer article texts are refused with a per-input error (0: no cap).
     max_chars: int = DEFAULT_MAX_CHARS
     #: Seconds allowed per article (0: none). Enforced with SIGALRM, so only in a
@@ -63,10 +72,12 @@ class Options:
 
 
 class Extractor:
-    """Holds the loaded model; reuse one instance for many articles."""
+    """Holds the loaded model; reuse one instance for many articles (``rules_config``: the
+    rules' tuned cut-off, the shipped one unless a sweep passes another)."""
 
-    def __init__(self, options: Options | None = None):
+    def __init__(self, options: Options | None = None, *, rules_config: rules.RulesConfig | None = None):
         self.options = options or Options()
+        self.rules_config = rules_config
         self.nlp = load_model(self.options.model)
 
     def extract(
@@ -133,7 +144,9 @@ class Extractor:
         return _parse_in_blocks(self.nlp, analysed)
 
     def _finish(self, article: Article, analysed: str, doc: Doc) -> Article:
-        found, article.speakers = annotate(doc, title=article.title, published=article.published, mode=self.options.mode)
+        found, article.speakers = annotate(
+            doc, title=article.title, published=article.published, mode=self.options.mode, rules_config=self.rules_config
+        )
         if doc_text(doc) != analysed:  # over-long words were broken for the tokenizer
             found = [_texts_from(article.text, a) for a in found]
         article.attributions = [
@@ -145,24 +158,32 @@ class Extractor:
 
 
 def annotate(
-    doc: Doc, *, title: str | None = None, published: str | None = None, mode: str = "rules"
+    doc: Doc,
+    *,
+    title: str | None = None,
+    published: str | None = None,
+    mode: str = "rules",
+    rules_config: rules.RulesConfig | None = None,
 ) -> tuple[list[Attribution], list[Speaker]]:
     """Attributions, their speakers and dates for a parsed Doc (shared by Extractor and the spaCy component)."""
-    found = find_statements(doc, title=title, mode=mode)
+    found = find_statements(doc, title=title, mode=mode, rules_config=rules_config)
     found_speakers = speakers.resolve(doc, found)
     for item in found:
         item.when = dates.find_when(doc, item, published=published)
     return found, found_speakers
 
 
-def find_statements(doc: Doc, *, title: str | None = None, mode: str = "rules") -> list[Attribution]:
-    """The statements of a parsed Doc, speech or belief, one per quoted piece, speakers not yet resolved."""
+def find_statements(
+    doc: Doc, *, title: str | None = None, mode: str = "rules", rules_config: rules.RulesConfig | None = None
+) -> list[Attribution]:
+    """The statements of a parsed Doc, speech or belief, one per quoted piece, speakers not yet resolved
+    (``rules_config`` applies to the rules mode; model mode combines with the shipped rules)."""
     if mode == "model":
         from saywho.nlp.tagger import find_attributions_model  # onnxruntime only when asked for
 
         found = find_attributions_model(doc, title=title)
     else:
-        found = rules.find_attributions(doc, title=title)
+        found = rules.find_attributions(doc, title=title, config=rules_config)
     for item in found:
         item.act = acts.speech_act(doc, item)
     return statements.split_statements(found, doc_text(doc))

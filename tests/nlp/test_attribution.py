@@ -3,8 +3,8 @@
 import pytest
 
 import saywho
-from saywho.nlp.rules import reach_content
 from saywho.models import Attribution, TextSpan
+from saywho.nlp.rules import reach_content
 
 
 def only(text, **kwargs):
@@ -187,3 +187,22 @@ def test_a_cue_reaches_its_content_over_linking_words_only(text, cue, content, e
 def test_a_content_before_its_cue_leaves_the_cue_alone():
     text = '"Prices will rise," he said on Monday.'
     assert cue_after_reaching(text, "said", '"Prices will rise,"') == "said"
+
+
+def test_the_candidate_cut_off_is_data_and_a_sweep_passes_its_own(nlp):
+    import dataclasses
+    import json
+    from importlib import resources
+
+    from saywho.nlp.rules import RulesConfig, find_attributions
+
+    shipped = RulesConfig.default()
+    data = json.loads(resources.files("saywho").joinpath("data/rules.json").read_text(encoding="utf-8"))
+    assert shipped.min_confidence == data["min_confidence"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        shipped.min_confidence = 0.0  # type: ignore[misc]
+    doc = nlp("Officials said the bridge was unsafe. The figures suggest a fall.")
+    everything = find_attributions(doc, config=RulesConfig(min_confidence=0.0))
+    nothing = find_attributions(doc, config=RulesConfig(min_confidence=1.0))
+    assert len(everything) >= len(find_attributions(doc)) >= len(nothing) == 0
+    assert RulesConfig.default() == shipped

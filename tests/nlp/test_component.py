@@ -3,9 +3,8 @@
 import pytest
 import spacy
 
-from saywho.nlp import tagger
 from saywho.errors import SaywhoError
-
+from saywho.nlp import tagger
 from saywho.nlp.model import DEFAULT_MODELS
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 import spacy
-from conftest import SHARED, needs_shared
 
-from saywho.nlp import tagger
+from conftest import SHARED, needs_shared
 from saywho.models import Attribution, TextSpan
+from saywho.nlp import tagger
 from saywho.nlp.tagger import BEGIN, INSIDE, OUTSIDE, Calibration, TaggedSpan
+from saywho.nlp.tagger.decoding import _split_at_paragraphs as split_at_paragraphs
 
 has_model = pytest.mark.skipif(
     not (tagger.MODEL_DIR / "model.onnx").is_file(), reason="no trained model in src/saywho/data/model"
@@ -105,11 +108,28 @@ def test_a_content_ends_where_the_tagger_is_sure_it_has_ended():
     assert [s.text for s in spans] == ["rates will"]
 
 
-def test_the_outside_bias_raises_the_evidence_a_word_needs_to_enter_a_span(monkeypatch):
+def test_the_outside_bias_raises_the_evidence_a_word_needs_to_enter_a_span():
     rows = [(0.45, 0.55, 0.0)] + [(0.99, 0.0, 0.01)] * 5  # "Jane" a source at 55 %
     assert [s.text for s in tagger.decode_spans(soft("source", rows), OFFSETS, WORDS, TEXT)] == ["Jane"]
-    monkeypatch.setitem(tagger.OUTSIDE_BIAS, "source", 0.5)
-    assert tagger.decode_spans(soft("source", rows), OFFSETS, WORDS, TEXT) == []
+    shipped = tagger.TaggerConfig.default().decoding
+    biased = dataclasses.replace(shipped, outside_bias=dataclasses.replace(shipped.outside_bias, source=0.5))
+    assert tagger.decode_spans(soft("source", rows), OFFSETS, WORDS, TEXT, biased) == []
+    assert tagger.TaggerConfig.default().decoding == shipped  # a config passed, nothing changed
+
+
+def test_the_tuned_constants_are_read_from_the_models_own_record():
+    import json
+
+    record = json.loads((tagger.MODEL_DIR / "training.json").read_text(encoding="utf-8"))
+    config = tagger.TaggerConfig.default()
+    assert config == tagger.TaggerConfig.from_record(record)
+    assert config.decoding.content_exit_cost == record["decoding"]["values"]["content_exit_cost"]
+    assert config.combining.rules_add_confidence == record["combining"]["values"]["rules_add_confidence"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.decoding.content_exit_cost = 0.0  # type: ignore[misc]
+    for section, make in (("decoding", tagger.DecodingConfig.from_dict), ("combining", tagger.CombiningConfig.from_dict)):
+        for name, values in record[section]["grid"].items():  # every setting a sweep tries makes a config
+            assert make({**record[section]["values"], name: values[0]}) is not None
 
 
 def test_a_word_takes_the_label_of_its_first_word_piece():
@@ -136,12 +156,13 @@ def test_a_content_run_is_cut_where_a_paragraph_follows_a_closed_quote():
 
 def test_a_quote_left_open_at_a_paragraph_end_goes_on_in_the_next():
     text = "\u201cWe won.\n\n\u201cWe will win again,\u201d she said."
-    assert tagger._split_at_paragraphs(text, 0, text.index(" she")) == [(0, text.index(" she"))]
+    assert split_at_paragraphs(text, 0, text.index(" she"), split_unquoted=True) == [(0, text.index(" she"))]
 
 
 def test_reported_speech_does_not_run_into_a_paragraph_that_opens_no_quote():
     text = "rents will fall this year\n\nThe council met on Tuesday"
-    assert tagger._split_at_paragraphs(text, 0, len(text)) == [(0, 25), (27, len(text))]
+    assert split_at_paragraphs(text, 0, len(text), split_unquoted=True) == [(0, 25), (27, len(text))]
+    assert split_at_paragraphs(text, 0, len(text), split_unquoted=False) == [(0, len(text))]
 
 
 # --- linking ------------------------------------------------------------------------
@@ -393,8 +414,9 @@ def test_a_tagger_content_without_cue_takes_the_signature_the_rules_found():
 
 def test_an_unsure_tagger_attribution_needs_the_rules_support():
     text = "Rents fell. The mayor said prices will rise."
-    unsure = attribution_in(text, "Rents fell", confidence=tagger.UNSUPPORTED_MIN_CONFIDENCE - 0.01)
-    sure = attribution_in(text, "prices will rise", "said", "The mayor", confidence=tagger.UNSUPPORTED_MIN_CONFIDENCE)
+    threshold = tagger.TaggerConfig.default().combining.unsupported_min_confidence
+    unsure = attribution_in(text, "Rents fell", confidence=threshold - 0.01)
+    sure = attribution_in(text, "prices will rise", "said", "The mayor", confidence=threshold)
     assert described(tagger.combine([unsure, sure], [], text)) == [("prices will rise", "said", "The mayor")]
     supported = attribution_in(text, "Rents fell", "said", "The mayor")
     assert len(tagger.combine([unsure], [supported], text)) == 1
@@ -403,7 +425,8 @@ def test_an_unsure_tagger_attribution_needs_the_rules_support():
 def test_rules_attributions_the_tagger_missed_are_added_when_confident():
     text = "Rents fell, the mayor said. Prices rose, the minister added."
     tagged = attribution_in(text, "Rents fell", "said", "the mayor")
-    for confidence, added in [(tagger.RULES_ADD_CONFIDENCE, True), (tagger.RULES_ADD_CONFIDENCE - 0.01, False)]:
+    threshold = tagger.TaggerConfig.default().combining.rules_add_confidence
+    for confidence, added in [(threshold, True), (threshold - 0.01, False)]:
         ruled = attribution_in(text, "Prices rose", "added", "the minister", confidence=confidence)
         found = tagger.combine([tagged], [ruled], text)
         assert [a.content.text for a in found] == (["Rents fell", "Prices rose"] if added else ["Rents fell"])
@@ -414,8 +437,11 @@ def test_a_headline_is_not_linked_to_the_first_cue_of_the_body(monkeypatch):
     text = f"{title}\n\nUS troops may stay in Iraq for years, the general stated on Sunday."
     tagged = spans_of(text, ("content", title, 0), ("content", "US troops may stay in Iraq for years", 0),
                       ("source", "the general", 0), ("cue", "stated", 0))
-    monkeypatch.setattr(tagger, "get_model", lambda: type("Stub", (), {"calibration": Calibration()})())
-    monkeypatch.setattr(tagger, "tag_text", lambda *args, **kwargs: tagged)
+    from saywho.nlp.tagger import entry
+
+    stub = type("Stub", (), {"calibration": Calibration(), "config": tagger.TaggerConfig.default()})()
+    monkeypatch.setattr(entry, "get_model", lambda: stub)
+    monkeypatch.setattr(entry, "tag_text", lambda *args, **kwargs: tagged)
     found = tagger.find_attributions_model(spacy.blank("en")(text), title=title)
     assert described(found) == [("US troops may stay in Iraq for years", "stated", "the general")]
 
@@ -510,3 +536,16 @@ def test_a_model_is_fed_exactly_the_feature_arrays_it_declares(inputs):
     assert set(model.session.feeds) == {"input_ids", "attention_mask", *inputs}
     if "dep_ids" in inputs:
         assert model.session.feeds["dep_ids"].tolist() == [[0, 4, 5, 0]]
+
+
+@pytest.mark.parametrize(
+    "cue, act",
+    [("thinks", "belief"), ("had hoped", "belief"), ("worried", "belief"), ("thought", "belief"),
+     ("is confident", "belief"), ("said", "speech"), ("told", "speech"), ("", "speech")],
+)
+def test_a_cue_is_a_belief_when_it_holds_a_form_of_a_belief_lemma(cue, act):
+    from saywho.nlp.lexicon import BELIEF_FORMS, BELIEF_LEMMAS
+    from saywho.nlp.tagger.linking import _act
+
+    assert _act(cue) == act
+    assert set(BELIEF_FORMS) <= BELIEF_LEMMAS  # one list of lemmas, read by rules, acts and the tagger

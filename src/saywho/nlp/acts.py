@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from saywho.nlp.lexicon import BELIEF_LEMMAS
 from saywho.models import Attribution, SpeechAct
+from saywho.nlp.lexicon import BELIEF_LEMMAS
 from saywho.nlp.quotes import QUOTE_CHARS
 
 #: Verbs of communication, and verbs through which documents speak ("the survey found").

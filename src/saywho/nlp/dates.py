@@ -14,8 +14,8 @@ import functools
 import dateparser
 from spacy.tokens import Doc, Span
 
-from saywho.nlp.model import doc_text, ents_between
 from saywho.models import Attribution, When
+from saywho.nlp.model import doc_text, ents_between
 
 _PREPOSITIONS = frozenset({"on", "in", "at", "during", "last", "this", "earlier", "late", "early"})
 _WEEKDAYS = {name: number for number, name in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import dataclass
 from importlib import resources
 
@@ -44,8 +45,42 @@ BELIEF_LEMMAS = frozenset(
     """think believe feel hope want fear know expect seem appear see worry doubt wonder
     suspect consider plan intend prefer wish understand realize realise assume imagine
     hate love like trust view regard guess suppose need convince sure aware concern
-    learn find decide agree disagree seek aim look sense remember forget dream""".split()
+    learn find decide agree disagree seek aim look sense remember forget dream confident""".split()
 )
+#: The forms of belief lemmas that a cue's text is matched against where there is no parse
+#: to lemmatise it (the tagger's spans, :func:`belief_in_text`), by lemma; every lemma is one
+#: of :data:`BELIEF_LEMMAS` (tested). Narrower than every form of every lemma on purpose:
+#: model mode was tuned with these, and the full set moves a few speaker-set predictions
+#: (docs/model.md); widen it with a re-run of both evals.
+BELIEF_FORMS: dict[str, tuple[str, ...]] = {
+    "think": ("think", "thinks", "thought"),
+    "believe": ("believe", "believes", "believed", "believing"),
+    "feel": ("feel", "feels", "felt"),
+    "fear": ("fear", "fears", "feared"),
+    "hope": ("hope", "hopes", "hoped", "hoping"),
+    "expect": ("expect", "expects", "expected", "expecting"),
+    "worry": ("worry", "worries", "worried"),
+    "know": ("know", "knows", "knew"),
+    "doubt": ("doubt", "doubts", "doubted", "doubting"),
+    "suspect": ("suspect", "suspects", "suspected", "suspecting"),
+    "assume": ("assume", "assumes", "assumed", "assuming"),
+    "wonder": ("wonder", "wonders", "wondered", "wondering"),
+    "convince": ("convinced",),
+    "sure": ("sure",),
+    "confident": ("confident",),
+    "want": ("want", "wants", "wanted", "wanting"),
+    "wish": ("wish", "wishes", "wished", "wishing"),
+}
+_BELIEF_WORD = re.compile(
+    r"\b(" + "|".join(sorted({f for forms in BELIEF_FORMS.values() for f in forms}, key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
+
+
+def belief_in_text(text: str) -> bool:
+    """Whether a cue's text holds a form of a :data:`BELIEF_LEMMAS` word, for callers with no
+    parse to lemmatise it (the tagger's spans): ``"thinks"``, ``"had hoped"``, ``"worried"``."""
+    return _BELIEF_WORD.search(text) is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,14 +19,17 @@ Speakers are resolved afterwards (``speakers.py``); this module only finds spans
 from __future__ import annotations
 
 import bisect
+import functools
+import json
 import re
 from dataclasses import dataclass
+from importlib import resources
 
 from spacy.tokens import Doc, Token
 
+from saywho.models import Attribution, AttributionType, SpeechAct, TextSpan
 from saywho.nlp.lexicon import BELIEF_LEMMAS, CORE_SPEECH_VERBS, MIN_PRIOR, CueLexicon, load_lexicon
 from saywho.nlp.model import doc_text
-from saywho.models import Attribution, TextSpan
 from saywho.nlp.quotes import QUOTE_CHARS, Quote, QuoteIndex, find_quotes
 
 #: Dependency labels of a cue's children that can carry its content, best first.
@@ -67,11 +70,25 @@ ADJACENT_QUOTE_MIN_PRIOR = 0.2
 #: In a headline only likely cues count: headlines drop the words that make verbs unambiguous.
 HEADLINE_MIN_PRIOR = 0.3
 
-#: Below this confidence a candidate is dropped outright.
-MIN_CANDIDATE_CONFIDENCE = 0.5
 
 _TRIM_CHARS = " \t\r\n\u00a0\u2009\u200a\u202f,;:.—–-"
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+
+
+@dataclass(frozen=True, slots=True)
+class RulesConfig:
+    """The rules' tuned cut-off, loaded from ``data/rules.json`` (chosen with
+    ``scripts/sweep_confidence.py``, which passes its own; figures in docs/benchmarks.md).
+    Pass another to :func:`find_attributions` to try one; nothing changes it at run time."""
+
+    #: Below this confidence a candidate is dropped outright (before duplicates are settled).
+    min_confidence: float
+
+    @classmethod
+    @functools.lru_cache(maxsize=1)
+    def default(cls) -> RulesConfig:
+        data = json.loads(resources.files("saywho").joinpath("data/rules.json").read_text(encoding="utf-8"))
+        return cls(min_confidence=data["min_confidence"])
 
 
 @dataclass(slots=True)
@@ -80,7 +97,7 @@ class _Candidate:
     content: list[tuple[int, int]]
     source: tuple[int, int] | None
     source_root: Token | None
-    act: str
+    act: SpeechAct
     prior: float
     clausal: bool
     #: The dependency that carried the content ("ccomp", "dobj", "quote", ...).
@@ -89,8 +106,9 @@ class _Candidate:
     inherited: bool = False
 
 
-def find_attributions(doc: Doc, *, title: str | None = None) -> list[Attribution]:
-    """All attributions of an article, in text order (headline quotes last)."""
+def find_attributions(doc: Doc, *, title: str | None = None, config: RulesConfig | None = None) -> list[Attribution]:
+    """All attributions of an article, in text order (headline quotes last); ``config``: the shipped one unless given."""
+    config = config or RulesConfig.default()
     text = doc_text(doc)
     lexicon = load_lexicon()
     quotes = QuoteIndex(find_quotes(text))
@@ -106,8 +124,8 @@ def find_attributions(doc: Doc, *, title: str | None = None) -> list[Attribution
     candidates += _speaker_labels(doc, quotes) + _dash_signatures(doc, quotes)
     candidates = _resolve_nesting(candidates, text)
     _join_following_quotes(candidates, quotes, text)
-    results = [_to_attribution(c, quotes, text) for c in candidates]
-    results = [r for r in results if r is not None and r.confidence >= MIN_CANDIDATE_CONFIDENCE]
+    converted = [_to_attribution(c, quotes, text) for c in candidates]
+    results = [r for r in converted if r is not None and r.confidence >= config.min_confidence]
     results = _drop_duplicates(results)
     results.sort(key=lambda a: a.content.start)
     reach_content(results, text)
@@ -130,8 +148,8 @@ def reach_content(attributions: list[Attribution], text: str) -> None:
     most :data:`MAX_LINKING_WORDS`, with no punctuation or capitalised word among
     them (a recipient, "told Fox | that", or a date, "ruled Friday against | ...",
     stays out), and they either end in a preposition or open with an infinitive's
-    "to". On PolNeAR, +1.0 point of exact cue F1 in model mode on dev (+0.65 on
-    train, where it was not chosen), +0.3 for the rules.
+    "to". It is how PolNeAR's annotators mark cues, on train as well as on dev
+    (figures in docs/model.md).
     """
     for attribution in attributions:
         cue, content = attribution.cue, attribution.content
@@ -209,9 +227,12 @@ def _cue_tokens(head: Token, lexicon: CueLexicon) -> list[Token]:
             w.lemma_.lower() in STATEMENT_NOUNS for w in child.children if w.dep_ == "pobj"
         ):
             tokens.extend(child.subtree)
-        elif abs(child.i - head.i) <= 3 and lexicon.include_child(head.lemma_.lower(), child.dep_, child.lower_):
-            if child.dep_ == "prep" or not list(child.children):
-                tokens.append(child)
+        elif (
+            abs(child.i - head.i) <= 3
+            and lexicon.include_child(head.lemma_.lower(), child.dep_, child.lower_)
+            and (child.dep_ == "prep" or not list(child.children))
+        ):
+            tokens.append(child)
     tokens.sort(key=lambda t: t.i)
     # Keep the contiguous run around the head only: a cue is one phrase.
     run = [head]
@@ -240,7 +261,7 @@ def _according_to(token: Token, quotes: QuoteIndex) -> _Candidate | None:
     clause = token.head
     while clause.dep_ in ("prep", "pobj") and clause.head is not clause:
         clause = clause.head
-    phrase = set(t.i for t in token.subtree)
+    phrase = {t.i for t in token.subtree}
     sentence = token.sent
     tokens = [t for t in clause.subtree if t.i not in phrase and t.sent == sentence]
     before = [t for t in tokens if t.i < token.i]
@@ -461,7 +482,7 @@ def _join_following_quotes(candidates: list[_Candidate], quotes: QuoteIndex, tex
         gap = text[tail : following.start]
         if "\n" in gap or len(gap) > 80:
             continue
-        gap_tokens = [t for t in cue.doc.char_span(tail, following.start, alignment_mode="expand") or []]
+        gap_tokens = list(cue.doc.char_span(tail, following.start, alignment_mode="expand") or [])
         if all(t.i in clause or t.is_punct or t.is_space for t in gap_tokens):
             candidate.content.extend(following.ranges)
             claimed.extend(following.ranges)
@@ -562,7 +583,7 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _type(ranges: list[tuple[int, int]], quotes: QuoteIndex, text: str) -> str:
+def _type(ranges: list[tuple[int, int]], quotes: QuoteIndex, text: str) -> AttributionType:
     quoted = 0
     total = 0
     for start, end in ranges:
@@ -587,7 +608,7 @@ def _to_attribution(candidate: _Candidate, quotes: QuoteIndex, text: str) -> Att
     if not content:
         return None
     # A transcript line is verbatim speech even without quote marks.
-    kind = "direct" if candidate.content_dep == "label" else _type(content, quotes, text)
+    kind: AttributionType = "direct" if candidate.content_dep == "label" else _type(content, quotes, text)
     confidence = BASE_CONFIDENCE + PRIOR_WEIGHT * candidate.prior
     if candidate.source is not None:
         confidence += SOURCE_BONUS
@@ -598,12 +619,12 @@ def _to_attribution(candidate: _Candidate, quotes: QuoteIndex, text: str) -> Att
     if candidate.source is None and kind == "indirect" and not candidate.clausal:
         confidence -= 0.2  # an object with no speaker is rarely a statement
     return Attribution(
-        type=kind,  # type: ignore[arg-type]
+        type=kind,
         content=TextSpan.from_ranges(text, content),
         cue=TextSpan.from_ranges(text, [cue_range]),
         source=TextSpan.from_ranges(text, [candidate.source]) if candidate.source else None,
         speaker=None,
-        act=candidate.act,  # type: ignore[arg-type]
+        act=candidate.act,
         confidence=round(max(0.05, min(0.99, confidence)), 3),
     )
 

@@ -45,9 +45,9 @@ from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
-from saywho.nlp.rules import headline_source
 from saywho.models import Attribution, Speaker, SpeakerKind
 from saywho.nlp.model import doc_text
+from saywho.nlp.rules import headline_source
 
 #: Titles that stand before a name. Honorifics (Mr, Ms) are dropped from names and
 #: never kept as descriptors; the others are descriptors in their own right.
@@ -266,9 +266,12 @@ class _Resolver:
                     self.at_token.pop(token.i, None)
                 self._organization(longer)
                 continue
-            if (ent.label_ in ("ORG", "GPE") or (ent.label_ == "PERSON" and _employer(ent))) and not any(t.i in self.at_token for t in ent):
-                if self._surname_person(ent) is None:
-                    self._organization(ent)
+            if (
+                (ent.label_ in ("ORG", "GPE") or (ent.label_ == "PERSON" and _employer(ent)))
+                and not any(t.i in self.at_token for t in ent)
+                and self._surname_person(ent) is None
+            ):
+                self._organization(ent)
 
     def _named(self, entity: _Entity, span: Span) -> None:
         entity.positions.append(span.start_char)
@@ -458,9 +461,9 @@ class _Resolver:
                 break
             current = self.doc[current.start - 1].sent
         for index in range(token.i - 1, max(-1, token.i - 400), -1):
-            entity = self.at_token.get(index)
-            if entity is not None and index not in self.quoted and fits(entity) and entity not in out:
-                out.append(entity)
+            near = self.at_token.get(index)
+            if near is not None and index not in self.quoted and fits(near) and near not in out:
+                out.append(near)
         return out
 
     def _in_lead(self, span: Span) -> bool:
@@ -746,9 +749,9 @@ def resolve(doc: Doc, attributions: list[Attribution], config: SpeakerConfig | N
             attributions=entity.attributions,
         )
     for attribution in attributions:
-        entity = attribution.speaker
-        if entity is not None and not hasattr(entity, "ref"):
-            attribution.speaker = records[id(entity)].ref()
+        resolved = attribution.speaker
+        if resolved is not None and not hasattr(resolved, "ref"):
+            attribution.speaker = records[id(resolved)].ref()
     return list(records.values())
 
 
@@ -841,7 +844,7 @@ def _first_name_before(doc: Doc, surname: str) -> str | None:
     for token in doc:
         if token.text != surname or token.i == 0:
             continue
-        words = []
+        words: list[str] = []
         cursor = token.i - 1
         while cursor >= 0 and len(words) < 3:
             word = doc[cursor]

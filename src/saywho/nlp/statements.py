@@ -21,12 +21,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from saywho.models import Attribution, TextSpan
+from saywho.models import Attribution, AttributionType, TextSpan
 from saywho.nlp.quotes import QUOTE_CHARS
 
 _WORD = re.compile(r"\w")
-import os
-SHARED_CUE_OFF = bool(os.environ.get('SCO'))
 
 
 def split_statements(attributions: list[Attribution], text: str) -> list[Attribution]:
@@ -52,10 +50,6 @@ def _split(attribution: Attribution, text: str) -> list[Attribution]:
             groups.append([span])
     if len(groups) == 1:
         return [attribution]
-    if SHARED_CUE_OFF:
-        cs = attribution.cue.start if attribution.cue is not None else None
-        if not any(cs is not None and cs < g[0][0] and _sentence_between(text, cs, g[0][0]) for g in groups[1:]):
-            return [attribution]
     cue_start = attribution.cue.start if attribution.cue is not None else None
     pieces = []
     for index, group in enumerate(groups):
@@ -85,7 +79,7 @@ def _sentence_between(text: str, cue_start: int, piece_start: int) -> bool:
     return between.endswith((".", "!", "?", ":", ";")) or "\n" in text[cue_start:piece_start]
 
 
-def _type_of(content: str) -> str:
+def _type_of(content: str) -> AttributionType:
     stripped = content.strip()
     if stripped[:1] in QUOTE_CHARS and stripped[-1:] in QUOTE_CHARS + ".,!?":
         return "direct"
@@ -109,5 +103,5 @@ def join_statements(attributions: list[Attribution]) -> list[Attribution]:
 def _joined(first: Attribution, second: Attribution) -> Attribution:
     spans = tuple(sorted(first.content.spans + second.content.spans))
     text = " ".join(piece for piece in (first.content.text, second.content.text))
-    kind = first.type if first.type == second.type else "mixed"
-    return replace(first, content=TextSpan(text, spans), type=kind, continues=False)  # type: ignore[arg-type]
+    kind: AttributionType = first.type if first.type == second.type else "mixed"
+    return replace(first, content=TextSpan(text, spans), type=kind, continues=False)
