@@ -26,10 +26,10 @@ from pathlib import Path
 
 import trafilatura
 
-from saywho.ingest.clean import clean_document
-from saywho.ingest.dedup import find_duplicates
 from saywho.evaluate.extraction import Score, score_outputs
 from saywho.ingest import IngestOptions, iter_documents
+from saywho.ingest.clean import clean_document
+from saywho.ingest.dedup import find_duplicates
 from saywho.models import Document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,7 +114,7 @@ def run(repeat: int) -> str:
     n = len(pages)
     speed = [
         "",
-        "| throughput (median of %d runs) | pages/s |" % repeat,
+        f"| throughput (median of {repeat} runs) | pages/s |",
         "|---|---|",
         f"| trafilatura alone on in-memory HTML | {n / alone_seconds:.1f} |",
         f"| saywho ingest, HTML files (.html.gz: read, extract, date, language) | {n / ours_seconds:.1f} |",

@@ -15,13 +15,11 @@ import argparse
 import statistics
 import sys
 import time
-from pathlib import Path
 
 import httpx
 
-from loadtest import SEARCH_WORDS, percentile, running_server, target_paths  # noqa: E402
-
-from saywho.store import SearchQuery, Store  # noqa: E402
+from loadtest import SEARCH_WORDS, percentile, running_server, target_paths
+from saywho.store import SearchQuery, Store
 
 
 def time_http(base: str, paths: dict[str, list[str]], repeat: int) -> dict[str, list[float]]:

@@ -54,7 +54,7 @@ def main(train_dir: str, out_path: str) -> None:
     word_in: collections.Counter[str] = collections.Counter()
     word_all: collections.Counter[str] = collections.Counter()
     docs = list(read_corpus(Path(train_dir)))
-    for (_, text, gold), doc in zip(docs, nlp.pipe((t for _, t, _ in docs), batch_size=16)):
+    for (_, _text, gold), doc in zip(docs, nlp.pipe((t for _, t, _ in docs), batch_size=16)):
         cue_chars: set[int] = set()
         heads: set[int] = set()
         for attribution in gold:

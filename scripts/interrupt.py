@@ -21,8 +21,15 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 
 from saywho.testing.interrupt import (  # noqa: E402
-    corpus_state, kill_points, partial_is_whole_articles, run_and_kill, run_to_end, spark_run_and_kill,
-    spark_run_to_end, spark_state, write_corpus,
+    corpus_state,
+    kill_points,
+    partial_is_whole_articles,
+    run_and_kill,
+    run_to_end,
+    spark_run_and_kill,
+    spark_run_to_end,
+    spark_state,
+    write_corpus,
 )
 
 ARTICLES = 24

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 import httpx
 from playwright.sync_api import sync_playwright
 
-from loadtest import running_server  # noqa: E402
+from loadtest import running_server
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]

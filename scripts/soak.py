@@ -25,7 +25,6 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parent.parent
 from loadtest import drive, report, server_log_errors, server_process, target_paths  # noqa: E402
 
@@ -173,7 +172,7 @@ def main() -> int:
     lines = [f"### Soak: `saywho ingest {args.data}` x{args.runs} (--jobs {args.jobs}), then serve under load", "",
              "| run | seconds | exit | stored / skipped / ignored / failed | store counts after | input errors | internal errors | RSS MB start → peak → end |",
              "|---:|---:|---:|---|---|---:|---:|---|"]
-    for r in runs:  # noqa: B007
+    for r in runs:
         numbers = re.findall(r"stored (\d+).*skipped (\d+).*ignored (\d+).*; (\d+) failed", r.summary)
         outcome = " / ".join(numbers[0]) if numbers else r.summary
         counts = r.counts.removeprefix("store now holds ")

@@ -322,7 +322,7 @@ def analyse_safely(extractor: Extractor, document: Document) -> Article | InputE
         return extractor.analyse(document)
     except InputError as error:
         return error
-    except Exception as error:  # noqa: BLE001 - reported per input, with its type
+    except Exception as error:
         if os.environ.get("SAYWHO_DEBUG"):
             raise
         return InputError(document.input, f"internal error: {type(error).__name__}: {error}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -55,8 +56,9 @@ def _split_off_horizontal_bars(nlp: Language) -> None:
     """Make the horizontal bar (U+2015) a token of its own: it signs a quote
     (``"..."― Ana Ruiz``), and spaCy's defaults leave ``"―`` as one token."""
     bar = "\u2015"
-    nlp.tokenizer.prefix_search = compile_prefix_regex([*nlp.Defaults.prefixes, bar]).search
-    nlp.tokenizer.suffix_search = compile_suffix_regex([*nlp.Defaults.suffixes, bar]).search
+    tokenizer: Any = nlp.tokenizer  # spaCy's Tokenizer; its type is declared as a plain callable
+    tokenizer.prefix_search = compile_prefix_regex([*nlp.Defaults.prefixes, bar]).search
+    tokenizer.suffix_search = compile_suffix_regex([*nlp.Defaults.suffixes, bar]).search
 
 
 def doc_text(doc: Doc) -> str:

@@ -340,11 +340,13 @@ def _pattern_candidate(
     doc: Doc, cue: Token, content: list[tuple[int, int]], source: tuple[int, int], *, prior: float, content_dep: str
 ) -> _Candidate:
     """A speech attribution found by a surface pattern (label, dash) rather than a verb."""
+    source_span = doc.char_span(*source, alignment_mode="expand")
+    assert source_span is not None  # the offsets are the Doc's own tokens'
     return _Candidate(
         cue_tokens=[cue],
         content=content,
         source=source,
-        source_root=doc.char_span(*source, alignment_mode="expand").root,
+        source_root=source_span.root,
         act="speech",
         prior=prior,
         clausal=True,

@@ -411,8 +411,8 @@ class _Resolver:
         if ent is not None and ent.label_ == "PERSON":
             return self._person_for(ent)
         acronym = root.text.isupper() and root.text.isalpha() and len(root.text) >= 2  # "The CIPS", tagged a plural noun
-        words = [t for t in span if t.lower_ not in _DETERMINERS and not t.is_punct]
-        capitalised = len(words) >= 2 and all(t.text[:1].isupper() for t in words)  # "PC Pro", no entity
+        name_words = [t for t in span if t.lower_ not in _DETERMINERS and not t.is_punct]
+        capitalised = len(name_words) >= 2 and all(t.text[:1].isupper() for t in name_words)  # "PC Pro", no entity
         if (root.pos_ == "PROPN" or acronym or capitalised) and root.text[:1].isupper() and root.lower_ not in DOCUMENT_NOUNS:
             left = [t for t in span if t.i <= root.i and t.i >= root.left_edge.i and t.pos_ in ("PROPN", "ADP", "CCONJ", "DET") ]
             phrase = self.doc[left[0].i : root.i + 1] if left else span
