@@ -57,8 +57,8 @@ def _split_off_horizontal_bars(nlp: Language) -> None:
     (``"..."― Ana Ruiz``), and spaCy's defaults leave ``"―`` as one token."""
     bar = "\u2015"
     tokenizer: Any = nlp.tokenizer  # spaCy's Tokenizer; its type is declared as a plain callable
-    tokenizer.prefix_search = compile_prefix_regex([*nlp.Defaults.prefixes, bar]).search
-    tokenizer.suffix_search = compile_suffix_regex([*nlp.Defaults.suffixes, bar]).search
+    tokenizer.prefix_search = compile_prefix_regex([*(nlp.Defaults.prefixes or ()), bar]).search
+    tokenizer.suffix_search = compile_suffix_regex([*(nlp.Defaults.suffixes or ()), bar]).search
 
 
 def doc_text(doc: Doc) -> str:

@@ -414,8 +414,8 @@ class _Resolver:
         name_words = [t for t in span if t.lower_ not in _DETERMINERS and not t.is_punct]
         capitalised = len(name_words) >= 2 and all(t.text[:1].isupper() for t in name_words)  # "PC Pro", no entity
         if (root.pos_ == "PROPN" or acronym or capitalised) and root.text[:1].isupper() and root.lower_ not in DOCUMENT_NOUNS:
-            left = [t for t in span if t.i <= root.i and t.i >= root.left_edge.i and t.pos_ in ("PROPN", "ADP", "CCONJ", "DET") ]
-            phrase = self.doc[left[0].i : root.i + 1] if left else span
+            proper = [t for t in span if t.i <= root.i and t.i >= root.left_edge.i and t.pos_ in ("PROPN", "ADP", "CCONJ", "DET")]
+            phrase = self.doc[proper[0].i : root.i + 1] if proper else span
             return self._organization(phrase, _org_name(phrase))
         return None
 
