@@ -67,13 +67,9 @@ class SpeakerRef:
 
 
 @dataclass(slots=True)
-class Speaker:
+class Speaker(SpeakerRef):
     """One canonical speaker of an article, with every way the article names it."""
 
-    id: str
-    name: str
-    kind: SpeakerKind
-    descriptors: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     attributions: int = 0
 

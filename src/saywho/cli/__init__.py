@@ -15,15 +15,9 @@ import typer
 from saywho import __version__
 from saywho.cli import eval as eval_group
 from saywho.cli import extract, ingest, serve, spark, speakers, store
-from saywho.cli._common import EXIT_INTERRUPTED, error_line
+from saywho.cli._common import EXIT_INTERRUPTED, command_group, error_line
 
-app = typer.Typer(
-    name="saywho",
-    help="Who said what, about what, and when: attributions and speakers in news articles.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+app = command_group("saywho", "Who said what, about what, and when: attributions and speakers in news articles.")
 
 
 def _version(value: bool) -> None:

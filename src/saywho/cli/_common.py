@@ -31,6 +31,11 @@ EXIT_INTERRUPTED = 130
 # --- lines on stderr -------------------------------------------------------------------
 
 
+def command_group(name: str, help: str) -> typer.Typer:
+    """A Typer app for a group of commands: help when run bare, tracebacks never shown to users."""
+    return typer.Typer(name=name, help=help, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+
+
 def message_line(level: str, message: str) -> str:
     """The one format of what saywho says on stderr: ``saywho: error: ...``, ``saywho: warning: ...``.
     Input names and reasons come from outside: no terminal controls get through."""

@@ -31,19 +31,14 @@ from saywho.cli._common import (
     PublishedOpt,
     RawOpt,
     SpeechOnlyOpt,
+    command_group,
     fail,
     languages,
     published_date,
 )
 from saywho.ingest.options import DEFAULT_MAX_BYTES
 
-spark_app = typer.Typer(
-    name="spark",
-    help="Run saywho on Apache Spark (local mode or a cluster): millions of articles to Parquet tables.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+spark_app = command_group("spark", "Run saywho on Apache Spark (local mode or a cluster): millions of articles to Parquet tables.")
 
 
 @spark_app.callback()

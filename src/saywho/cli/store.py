@@ -359,11 +359,7 @@ def _import_file(store, path: str, report, progress: Progress, started: float) -
                 progress.log(message_line("error", f"{path}:{number}: not an article record ({error})"))
                 report.failed += 1
                 continue
-            if store.add_article(article, key) is None:
-                report.skipped += 1
-            else:
-                report.stored += 1
-                report.attributions += len(article.attributions)
+            report.added(article, store.add_article(article, key) is not None)
             report.seconds = time.perf_counter() - started
             progress.show(_progress_line(report))
 

@@ -151,6 +151,11 @@ def match_spans(gold: Sequence[Ranges], pred: Sequence[Ranges], mode: Mode) -> l
 # --- counts -------------------------------------------------------------------
 
 
+def ratio(part: float, whole: float) -> float:
+    """``part / whole``, and 0.0 over nothing (no prediction, no gold)."""
+    return part / whole if whole else 0.0
+
+
 @dataclass(slots=True)
 class Counts:
     """Matched pairs, predictions and gold items; micro-averaged by adding up."""
@@ -166,16 +171,16 @@ class Counts:
 
     @property
     def precision(self) -> float:
-        return self.matched / self.predicted if self.predicted else 0.0
+        return ratio(self.matched, self.predicted)
 
     @property
     def recall(self) -> float:
-        return self.matched / self.gold if self.gold else 0.0
+        return ratio(self.matched, self.gold)
 
     @property
     def f1(self) -> float:
         p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return ratio(2 * p * r, p + r)
 
     def to_dict(self) -> dict[str, float | int]:
         return {
@@ -201,11 +206,11 @@ class ActCounts(Counts):
 
     @property
     def precision(self) -> float:
-        return self.pred_matched / self.predicted if self.predicted else 0.0
+        return ratio(self.pred_matched, self.predicted)
 
     @property
     def recall(self) -> float:
-        return self.gold_matched / self.gold if self.gold else 0.0
+        return ratio(self.gold_matched, self.gold)
 
     def to_dict(self) -> dict[str, float | int]:
         out = super(ActCounts, self).to_dict()

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from saywho.errors import InputError
+from saywho.evaluate.scoring import ratio
 from saywho.models import Attribution, Document
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
@@ -93,8 +94,7 @@ class SpeakerCounts:
 
     def figure(self, name: str) -> float:
         _, numerator, denominator = next(f for f in FIGURES if f[0] == name)
-        total = getattr(self, denominator)
-        return getattr(self, numerator) / total if total else 0.0
+        return ratio(getattr(self, numerator), getattr(self, denominator))
 
     recall = property(lambda self: self.figure("recall"))
     precision = property(lambda self: self.figure("precision"))

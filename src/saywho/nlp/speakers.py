@@ -141,15 +141,12 @@ def aliases() -> dict[str, tuple[str, SpeakerKind]]:
 
 
 @dataclass(slots=True)
-class _Entity:
-    id: str
-    name: str
-    kind: SpeakerKind
-    descriptors: list[str] = field(default_factory=list)
-    aliases: list[str] = field(default_factory=list)
+class _Entity(Speaker):
+    """A speaker while the article is read: where it is named and spoken, and what a pronoun may
+    know of it."""
+
     positions: list[int] = field(default_factory=list)
     gender: str | None = None
-    attributions: int = 0
     spoken_at: list[int] = field(default_factory=list)
     #: Named by a noun ("a spokesman"), not by a pronoun or a stray word: a "he" may refer to it.
     described: bool = False
@@ -729,7 +726,7 @@ def resolve(doc: Doc, attributions: list[Attribution], config: SpeakerConfig | N
         entity = assigned.get(id(attribution))
         if entity is not None:
             entity.attributions += 1
-            attribution.speaker = entity  # type: ignore[assignment]  # replaced by a SpeakerRef below
+            attribution.speaker = entity  # an _Entity until the records are made below
     for attribution in attributions:
         if attribution.headline:
             origin = headline_source(attribution, attributions, doc_text(doc))
@@ -750,7 +747,7 @@ def resolve(doc: Doc, attributions: list[Attribution], config: SpeakerConfig | N
         )
     for attribution in attributions:
         resolved = attribution.speaker
-        if resolved is not None and not hasattr(resolved, "ref"):
+        if isinstance(resolved, _Entity):
             attribution.speaker = records[id(resolved)].ref()
     return list(records.values())
 

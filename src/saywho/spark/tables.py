@@ -130,11 +130,7 @@ def load_tables(
     report = IngestReport()
     started = time.perf_counter()
     for article, key in read_stored_articles(output):
-        if store.add_article(article, key) is None:
-            report.skipped += 1
-        else:
-            report.stored += 1
-            report.attributions += len(article.attributions)
+        report.added(article, store.add_article(article, key) is not None)
         report.seconds = time.perf_counter() - started
         if on_progress is not None:
             on_progress(report)

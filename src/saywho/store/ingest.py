@@ -36,6 +36,14 @@ class IngestReport:
     attributions: int = 0
     seconds: float = 0.0
 
+    def added(self, article: Article, stored: bool) -> None:
+        """Count one article the store was given: stored, or already there (skipped)."""
+        if stored:
+            self.stored += 1
+            self.attributions += len(article.attributions)
+        else:
+            self.skipped += 1
+
     @property
     def processed(self) -> int:
         return self.stored + self.skipped + self.ignored + self.failed
@@ -116,11 +124,7 @@ def ingest(
                     on_error(result)
             else:
                 assert key is not None and isinstance(result, Article)
-                if store.add_article(result, key) is None:
-                    report.skipped += 1
-                else:
-                    report.stored += 1
-                    report.attributions += len(result.attributions)
+                report.added(result, store.add_article(result, key) is not None)
             _tick()
     except KeyboardInterrupt as interrupt:
         report.seconds = time.perf_counter() - started

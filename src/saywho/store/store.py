@@ -294,24 +294,18 @@ class Store:
                         "WHERE lower(n4.name) LIKE ? ESCAPE '\\'))"
                     )
                     params.extend([pattern, pattern, pattern])
-        if query.publisher:
-            clauses.append("lower(ar.publisher) = ?")
-            params.append(query.publisher.lower())
-        if query.since:
-            clauses.append("ar.published_date >= ?")
-            params.append(query.since)
-        if query.until:
-            clauses.append("ar.published_date <= ?")
-            params.append(query.until)
-        if query.type:
-            clauses.append("a.type = ?")
-            params.append(query.type)
-        if query.kind:
-            clauses.append("m.kind = ?")
-            params.append(query.kind)
-        if query.tag:
-            clauses.append("a.id IN (SELECT attribution_id FROM tags WHERE tag = ?)")
-            params.append(query.tag)
+        # Filters that compare one column with one value, each applied when the query sets it.
+        for clause, value in (
+            ("lower(ar.publisher) = ?", query.publisher.lower() if query.publisher else None),
+            ("ar.published_date >= ?", query.since),
+            ("ar.published_date <= ?", query.until),
+            ("a.type = ?", query.type),
+            ("m.kind = ?", query.kind),
+            ("a.id IN (SELECT attribution_id FROM tags WHERE tag = ?)", query.tag),
+        ):
+            if value:
+                clauses.append(clause)
+                params.append(value)
         if query.bookmarked:
             clauses.append("a.id IN (SELECT attribution_id FROM bookmarks)")
         if query.article_id is not None:

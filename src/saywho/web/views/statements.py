@@ -22,16 +22,19 @@ def statement_page(request: Request, store: StoreDep, statement_id: int):
 @router.post("/statements/{statement_id}/tags")
 def add_tag_form(request: Request, store: StoreDep, auth: AuthDep, statement_id: int, tag: str = Form(...),
                  csrf: str = Form("")):
-    auth.require_form_writer(request, csrf)
-    store.add_tag(statement_id, tag)
-    return RedirectResponse(f"/statements/{statement_id}", status_code=303)
+    return _change_tag(request, auth, csrf, statement_id, lambda: store.add_tag(statement_id, tag))
 
 
 @router.post("/statements/{statement_id}/tags/remove")
 def remove_tag_form(request: Request, store: StoreDep, auth: AuthDep, statement_id: int, tag: str = Form(...),
                     csrf: str = Form("")):
+    return _change_tag(request, auth, csrf, statement_id, lambda: store.remove_tag(statement_id, tag))
+
+
+def _change_tag(request: Request, auth, csrf: str, statement_id: int, change) -> RedirectResponse:
+    """A form's write: checked against the token and CSRF, then back to the statement's page."""
     auth.require_form_writer(request, csrf)
-    store.remove_tag(statement_id, tag)
+    change()
     return RedirectResponse(f"/statements/{statement_id}", status_code=303)
 
 
