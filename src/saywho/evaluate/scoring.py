@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from saywho.models import TextSpan
+from saywho.models import SPEECH_ACTS, TextSpan
 
 Ranges = tuple[tuple[int, int], ...]
 Mode = Literal["strict", "exact", "overlap"]
@@ -34,7 +34,7 @@ Role = Literal["source", "cue", "content"]
 
 MODES: tuple[Mode, ...] = ("strict", "exact", "overlap")
 ROLES: tuple[Role, ...] = ("source", "cue", "content")
-ACTS = ("speech", "belief")
+ACTS = SPEECH_ACTS
 
 
 class Scorable(Protocol):

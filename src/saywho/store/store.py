@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from saywho.isodates import parse_date
-from saywho.models import Article, Document
+from saywho.models import ATTRIBUTION_TYPES, SPEAKER_KINDS, Article, Document
 from saywho.store import identities as speaker_rules
 from saywho.store.db import Backend, Conn, SQLiteBackend, StoreError, open_backend
 
@@ -38,8 +38,6 @@ MAX_INLINE_IDS = 2000
 #: Most rows one search page may ask for (exports stream without this limit).
 MAX_PAGE_SIZE = 500
 
-ATTRIBUTION_TYPES = ("direct", "indirect", "mixed")
-SPEAKER_KINDS = ("person", "organization", "group", "unnamed")
 
 _TAG = re.compile(r"[\w][\w .:/-]{0,63}")
 

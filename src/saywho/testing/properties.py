@@ -24,6 +24,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from saywho.errors import InputError
+from saywho.models import ATTRIBUTION_TYPES
 
 # --- strategies ------------------------------------------------------------------
 
@@ -376,7 +377,7 @@ def hostile_articles(draw):
         text += (cue or "said") + " "
         speakers.append(Speaker(f"s{n}", name or "x", kind, [name], [name]))
         attributions.append(Attribution(
-            type=draw(st.sampled_from(["direct", "indirect", "mixed"])),
+            type=draw(st.sampled_from(ATTRIBUTION_TYPES)),
             content=TextSpan.from_ranges(text, [(start, start + len(content))]),
             cue=draw(st.sampled_from([None, TextSpan.from_ranges(text, [(cue_start, cue_start + len(cue or "said"))])])),
             source=None,

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, UploadFile
 from fastapi.responses import StreamingResponse
 
+from saywho.models import AttributionType, SpeakerKind
 from saywho.output import spreadsheet_safe
 from saywho.store import RESULT_COLUMNS, SearchQuery, Store
 from saywho.store.store import MAX_PAGE_SIZE
@@ -34,8 +35,8 @@ def search_query(
     publisher: str | None = None,
     since: str | None = Query(None, description="Published on or after, YYYY-MM-DD."),
     until: str | None = Query(None, description="Published on or before, YYYY-MM-DD."),
-    type: Literal["direct", "indirect", "mixed"] | None = None,
-    kind: Literal["person", "organization", "group", "unnamed"] | None = None,
+    type: AttributionType | None = None,
+    kind: SpeakerKind | None = None,
     tag: str | None = None,
     bookmarked: bool = False,
     limit: int = Query(20, ge=1, le=MAX_PAGE_SIZE),

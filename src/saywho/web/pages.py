@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from saywho import __version__
+from saywho.models import ATTRIBUTION_TYPES, SPEAKER_KINDS
 from saywho.web import render
 
 #: Rows per page in the browser (the API takes limit/offset up to the store's maximum).
@@ -26,6 +27,8 @@ def build_templates() -> jinja2.Environment:
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
+    # The choices the search and speakers forms offer come from the output contract's vocabulary.
+    templates.globals.update(attribution_types=ATTRIBUTION_TYPES, speaker_kinds=SPEAKER_KINDS)
     templates.filters["web_link"] = render.web_link
     templates.filters["qs"] = lambda params: urlencode({k: v for k, v in params.items() if v not in (None, "", False)})
     return templates

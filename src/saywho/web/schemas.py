@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from saywho.models import AttributionType
+
 
 class Statement(BaseModel):
     id: int
@@ -17,7 +19,7 @@ class Statement(BaseModel):
     speaker: str | None = Field(None, description="Corpus speaker name, or the mention's name when unnamed.")
     speaker_kind: str | None = None
     mention: str | None = Field(None, description="How the article named the speaker.")
-    type: Literal["direct", "indirect", "mixed"]
+    type: AttributionType
     act: str
     cue: str | None = None
     content: str
