@@ -36,9 +36,9 @@ ENTRY_POINTS = {
     "dates": "date resolver (`dates.resolve_date`)",
     "query": "search query parser (`store.search_terms`, `fts5_query`)",
     "search": "every search filter on a real SQLite store (`Store.search`)",
-    "table": "table writer (`output.render_table`, `cli_store.write_rows`, `output.for_rich`)",
-    "csv": "CSV writer (`output.Writer`, `cli_store.write_rows`)",
-    "records": "JSONL reader of `saywho import` (`cli_store.read_exported_record`)",
+    "table": "table writer (`output.render_table`, `cli.store.write_rows`, `output.for_rich`)",
+    "csv": "CSV writer (`output.Writer`, `cli.store.write_rows`)",
+    "records": "JSONL reader of `saywho import` (`cli.store.read_exported_record`)",
 }
 #: libFuzzer: a slower single input than this is a hang; more memory than this is a leak.
 INPUT_TIMEOUT_S = 120
