@@ -121,7 +121,11 @@ class Store:
 
     def __init__(self, backend: Backend):
         self.backend = backend
-        self.schema_version = backend.migrate()
+        try:
+            self.schema_version = backend.migrate()
+        except BaseException:
+            backend.close()  # a refused database (newer schema, bad migration) leaves no connection open
+            raise
         self._speakers_cache: dict[tuple, SearchPage] = {}
         self._names_cache: dict[tuple, list[int]] = {}
 
