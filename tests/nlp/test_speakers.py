@@ -149,3 +149,11 @@ def test_a_club_before_a_role_is_no_person():
 def test_a_royal_keeps_the_title_that_names_him():
     text = "Charles Kennedy said the vote was close. Prince Charles said the gardens were open."
     assert names(text) == [("Charles Kennedy", "person"), ("Prince Charles", "person")]
+
+
+def test_a_description_of_another_kind_of_body_is_not_the_one_in_focus():
+    text = (
+        "Harbourtown council has postponed its vote, a spokeswoman for the council said. "
+        "According to the regional transport agency, traffic has doubled."
+    )
+    assert names(text)[-1] == ("regional transport agency", "organization")

@@ -566,7 +566,7 @@ class _Resolver:
                 # "their union said": an organisation defined by whose it is, not one in focus.
                 return self._named_description(phrase, "organization"), None
             if definite:
-                found = self._centre(root, lambda e: e.kind == "organization" and (not e.place or head in _PLACE_BODIES))
+                found = self._centre(root, lambda e: e.kind == "organization" and (not e.place or head in _PLACE_BODIES) and not _other_body(e, head))
                 if found is not None:
                     return found, None
             if deferred_ok and self._in_lead(span):
@@ -831,6 +831,17 @@ def _first_name_like(span: Span) -> bool:
 
 #: Parts of speech that never start a person's name ("The Davies family", "But Davies said").
 _NOT_NAME_POS = frozenset({"DET", "PRON", "ADP", "CCONJ", "SCONJ", "ADV", "PART", "NUM", "INTJ", "PUNCT", "SYM"})
+
+
+#: Kinds of body that name what an organisation is: "the regional transport agency" is not "the Council".
+#: (A watchdog, a think-tank or a firm may be any of them.)
+_BODY_TYPES = frozenset("council agency committee party bank court ministry department commission union university police parliament".split())
+
+
+def _other_body(entity: _Entity, head: str) -> bool:
+    """The description names one kind of body and the entity's name another."""
+    last = entity.name.lower().split()[-1:] or [""]
+    return head in _BODY_TYPES and last[0] in _BODY_TYPES and last[0] != head
 
 
 def _first_name_before(doc: Doc, surname: str) -> str | None:
