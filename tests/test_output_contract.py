@@ -24,3 +24,15 @@ def test_output_validates_and_round_trips(path):
     data = article.to_dict()
     jsonschema.validate(data, article_schema())
     assert Article.from_dict(json.loads(json.dumps(data))).to_dict() == data
+
+
+def test_raw_span_texts_are_the_text_at_their_offsets_even_across_blanked_junk():
+    # Found by hypothesis: a junk line blanked inside a raw article showed as spaces in a span's text.
+    from saywho.pipeline import Options, get_extractor
+
+    text = 'said he \u2028 " \u2028 said'
+    article = get_extractor(Options(raw=True)).extract(text)
+    for attribution in article.attributions:
+        for span in (attribution.content, attribution.cue, attribution.source):
+            if span is not None:
+                assert span.text == " ".join(text[s:e] for s, e in span.spans)

@@ -147,7 +147,9 @@ class Extractor:
         found, article.speakers = annotate(
             doc, title=article.title, published=article.published, mode=self.options.mode, rules_config=self.rules_config
         )
-        if doc_text(doc) != analysed:  # over-long words were broken for the tokenizer
+        if doc_text(doc) != article.text:
+            # Over-long words were broken for the tokenizer, or (raw mode) junk lines blanked:
+            # the spans are right, their texts are taken from the article as it is output.
             found = [_texts_from(article.text, a) for a in found]
         article.attributions = [
             a
