@@ -93,7 +93,7 @@ class Extractor:
     def analyse(self, document: Document) -> Article:
         with time_limit(self.options.time_limit, document.input):
             article, analysed = self._prepare(document)
-            return self._finish(article, analysed, self._parse(analysed))
+            return self._finish(article, self._parse(analysed))
 
     def analyse_many(self, documents: Iterable[Document], batch_size: int = 16) -> Iterator[Article]:
         """Analyse in input order, parsing with ``nlp.pipe`` for throughput."""
@@ -111,7 +111,7 @@ class Extractor:
         parsed = iter(self.nlp.pipe(map(tokenizable, short)))
         for article, analysed in buffer:
             doc = next(parsed) if len(analysed) <= MAX_PARSE_CHARS else self._parse(analysed)
-            yield self._finish(article, analysed, doc)
+            yield self._finish(article, doc)
 
     def _prepare(self, document: Document) -> tuple[Article, str]:
         """Clean the text; return the article shell and the string analysis reads.
@@ -143,7 +143,7 @@ class Extractor:
             return self.nlp(analysed)
         return _parse_in_blocks(self.nlp, analysed)
 
-    def _finish(self, article: Article, analysed: str, doc: Doc) -> Article:
+    def _finish(self, article: Article, doc: Doc) -> Article:
         found, article.speakers = annotate(
             doc, title=article.title, published=article.published, mode=self.options.mode, rules_config=self.rules_config
         )

@@ -116,8 +116,6 @@ class SpeakerError:
     gold_kind: str
     speaker: str
     kind: str
-    speaker_wrong: bool
-    kind_wrong: bool
     #: The source mention saywho resolved ("he", "the chancellor"), if any.
     source: str | None = None
 
@@ -278,8 +276,6 @@ def score_article(article: SpeakerArticle, predicted: Sequence[Attribution], sco
                     gold.kind,
                     name,
                     kind,
-                    not name_ok,
-                    not kind_ok,
                     ours.source.text if ours.source is not None else None,
                 )
             )

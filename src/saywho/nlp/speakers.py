@@ -46,7 +46,7 @@ from importlib import resources
 from spacy.tokens import Doc, Span, Token
 
 from saywho.models import Attribution, Speaker, SpeakerKind
-from saywho.nlp.model import doc_text
+from saywho.nlp.model import doc_text, entity_of
 from saywho.nlp.rules import headline_source
 
 #: Titles that stand before a name. Honorifics (Mr, Ms) are dropped from names and
@@ -95,7 +95,6 @@ _PERSONAL = _MALE | _FEMALE | _PLURAL | _NEUTER | frozenset({"i", "me", "my", "y
 _RELATIVE = frozenset({"who", "which", "that", "whom", "whose"})
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "another", "some", "its", "his", "her", "their"})
 _POSSESSIVE = re.compile(r"\s*['\u2019]s?$")
-_QUOTES = '"\u201c\u201d\u201e\u00ab\u00bb'
 #: Words that end a would-be name: pronouns, determiners, verbs of the clause around it.
 _NOT_IN_NAMES = frozenset("its his her their our my your this that these those which who in on at to by with from is was has had said says".split())
 #: Adjectives that pick one role out of several ("the prime minister" is not "the foreign minister");
@@ -104,6 +103,7 @@ _DEFINING = frozenset("prime foreign home first deputy shadow chief general juni
 #: Bodies a country or city may stand for: "the government" can be "China"; "the company" cannot.
 _PLACE_BODIES = frozenset("government administration authority authorities council executive ministry country state nation city".split())
 _QUANTIFIERS = frozenset("some many most several few other".split())
+_DOUBLE_QUOTES = "\"\u201c\u201d\u201e\u00ab\u00bb"
 _ACRONYM_STOP = frozenset({"of", "for", "and", "the", "&", "de", "du", "des", "on", "in", "to"})
 
 
@@ -179,11 +179,15 @@ class _Resolver:
         self.by_key: dict[str, _Entity] = {}
         #: Token index -> entity, for mentions already resolved (names, sources).
         self.at_token: dict[int, _Entity] = {}
-        self.quoted = _quoted_tokens(doc, self.text)
+        self.quoted = _quoted_tokens(doc)
         self.acronyms = _acronyms(doc, self.text)
         #: Documents met so far, as (head noun, issuer): "the report" is the last report's issuer's.
         self.documents: list[tuple[str, _Entity]] = []
         self.org_votes = _label_votes(doc)
+        #: Lead descriptions and documents resolved once every named speaker is known.
+        self.pending: list[tuple[_Entity, Span, str]] = []
+        #: Where the lead ends: the headline and the first sentences, where news names people only later.
+        self.lead_end = _lead_end(doc, config.lead_sentences)
         self._collect_people()
         self._collect_organizations()
 
@@ -402,7 +406,7 @@ class _Resolver:
             found = self._surname_person(span[root.i - span.start : root.i - span.start + 1])
             if found is not None:
                 return found
-        ent = next((e for e in self.doc.ents if e.start <= root.i < e.end), None)
+        ent = entity_of(root)
         if ent is not None and ent.label_ in _ORG_LABELS:
             return self._organization(ent)
         if ent is not None and ent.label_ == "PERSON":
@@ -464,7 +468,7 @@ class _Resolver:
         return out
 
     def _in_lead(self, span: Span) -> bool:
-        return _in_lead(span, self.config.lead_sentences)
+        return span.start < self.lead_end
 
     def _last_speaker(self, token: Token, kind: SpeakerKind) -> _Entity | None:
         """Who was quoted last before ``token``, within the last few sentences."""
@@ -603,7 +607,7 @@ class _Resolver:
             if token.dep_ in ("poss", "compound", "pobj", "nmod") and token.i not in self.quoted:
                 entity = self.at_token.get(token.i)
                 if entity is None and token.ent_type_ in ("ORG", "PERSON", "GPE"):
-                    ent = next((e for e in self.doc.ents if e.start <= token.i < e.end), None)
+                    ent = entity_of(token)
                     if ent is not None:
                         entity = self._person_for(ent) if ent.label_ == "PERSON" else self._organization(ent)
                 authored = (token.dep_ == "pobj" and token.head.lower_ in ("by", "from")) or (token.dep_ == "poss" and token.pos_ == "PROPN")
@@ -676,8 +680,6 @@ class _Resolver:
         self.pending.append((entity, span, wanted))
         return entity
 
-    pending: list[tuple[_Entity, Span, str]]
-
     def _named_description(self, phrase: str, kind: SpeakerKind) -> _Entity:
         key = f"{kind}:" + phrase.lower()
         if key not in self.by_key:
@@ -701,7 +703,6 @@ class _Resolver:
 def resolve(doc: Doc, attributions: list[Attribution], config: SpeakerConfig | None = None) -> list[Speaker]:
     """Set ``speaker`` on each attribution; return the article's speakers, most quoted first."""
     resolver = _Resolver(doc, config or SpeakerConfig.default())
-    resolver.pending = []
     ordered = sorted(attributions, key=lambda a: a.cue.start if a.cue else a.content.start)
     assigned: dict[int, _Entity] = {}
     previous: _Entity | None = None
@@ -791,12 +792,15 @@ def _settle_deferred(resolver: _Resolver, assigned: dict[int, _Entity]) -> None:
 # --- helpers ---------------------------------------------------------------------
 
 
-def _quoted_tokens(doc: Doc, text: str) -> set[int]:
-    """Indices of tokens inside quotation marks (what a person says is not who the text is about)."""
+def _quoted_tokens(doc: Doc) -> set[int]:
+    """Indices of tokens inside double quotation marks (what a person says is not who the text
+    is about). Double marks only, toggled token by token and closed at a line break: the
+    resolver's figures were measured with this; :func:`doc_quotes` (single marks, quotes over
+    paragraphs) moves them (docs/speakers.md), so switching is a change to measure, not a tidy-up."""
     inside: set[int] = set()
     open_quote = False
     for token in doc:
-        if token.text in _QUOTES:
+        if token.text in _DOUBLE_QUOTES:
             # A straight mark toggles; a curly one says which way it faces.
             open_quote = not open_quote if token.text == '"' else token.text in "\u201c\u201e\u00ab"
             continue
@@ -809,7 +813,7 @@ def _quoted_tokens(doc: Doc, text: str) -> set[int]:
 
 def _same_entity(a: Token, b: Token) -> bool:
     """Both tokens inside one named entity ("Qualifications and Curriculum Authority")."""
-    ent = next((e for e in a.doc.ents if e.start <= a.i < e.end), None)
+    ent = entity_of(a)
     return ent is not None and ent.start <= b.i < ent.end
 
 
@@ -965,20 +969,16 @@ def _honorific_before(ent: Span) -> str | None:
     return None
 
 
-def _in_lead(span: Span, lead_sentences: int) -> bool:
-    """In the headline or the first sentences of the body, where news names people only later."""
-    return _sentence_number(span) <= lead_sentences
-
-
-def _sentence_number(span: Span) -> int:
-    """1 for the first sentence with words in it (the headline), 2 for the next, and so on."""
-    number = 0
-    for sentence in span.doc.sents:
+def _lead_end(doc: Doc, lead_sentences: int) -> int:
+    """The token index where the lead ends: after the headline and the first sentences with
+    words in them (a blanked junk line is no sentence)."""
+    seen = 0
+    for sentence in doc.sents:
         if sum(1 for t in sentence if not t.is_space) >= 3:
-            number += 1
-        if sentence.end > span.start:
-            return number
-    return number
+            seen += 1
+            if seen == lead_sentences:
+                return sentence.end
+    return len(doc)
 
 
 def _relative_antecedent(pronoun: Token) -> Token | None:
