@@ -28,7 +28,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, TypedDict, cast
 
 from saywho.store import identities
 from saywho.store.db import Conn, StoreError
@@ -388,6 +388,36 @@ def _point_statement(conn: Conn, attribution_id: int, article_id: int, speaker_i
                  (current["id"], current["id"]))
     conn.run("INSERT INTO speaker_edits (op, detail, created_at) VALUES (?, ?, ?)",
              ("reassign", json.dumps({"statement": attribution_id, "to": speaker_id}), now))
+
+
+# --- choosing a speaker -------------------------------------------------------------------
+
+
+#: Most suggestions one request may ask for: a list to pick from, not a search.
+MAX_SUGGESTIONS = 20
+
+
+class Suggestion(TypedDict):
+    id: int
+    name: str
+    kind: str
+    mentions: int
+
+
+def suggest(conn: Conn, text: str, limit: int = 10) -> list[Suggestion]:
+    """Live speakers whose name holds ``text``: names starting with it first, then the most
+    mentioned (for search-as-you-type when fixing a speaker)."""
+    text = " ".join(text.split()).lower()
+    if not text:
+        return []
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = conn.all(
+        "SELECT s.id, s.name, s.kind, COUNT(m.id) AS mentions FROM speakers s JOIN mentions m ON m.speaker_id = s.id "
+        "WHERE s.merged_into IS NULL AND lower(s.name) LIKE ? ESCAPE '\\' GROUP BY s.id, s.name, s.kind "
+        "ORDER BY (lower(s.name) LIKE ? ESCAPE '\\') DESC, mentions DESC, s.name, s.id LIMIT ?",
+        (f"%{escaped}%", f"{escaped}%", max(1, min(limit, MAX_SUGGESTIONS))),
+    )
+    return [cast(Suggestion, row) for row in rows]
 
 
 # --- the exported form ------------------------------------------------------------------

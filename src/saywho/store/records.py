@@ -117,6 +117,8 @@ class ArticleRecord(TypedDict):
     attribution_ids: list[int]
     #: The corpus speaker of each of the article's own speaker ids.
     speakers: dict[str, CorpusSpeakerRef]
+    #: Statements whose speaker was fixed by hand (curation), by statement id: their speaker now.
+    reassigned: dict[int, CorpusSpeakerRef]
     #: Tags and bookmark by statement id.
     marks: dict[int, Marks]
 

@@ -535,6 +535,10 @@ class Store:
             except ValueError as error:
                 raise StoreError(f"not a curation entry: {error}") from None
 
+    def suggest_speakers(self, text: str, limit: int = 10) -> list[curation.Suggestion]:
+        """Speakers whose name holds ``text``, for picking one (at most curation.MAX_SUGGESTIONS)."""
+        return curation.suggest(self._read(), text, limit)
+
     def curation_pending(self) -> int:
         """Reassignments waiting for their article to be stored."""
         return curation.pending(self._read())
@@ -578,6 +582,16 @@ class Store:
             for r in conn.all(
                 "SELECT m.local_id, m.speaker_id, m.name AS mention, s.name FROM mentions m "
                 "LEFT JOIN speakers s ON s.id = m.speaker_id WHERE m.article_id = ?",
+                (article_id,),
+            )
+        }
+        # Statements whose speaker was fixed by hand (saywho.store.curation): the article's own
+        # analysis (record, speakers) stays as extracted, these override it where shown.
+        row["reassigned"] = {
+            r["id"]: {"id": r["speaker_id"], "name": r["name"]}
+            for r in conn.all(
+                "SELECT a.id, m.speaker_id, s.name FROM attributions a JOIN mentions m ON m.id = a.mention_id "
+                "JOIN speakers s ON s.id = m.speaker_id WHERE a.article_id = ? AND m.local_id LIKE 'curated:%'",
                 (article_id,),
             )
         }
