@@ -34,6 +34,11 @@ def who_said(store: Store) -> dict[tuple[str, int], tuple[str, str]]:
     return {(r["content_hash"], r["seq"]): (r["name"], r["kind"]) for r in rows}
 
 
+def listed(store: Store) -> list[tuple[str, str, int, int]]:
+    """The speakers list as people read it: name, kind, statements, articles."""
+    return [(r["name"], r["kind"], r["attributions"], r["articles"]) for r in store.speakers(limit=100).rows]
+
+
 def statement_id(store: Store, words: str) -> int:
     """The statement whose content holds these words (the builder's content keeps its quote marks)."""
     return store.backend.reader().value("SELECT id FROM attributions WHERE content LIKE ?", (f"%{words}%",))
@@ -119,6 +124,7 @@ def test_a_fresh_database_with_the_same_articles_and_the_curation_gets_the_same_
         curate(source)
         log = source.curation_log()
         curated = who_said(source)
+        listing = listed(source)
     if curation_first:  # the reassignments wait for their articles
         report = store.import_curation(log)
         assert (report.applied, report.pending) == (2, 2)
@@ -126,8 +132,10 @@ def test_a_fresh_database_with_the_same_articles_and_the_curation_gets_the_same_
     for article in articles():
         add(store, article)
     if not curation_first:
+        listed(store)  # the speakers list is cached: the import must not leave it stale
         assert store.import_curation(log).applied == 4
     assert who_said(store) == curated
+    assert listed(store) == listing
     assert store.curation_pending() == 0
     # A second import of the same log finds every entry recorded already.
     again = store.import_curation(log)

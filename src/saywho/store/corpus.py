@@ -22,13 +22,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from saywho.errors import InputError
 from saywho.models import Document
 from saywho.store.curation import ImportReport
 from saywho.store.records import ArticleRecord, Page, SpeakerRecord, SpeakerSummary, StatementRecord
 from saywho.store.store import MAX_PAGE_SIZE, SearchQuery, Store
+
+if TYPE_CHECKING:  # the analysis pipeline loads spaCy: imported only when ingesting
+    from saywho.pipeline import Options
+    from saywho.store.ingest import IngestReport
 
 #: What ``Corpus.ingest`` reads: file or folder paths, glob patterns, URLs, or documents.
 Source = str | Path | Document
@@ -52,11 +56,10 @@ class Corpus:
         self.close()
 
     # --- filling ---------------------------------------------------------------------
-    def ingest(self, sources: Iterable[Source], *, options: Any = None, jobs: int = 1,
-               on_error: Callable[[InputError], None] | None = None) -> Any:
-        """Analyse and store what is not stored yet (as ``saywho ingest``); returns the
-        :class:`saywho.store.ingest.IngestReport`. ``options`` is a ``saywho.Options``;
-        inputs that cannot be read or analysed are counted and passed to ``on_error``."""
+    def ingest(self, sources: Iterable[Source], *, options: Options | None = None, jobs: int = 1,
+               on_error: Callable[[InputError], None] | None = None) -> IngestReport:
+        """Analyse and store what is not stored yet (as ``saywho ingest``) and say what was
+        done; inputs that cannot be read or analysed are counted and passed to ``on_error``."""
         from saywho.store.ingest import ingest
 
         return ingest(self.store, _documents(sources), options=options, jobs=jobs, on_error=on_error)

@@ -217,31 +217,32 @@ def _apply_merge(conn: Conn, detail: dict[str, Any], now: str) -> None:
         identities.merge(conn, into, found, now)
     else:
         conn.run("UPDATE speaker_keys SET origin = 'manual' WHERE speaker_id = ?", (into,))
+        _audit(conn, "merge", {"into": into, "others": [], "replayed": True}, now)
 
 
 def _apply_split(conn: Conn, detail: dict[str, Any], now: str) -> None:
     kind = detail["from"]["kind"]
     names = detail["names"]
     keys = sorted({k.key for name in names if (k := key_for(name, kind))})
+    if not keys:
+        return  # no name saywho can key: nothing could ever resolve to the split-off speaker
+    marks = ", ".join("?" for _ in keys)
     source = find_speaker(conn, detail["from"])
-    if source is not None and keys:
-        marks = ", ".join("?" for _ in keys)
-        if conn.value(f"SELECT COUNT(*) AS n FROM mentions WHERE speaker_id = ? AND key IN ({marks})", (source, *keys)):
-            identities.split(conn, source, names, now)
-            return
-    holders = {
-        identities_live(conn, row["speaker_id"])
-        for row in conn.all(
-            f"SELECT speaker_id FROM speaker_keys WHERE origin = 'manual' AND key IN ({', '.join('?' for _ in keys)})", keys
-        )
-    } if keys else set()
-    if keys and len(holders) == 1 and source not in holders and len(_manual_keys(conn, keys)) == len(keys):
+    if source is not None and conn.value(
+        f"SELECT COUNT(*) AS n FROM mentions WHERE speaker_id = ? AND key IN ({marks})", (source, *keys)
+    ):
+        identities.split(conn, source, names, now)
+        return
+    manual = conn.all(f"SELECT speaker_id FROM speaker_keys WHERE origin = 'manual' AND key IN ({marks})", keys)
+    holders = {identities_live(conn, row["speaker_id"]) for row in manual}
+    if len(manual) == len(keys) and len(holders) == 1 and source not in holders:
         return  # split already: the names belong to a speaker of their own
     new_id = conn.value(
         "INSERT INTO speakers (name, kind, created_at) VALUES (?, ?, ?) RETURNING id",
         (display_name(names[0], kind), kind, now),
     )
     _own_keys(conn, keys, new_id, now)
+    _audit(conn, "split", {"from": source, "names": names, "new": new_id, "replayed": True}, now)
 
 
 def _apply_reassign(conn: Conn, detail: dict[str, Any], now: str) -> Outcome:
@@ -356,11 +357,6 @@ def _own_keys(conn: Conn, keys: list[str], speaker_id: int, now: str) -> None:
             identities.resolve_surname(conn, key.split(":", 1)[1], now)
 
 
-def _manual_keys(conn: Conn, keys: list[str]) -> list[str]:
-    marks = ", ".join("?" for _ in keys)
-    return [r["key"] for r in conn.all(f"SELECT key FROM speaker_keys WHERE origin = 'manual' AND key IN ({marks})", keys)]
-
-
 def _point_statement(conn: Conn, attribution_id: int, article_id: int, speaker_id: int, now: str) -> None:
     """Make a statement's mention one of ``speaker_id`` (a mention of the article made for
     curation, so that the other statements of its old mention keep their speaker)."""
@@ -386,8 +382,13 @@ def _point_statement(conn: Conn, attribution_id: int, article_id: int, speaker_i
         # A curation mention no statement uses any more is gone with its last statement.
         conn.run("DELETE FROM mentions WHERE id = ? AND NOT EXISTS (SELECT 1 FROM attributions WHERE mention_id = ?)",
                  (current["id"], current["id"]))
-    conn.run("INSERT INTO speaker_edits (op, detail, created_at) VALUES (?, ?, ?)",
-             ("reassign", json.dumps({"statement": attribution_id, "to": speaker_id}), now))
+    _audit(conn, "reassign", {"statement": attribution_id, "to": speaker_id}, now)
+
+
+def _audit(conn: Conn, op: str, detail: dict[str, Any], now: str) -> None:
+    """A line in the audit log of speaker edits (with this database's ids); it also tells
+    the store's speaker caches that counts may have changed (Store.data_version)."""
+    conn.run("INSERT INTO speaker_edits (op, detail, created_at) VALUES (?, ?, ?)", (op, json.dumps(detail), now))
 
 
 # --- choosing a speaker -------------------------------------------------------------------
