@@ -177,3 +177,18 @@ def test_a_malformed_curation_entry_is_refused_and_changes_nothing(store, entry,
     with pytest.raises(StoreError, match=message):
         store.import_curation([good, entry])
     assert store.curation_log() == []
+
+
+def test_suggestions_put_names_starting_with_the_text_first_and_are_bounded(store):
+    for article in articles():
+        add(store, article)
+    (steve,) = speaker_of(store, "Steve Townsend")
+    store.merge_speakers(next(iter(speaker_of(store, "Stephen Townsend"))), [steve])
+    assert [s["name"] for s in store.suggest_speakers("s")] == ["Stephen Townsend"]  # the merged Steve is gone
+    add(store, build_article([Quote("Tom Ray", "Once")], input="g.txt"))
+    found = store.suggest_speakers("t")
+    # Tom Ray starts with "t": first, though in fewer articles; then the most articles, then by name.
+    assert [(s["name"], s["articles"]) for s in found] == [("Tom Ray", 1), ("Hillary Clinton", 2), ("Stephen Townsend", 2)]
+    assert [s["name"] for s in store.suggest_speakers("CLINTON ")] == ["Hillary Clinton"]
+    assert store.suggest_speakers("%") == [] and store.suggest_speakers("  ") == []
+    assert len(store.suggest_speakers("n", limit=1)) == 1

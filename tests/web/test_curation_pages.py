@@ -36,7 +36,7 @@ def test_suggestions_are_bounded_prefix_first_and_json(client):
     found = client.get("/api/speakers/suggest", params={"q": "s"}).json()
     assert found[0]["name"] == "Stephen Townsend"  # starts with "s": first
     assert {s["name"] for s in found[1:]} == {"Jane Smith", HOSTILE_SPEAKER}  # hold an "s"
-    assert set(found[0]) == {"id", "name", "kind", "mentions"}
+    assert set(found[0]) == {"id", "name", "kind", "articles"}
     assert client.get("/api/speakers/suggest", params={"q": "reyes"}).json()[0]["name"] == HOSTILE_SPEAKER
     assert client.get("/api/speakers/suggest", params={"q": "%"}).json() == []  # a LIKE wildcard is a character
     assert client.get("/api/speakers/suggest", params={"q": "s", "limit": 500}).status_code == 422

@@ -402,20 +402,21 @@ class Suggestion(TypedDict):
     id: int
     name: str
     kind: str
-    mentions: int
+    #: Articles that quote or name the speaker.
+    articles: int
 
 
 def suggest(conn: Conn, text: str, limit: int = 10) -> list[Suggestion]:
-    """Live speakers whose name holds ``text``: names starting with it first, then the most
-    mentioned (for search-as-you-type when fixing a speaker)."""
+    """Live speakers whose name holds ``text``: names starting with it first, then those in
+    the most articles (for search-as-you-type when fixing a speaker)."""
     text = " ".join(text.split()).lower()
     if not text:
         return []
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     rows = conn.all(
-        "SELECT s.id, s.name, s.kind, COUNT(m.id) AS mentions FROM speakers s JOIN mentions m ON m.speaker_id = s.id "
+        "SELECT s.id, s.name, s.kind, COUNT(DISTINCT m.article_id) AS articles FROM speakers s JOIN mentions m ON m.speaker_id = s.id "
         "WHERE s.merged_into IS NULL AND lower(s.name) LIKE ? ESCAPE '\\' GROUP BY s.id, s.name, s.kind "
-        "ORDER BY (lower(s.name) LIKE ? ESCAPE '\\') DESC, mentions DESC, s.name, s.id LIMIT ?",
+        "ORDER BY (lower(s.name) LIKE ? ESCAPE '\\') DESC, articles DESC, s.name, s.id LIMIT ?",
         (f"%{escaped}%", f"{escaped}%", max(1, min(limit, MAX_SUGGESTIONS))),
     )
     return [cast(Suggestion, row) for row in rows]

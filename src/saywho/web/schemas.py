@@ -171,4 +171,4 @@ class SpeakerSuggestion(BaseModel):
     id: int
     name: str
     kind: str
-    mentions: int = Field(description="Mentions of this speaker in the corpus.")
+    articles: int = Field(description="Articles that quote or name this speaker.")

@@ -75,7 +75,7 @@
         button.textContent = speaker.name;
         const detail = document.createElement("span");
         detail.className = "muted";
-        detail.textContent = " " + speaker.kind + ", " + speaker.mentions + (speaker.mentions === 1 ? " mention" : " mentions");
+        detail.textContent = " " + speaker.kind + ", " + speaker.articles + (speaker.articles === 1 ? " article" : " articles");
         button.append(detail);
         button.addEventListener("click", () => choose(speaker));
         item.append(button);
