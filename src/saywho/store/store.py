@@ -258,7 +258,8 @@ class Store:
         out = {}
         conn = self._read()
         for facet in browse.FACET_COLUMNS:
-            widened = replace(query, **{facet: None})
+            widened = replace(query)
+            setattr(widened, facet, None)
             where, params, _, _ = self._search_filters(widened)
             out[facet] = browse.facet_counts(conn, self._fts_from(widened), where, params, facet, limit)
         return out

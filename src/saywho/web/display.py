@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from saywho.store.store import search_terms
+from saywho.web.render import Segment
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,3 +254,34 @@ def period_start(period: str, newest: str | None) -> str | None:
     if not days or not newest:
         return None
     return (date.fromisoformat(newest) - timedelta(days=days - 1)).isoformat()
+
+
+# --- an article's headline -------------------------------------------------------------
+
+
+def split_headline(segments: list[Segment], text: str, title: str | None) -> tuple[list[Segment], list[Segment]]:
+    """The segments of the article's first line when it is the title, and the rest.
+
+    Ingest puts the title at the top of the text (so a quote in the headline has offsets);
+    the page draws that line as its heading, with its highlights, instead of showing the
+    headline twice. When the text does not begin with the title, the first list is empty.
+    """
+    title = (title or "").strip()
+    start = len(text) - len(text.lstrip())
+    end = start + len(title)
+    if not title or not text.startswith(title, start) or text[end:end + 1] not in ("", "\n", "\r"):
+        return [], segments
+    head: list[Segment] = []
+    body: list[Segment] = []
+    at = 0
+    for segment in segments:
+        cut = min(max(end - at, 0), len(segment.text))
+        if cut:
+            head.append(replace(segment, text=segment.text[:cut]))
+        if cut < len(segment.text):
+            body.append(replace(segment, text=segment.text[cut:]))
+        at += len(segment.text)
+    if body and body[0].attribution is None:  # the line break after the headline
+        body[0] = replace(body[0], text=body[0].text.lstrip())
+    head = [h for h in head if h.text.strip() or h.attribution is not None]
+    return head, [b for b in body if b.text]

@@ -55,14 +55,15 @@ def search_page(
 def _link(params: dict[str, Any], **changes: Any) -> str:
     """The search page with these filters changed (None removes one), back on page one."""
     merged = {**params, **changes}
-    return "/search?" + urlencode({k: v for k, v in merged.items() if v not in (None, "", False)})
+    query = urlencode({k: v for k, v in merged.items() if v not in (None, "", False)})
+    return f"/search?{query}" if query else "/search"
 
 
 def active_filters(params: dict[str, Any]) -> list[dict[str, str]]:
     """Each filter in use, as the page shows it, with a link to the search without it."""
     return [
         {"label": FILTER_LABELS[name],
-         "value": "yes" if value is True else (display.publisher_name(value) if name == "publisher" else str(value)),
+         "value": "yes" if value is True else str(display.publisher_name(value) if name == "publisher" else value),
          "remove": _link(params, **{name: None})}
         for name, value in params.items() if value
     ]
