@@ -89,3 +89,29 @@ def test_years_of_data_are_charted_per_month():
 
 def test_no_dated_statement_no_chart():
     assert weekly_chart([]) is None
+
+
+def segs(*texts):
+    from saywho.web.render import Segment
+
+    return [Segment(t, "content" if t.startswith('"') else None, 0 if t.startswith('"') else None) for t in texts]
+
+
+@pytest.mark.parametrize("first_line", ["Taxes to fall, says Smith", "Taxes to fall, says Smith.", "  TAXES to  fall, says smith"])
+def test_the_text_first_line_is_the_headline_when_it_repeats_the_title(first_line):
+    from saywho.web.display import split_headline
+
+    text = f'{first_line}\n\n"We cut," she said.'
+    head, body = split_headline(segs(first_line + "\n\n", '"We cut,"', " she said."), text, "Taxes to fall, says Smith")
+    assert "".join(h.text for h in head).strip() == first_line.strip()
+    assert [(b.text, b.role) for b in body] == [('"We cut,"', "content"), (" she said.", None)]
+
+
+def test_a_headline_quote_keeps_its_highlight_and_other_texts_are_left_whole():
+    from saywho.web.display import split_headline
+
+    text = '"We cut" says Smith\nBody.'
+    head, body = split_headline(segs('"We cut"', " says Smith\nBody."), text, '"We cut" says Smith')
+    assert [(h.text, h.role) for h in head] == [('"We cut"', "content"), (" says Smith", None)]
+    assert [b.text for b in body] == ["Body."]
+    assert split_headline(segs("Another line\nBody."), "Another line\nBody.", "A title") == ([], segs("Another line\nBody."))

@@ -266,10 +266,11 @@ def split_headline(segments: list[Segment], text: str, title: str | None) -> tup
     the page draws that line as its heading, with its highlights, instead of showing the
     headline twice. When the text does not begin with the title, the first list is empty.
     """
-    title = (title or "").strip()
     start = len(text) - len(text.lstrip())
-    end = start + len(title)
-    if not title or not text.startswith(title, start) or text[end:end + 1] not in ("", "\n", "\r"):
+    line_end = text.find("\n", start)
+    end = len(text) if line_end < 0 else line_end
+    # The line may differ from the stored title in spacing, case or a closing full stop.
+    if not title or _loose(text[start:end]) != _loose(title):
         return [], segments
     head: list[Segment] = []
     body: list[Segment] = []
@@ -285,3 +286,7 @@ def split_headline(segments: list[Segment], text: str, title: str | None) -> tup
         body[0] = replace(body[0], text=body[0].text.lstrip())
     head = [h for h in head if h.text.strip() or h.attribution is not None]
     return head, [b for b in body if b.text]
+
+
+def _loose(line: str) -> str:
+    return " ".join(line.split()).rstrip(".").lower()
