@@ -298,3 +298,9 @@ def test_the_article_page_shows_the_headline_once_next_to_its_statements(client,
     assert "<h1>Taxes to fall, says Smith</h1>" in html
     assert '<div class="article-text" id="article-text"><span class="att content' in html
     assert '<aside class="article-side">' in html
+
+
+def test_the_api_lists_articles_with_the_same_filters(client):
+    found = client.get("/api/articles", params={"title": "budget", "publisher": "DAILY", "since": "2015"}).json()
+    assert found["total"] == 1 and found["results"][0]["title"] == "The budget in 25 points"
+    assert client.get("/api/articles", params={"until": "2016-02-30"}).status_code == 400
