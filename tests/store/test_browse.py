@@ -73,3 +73,14 @@ def test_a_bookmark_note_comes_back_with_the_statement(store):
     notes = {r["id"]: r["note"] for r in store.search(SearchQuery()).rows}
     assert notes == {first: "check against the budget", second: None}
     assert store.attribution(first)["note"] == "check against the budget"
+
+
+def test_facets_follow_new_articles_and_marks(store):
+    add(store, build_article([Quote("Jane Smith", "Taxes will fall")], input="a.txt", publisher="Wire"))
+    assert store.facets(SearchQuery())["publisher"] == [{"value": "Wire", "n": 1}]
+    add(store, build_article([Quote("Jane Smith", "Taxes matter")], input="b.txt", publisher="Daily"))
+    assert store.facets(SearchQuery())["publisher"] == [{"value": "Daily", "n": 1}, {"value": "Wire", "n": 1}]
+    first = store.search(SearchQuery(publisher="Wire")).rows[0]["id"]
+    assert store.facets(SearchQuery(bookmarked=True))["publisher"] == []
+    store.set_bookmark(first, True)
+    assert store.facets(SearchQuery(bookmarked=True))["publisher"] == [{"value": "Wire", "n": 1}]

@@ -134,6 +134,7 @@ class Store:
             raise
         self._speakers_cache: dict[tuple, SearchPage] = {}
         self._names_cache: dict[tuple, list[int]] = {}
+        self._facets_cache: dict[tuple, dict[str, list[dict[str, Any]]]] = {}
 
     @classmethod
     def open(cls, target: str | Path | None = None, *, create: bool = True) -> Store:
@@ -253,8 +254,19 @@ class Store:
     def facets(self, query: SearchQuery, *, limit: int = 10) -> dict[str, list[dict[str, Any]]]:
         """Statements per speaker kind, type and publisher among a search's results, as
         ``{facet: [{"value", "n"}, ...]}`` (the ``limit`` largest values each). A facet
-        ignores its own filter, so it shows the other values one could switch to."""
+        ignores its own filter, so it shows the other values one could switch to.
+
+        Each facet is one GROUP BY over the filtered statements; the counts are cached until
+        the data changes (paging through a search asks for the same ones again), except
+        for tag and bookmark filters, which change without a new data version.
+        """
         query.validate()
+        cacheable = not query.tag and not query.bookmarked
+        key = (query.text, query.speaker, query.publisher, query.since, query.until, query.type, query.kind,
+               query.article_id, limit, self.data_version())
+        cached = self._facets_cache.get(key) if cacheable else None
+        if cached is not None:
+            return {facet: [dict(r) for r in rows] for facet, rows in cached.items()}
         out = {}
         conn = self._read()
         for facet in browse.FACET_COLUMNS:
@@ -262,7 +274,11 @@ class Store:
             setattr(widened, facet, None)
             where, params, _, _ = self._search_filters(widened)
             out[facet] = browse.facet_counts(conn, self._fts_from(widened), where, params, facet, limit)
-        return out
+        if cacheable:
+            if len(self._facets_cache) >= SPEAKERS_CACHE_SIZE:
+                self._facets_cache.clear()
+            self._facets_cache[key] = out
+        return {facet: [dict(r) for r in rows] for facet, rows in out.items()}
 
     def iter_search(self, query: SearchQuery) -> Iterator[dict[str, Any]]:
         """Every result of a search (no paging), for exports; fetched a page at a time."""
