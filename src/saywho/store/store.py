@@ -16,13 +16,14 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from saywho.isodates import parse_date
 from saywho.models import ATTRIBUTION_TYPES, SPEAKER_KINDS, Article, Document
+from saywho.store import browse
 from saywho.store import identities as speaker_rules
 from saywho.store.db import Backend, Conn, SQLiteBackend, StoreError, open_backend
 
@@ -69,14 +70,9 @@ class SearchQuery:
     offset: int = 0
 
     def validate(self) -> SearchQuery:
-        for name, bound in (("since", "start"), ("until", "end")):
-            value = getattr(self, name)
-            if value:
-                try:
-                    # Normalised in place: 2019 as since is 2019-01-01, as until 2019-12-31.
-                    setattr(self, name, parse_date(value, bound=bound))  # type: ignore[arg-type]
-                except ValueError:
-                    raise StoreError(f"{name} must be a date like 2016-05-31 (or 2016-05, 2016), not {value!r}") from None
+        # Normalised in place: 2019 as since is 2019-01-01, as until 2019-12-31.
+        self.since = checked_date("since", self.since, "start")
+        self.until = checked_date("until", self.until, "end")
         if self.type and self.type not in ATTRIBUTION_TYPES:
             raise StoreError(f"type must be one of {', '.join(ATTRIBUTION_TYPES)}, not {self.type!r}")
         if self.kind and self.kind not in SPEAKER_KINDS:
@@ -86,6 +82,16 @@ class SearchQuery:
         if self.offset < 0:
             raise StoreError("offset must not be negative")
         return self
+
+
+def checked_date(name: str, value: str | None, bound: str) -> str | None:
+    """A date filter as YYYY-MM-DD (2019 as a start is 2019-01-01, as an end 2019-12-31)."""
+    if not value:
+        return None
+    try:
+        return parse_date(value, bound=bound)  # type: ignore[arg-type]
+    except ValueError:
+        raise StoreError(f"{name} must be a date like 2016-05-31 (or 2016-05, 2016), not {value!r}") from None
 
 
 @dataclass(slots=True)
@@ -128,6 +134,7 @@ class Store:
             raise
         self._speakers_cache: dict[tuple, SearchPage] = {}
         self._names_cache: dict[tuple, list[int]] = {}
+        self._facets_cache: dict[tuple, dict[str, list[dict[str, Any]]]] = {}
 
     @classmethod
     def open(cls, target: str | Path | None = None, *, create: bool = True) -> Store:
@@ -226,11 +233,52 @@ class Store:
         )
 
     # --- search ----------------------------------------------------------------------
-    def search(self, query: SearchQuery) -> SearchPage:
+    def search(self, query: SearchQuery, *, context: int = 0) -> SearchPage:
+        """One page of statements. With ``context`` > 0 each row also has the article text
+        around its content: ``context_before``, ``context_content`` (the content as it
+        stands in the text) and ``context_after``, up to ``context`` characters either side
+        (None for a headline statement, whose offsets are in the title)."""
         query.validate()
         where, params, _, _ = self._search_filters(query)
         total = self._read().value(f"SELECT COUNT(*) AS n {self._fts_from(query)} {where}", params)
-        return SearchPage(total, self._page(query, query.limit, query.offset))
+        rows = self._page(query, query.limit, query.offset)
+        if context > 0:
+            found = browse.windows(self._read(), [r["id"] for r in rows], context)
+            for row in rows:
+                window = found.get(row["id"])
+                row["context_before"] = window.before if window else None
+                row["context_content"] = window.content if window else None
+                row["context_after"] = window.after if window else None
+        return SearchPage(total, rows)
+
+    def facets(self, query: SearchQuery, *, limit: int = 10) -> dict[str, list[dict[str, Any]]]:
+        """Statements per speaker kind, type and publisher among a search's results, as
+        ``{facet: [{"value", "n"}, ...]}`` (the ``limit`` largest values each). A facet
+        ignores its own filter, so it shows the other values one could switch to.
+
+        Each facet is one GROUP BY over the filtered statements; the counts are cached until
+        the data changes (paging through a search asks for the same ones again), except
+        for tag and bookmark filters, which change without a new data version.
+        """
+        query.validate()
+        cacheable = not query.tag and not query.bookmarked
+        key = (query.text, query.speaker, query.publisher, query.since, query.until, query.type, query.kind,
+               query.article_id, limit, self.data_version())
+        cached = self._facets_cache.get(key) if cacheable else None
+        if cached is not None:
+            return {facet: [dict(r) for r in rows] for facet, rows in cached.items()}
+        out = {}
+        conn = self._read()
+        for facet in browse.FACET_COLUMNS:
+            widened = replace(query)
+            setattr(widened, facet, None)
+            where, params, _, _ = self._search_filters(widened)
+            out[facet] = browse.facet_counts(conn, self._fts_from(widened), where, params, facet, limit)
+        if cacheable:
+            if len(self._facets_cache) >= SPEAKERS_CACHE_SIZE:
+                self._facets_cache.clear()
+            self._facets_cache[key] = out
+        return {facet: [dict(r) for r in rows] for facet, rows in out.items()}
 
     def iter_search(self, query: SearchQuery) -> Iterator[dict[str, Any]]:
         """Every result of a search (no paging), for exports; fetched a page at a time."""
@@ -375,10 +423,13 @@ class Store:
         tags: dict[int, list[str]] = {}
         for r in conn.all(f"SELECT attribution_id, tag FROM tags WHERE attribution_id IN ({marks}) ORDER BY tag", ids):
             tags.setdefault(r["attribution_id"], []).append(r["tag"])
-        bookmarked = {r["attribution_id"] for r in conn.all(f"SELECT attribution_id FROM bookmarks WHERE attribution_id IN ({marks})", ids)}
+        notes = {r["attribution_id"]: r["note"] for r in conn.all(
+            f"SELECT attribution_id, note FROM bookmarks WHERE attribution_id IN ({marks})", ids)}
         for row in rows:
             row["tags"] = tags.get(row["id"], [])
-            row["bookmarked"] = row["id"] in bookmarked
+            row["bookmarked"] = row["id"] in notes
+            # The bookmark's note, where one was written ("" is stored for none).
+            row["note"] = notes.get(row["id"]) or None
             row["confidence"] = round(float(row["confidence"]), 3)
 
     # --- speakers --------------------------------------------------------------------
@@ -509,16 +560,30 @@ class Store:
         return rows
 
     # --- articles --------------------------------------------------------------------
-    def articles(self, *, limit: int = 20, offset: int = 0) -> SearchPage:
+    def articles(self, *, title: str | None = None, publisher: str | None = None, since: str | None = None,
+                 until: str | None = None, limit: int = 20, offset: int = 0) -> SearchPage:
+        """Articles in the order stored, filtered by words of the title, publisher and
+        publication dates (YYYY-MM-DD, or 2016-05, 2016)."""
+        where, params = browse.article_filters(
+            title, publisher, checked_date("since", since, "start"), checked_date("until", until, "end"))
         conn = self._read()
-        total = conn.value("SELECT COUNT(*) AS n FROM articles")
+        total = conn.value(f"SELECT COUNT(*) AS n FROM articles ar {where}", params)
         rows = conn.all(
             "SELECT ar.id, ar.input, ar.title, ar.published_date, ar.publisher, "
             "(SELECT COUNT(*) FROM attributions a WHERE a.article_id = ar.id) AS attributions "
-            "FROM articles ar ORDER BY ar.id LIMIT ? OFFSET ?",
-            (limit, offset),
+            f"FROM articles ar {where} ORDER BY ar.id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
         )
         return SearchPage(total, rows)
+
+    def statements_per_day(self) -> list[dict[str, Any]]:
+        """``{"day": YYYY-MM-DD, "n": statements}`` for every day with dated statements."""
+        return browse.statements_per_day(self._read())
+
+    def top_speakers(self, *, since: str | None = None, until: str | None = None, limit: int = 10) -> list[dict[str, Any]]:
+        """The most quoted speakers in articles published in a date range (either end open)."""
+        return browse.top_speakers(self._read(), checked_date("since", since, "start"),
+                                   checked_date("until", until, "end"), limit)
 
     def article(self, article_id: int) -> dict[str, Any] | None:
         """One stored article: its record, attribution ids and each speaker's corpus speaker."""
@@ -545,7 +610,7 @@ class Store:
             )
         }
         marks = self.search(SearchQuery(article_id=article_id, limit=MAX_PAGE_SIZE))
-        row["marks"] = {r["id"]: {"tags": r["tags"], "bookmarked": r["bookmarked"]} for r in marks.rows}
+        row["marks"] = {r["id"]: {"tags": r["tags"], "bookmarked": r["bookmarked"], "note": r["note"]} for r in marks.rows}
         return row
 
     def iter_articles(self) -> Iterator[dict[str, Any]]:

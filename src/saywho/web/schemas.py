@@ -27,6 +27,7 @@ class Statement(BaseModel):
     when_date: str | None = None
     tags: list[str] = []
     bookmarked: bool = False
+    note: str | None = Field(None, description="The bookmark's note, when one was written.")
 
 
 class SearchResults(BaseModel):
