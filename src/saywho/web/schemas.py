@@ -42,6 +42,8 @@ class SpeakerSummary(BaseModel):
     kind: str
     attributions: int
     articles: int
+    #: Publication date of the article of the latest statement (None if none is dated).
+    latest: str | None = None
     aliases: list[str]
     descriptors: list[str]
 
