@@ -89,6 +89,16 @@ class SearchQuery:
         return self
 
 
+def checked_date(name: str, value: str | None, bound: str) -> str | None:
+    """A date filter as YYYY-MM-DD (2019 as a start is 2019-01-01, as an end 2019-12-31)."""
+    if not value:
+        return None
+    try:
+        return parse_date(value, bound=bound)  # type: ignore[arg-type]
+    except ValueError:
+        raise StoreError(f"{name} must be a date like 2016-05-31 (or 2016-05, 2016), not {value!r}") from None
+
+
 @dataclass(slots=True)
 class SearchPage:
     total: int
@@ -123,8 +133,8 @@ class SpeakerQuery:
             raise StoreError(f"direction must be desc or asc, not {self.direction!r}")
         if self.min_statements is not None and self.min_statements < 1:
             raise StoreError("min_statements must be at least 1")
-        self.since = _bound(self.since, "since", "start")
-        self.until = _bound(self.until, "until", "end")
+        self.since = checked_date("since", self.since, "start")
+        self.until = checked_date("until", self.until, "end")
         if not 1 <= self.limit <= MAX_PAGE_SIZE:
             raise StoreError(f"limit must be between 1 and {MAX_PAGE_SIZE}")
         if self.offset < 0:
@@ -709,16 +719,6 @@ def fts5_query(text: str) -> str:
 
 def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _bound(value: str | None, name: str, bound: str) -> str | None:
-    """A date filter as a day; 2019 as a start is 2019-01-01, as an end 2019-12-31."""
-    if not value:
-        return None
-    try:
-        return parse_date(value, bound=bound)  # type: ignore[arg-type]
-    except ValueError:
-        raise StoreError(f"{name} must be a date like 2016-05-31 (or 2016-05, 2016), not {value!r}") from None
 
 
 def _date_of(published: str | None) -> str | None:

@@ -6,7 +6,9 @@ untrusted, is always escaped.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -84,6 +86,9 @@ class Bar:
     y: float
     width: float
     height: float
+    #: The days the bar covers (inclusive), for linking it to the statements it counts.
+    since: str | None = None
+    until: str | None = None
 
 
 @dataclass(slots=True)
@@ -135,3 +140,90 @@ def _month_range(first: str, last: str) -> list[str]:
         if month > 12:
             year, month = year + 1, 1
     return out
+
+
+#: A timeline draws the finest of days, weeks, months and years that needs at most this
+#: many bars: days for a few weeks of statements, weeks for up to a year, months for a few
+#: years, years beyond. Fewer, wider bars stay readable at the page's width.
+MAX_BARS = 60
+
+#: Bin units from finest to coarsest.
+UNITS = ("day", "week", "month", "year")
+
+
+def binned_timeline(days: dict[str, int], width: int = 720, height: int = 140) -> Timeline | None:
+    """Bars of statements per day, week, month or year, whichever is finest within
+    :data:`MAX_BARS` for the span of ``days`` (YYYY-MM-DD to a count); empty bins are zeros.
+
+    >>> t = binned_timeline({"2016-05-02": 1, "2016-05-06": 2})
+    >>> t.unit, [b.count for b in t.bars], t.first, t.last
+    ('day', [1, 0, 0, 0, 2], '2016-05-02', '2016-05-06')
+    >>> binned_timeline({"2016-01-04": 1, "2016-05-06": 2}).unit
+    'week'
+    >>> binned_timeline({"2014-01-04": 1, "2016-05-06": 2}).unit
+    'month'
+    """
+    dated = {date.fromisoformat(d): n for d, n in days.items() if d}
+    if not dated:
+        return None
+    first, last = min(dated), max(dated)
+    unit, starts = next((u, s) for u in UNITS if len(s := _bin_starts(first, last, u)) <= MAX_BARS or u == "year")
+    counts = [0] * len(starts)
+    for day, n in dated.items():
+        counts[_bin_index(starts, day)] += n
+    top = max(counts)
+    slot = width / len(starts)
+    bars = []
+    for i, (start, n) in enumerate(zip(starts, counts)):
+        end = starts[i + 1] - timedelta(days=1) if i + 1 < len(starts) else _bin_end(start, unit)
+        h = (height - 4) * n / top if top else 0
+        bars.append(Bar(_bin_label(start, unit), n, round(i * slot + slot * 0.1, 2), round(height - h, 2),
+                        round(max(slot * 0.8, 1), 2), round(h, 2), start.isoformat(), end.isoformat()))
+    return Timeline(bars, width, height, top, bars[0].label, bars[-1].label, unit)
+
+
+def _bin_start(day: date, unit: str) -> date:
+    if unit == "week":
+        return day - timedelta(days=day.weekday())  # ISO weeks start on Monday
+    if unit == "month":
+        return day.replace(day=1)
+    if unit == "year":
+        return day.replace(month=1, day=1)
+    return day
+
+
+def _next_start(start: date, unit: str) -> date:
+    if unit == "day":
+        return start + timedelta(days=1)
+    if unit == "week":
+        return start + timedelta(weeks=1)
+    if unit == "month":
+        return date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    return date(start.year + 1, 1, 1)
+
+
+def _bin_end(start: date, unit: str) -> date:
+    return _next_start(start, unit) - timedelta(days=1)
+
+
+def _bin_starts(first: date, last: date, unit: str) -> list[date]:
+    starts = [_bin_start(first, unit)]
+    while (following := _next_start(starts[-1], unit)) <= last:
+        starts.append(following)
+        if len(starts) > MAX_BARS and unit != "year":
+            break  # too many already: a coarser unit will be used
+    return starts
+
+
+def _bin_index(starts: list[date], day: date) -> int:
+    return bisect_right(starts, day) - 1
+
+
+def _bin_label(start: date, unit: str) -> str:
+    if unit == "week":
+        return f"week of {start.isoformat()}"
+    if unit == "month":
+        return start.isoformat()[:7]
+    if unit == "year":
+        return str(start.year)
+    return start.isoformat()
