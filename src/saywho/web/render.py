@@ -147,6 +147,9 @@ def _month_range(first: str, last: str) -> list[str]:
 #: years, years beyond. Fewer, wider bars stay readable at the page's width.
 MAX_BARS = 60
 
+#: The widest a bar is drawn (a few bins would otherwise fill the chart with slabs).
+MAX_BAR_WIDTH = 48
+
 #: Bin units from finest to coarsest.
 UNITS = ("day", "week", "month", "year")
 
@@ -177,8 +180,9 @@ def binned_timeline(days: dict[str, int], width: int = 720, height: int = 140) -
     for i, (start, n) in enumerate(zip(starts, counts)):
         end = starts[i + 1] - timedelta(days=1) if i + 1 < len(starts) else _bin_end(start, unit)
         h = (height - 4) * n / top if top else 0
-        bars.append(Bar(_bin_label(start, unit), n, round(i * slot + slot * 0.1, 2), round(height - h, 2),
-                        round(max(slot * 0.8, 1), 2), round(h, 2), start.isoformat(), end.isoformat()))
+        w = min(max(slot * 0.8, 1), MAX_BAR_WIDTH)
+        bars.append(Bar(_bin_label(start, unit), n, round(i * slot + (slot - w) / 2, 2), round(height - h, 2),
+                        round(w, 2), round(h, 2), start.isoformat(), end.isoformat()))
     return Timeline(bars, width, height, top, bars[0].label, bars[-1].label, unit)
 
 
