@@ -54,6 +54,8 @@ def test_speakers_minimum_statements_filters_before_paging(newsroom):
     assert page.total == 2
     assert names(page) == ["Ann Lee"]
     assert names(newsroom.speakers(min_statements=2, limit=1, offset=1)) == ["Bob Ray"]
+    past_the_end = newsroom.speakers(min_statements=2, offset=5)
+    assert (past_the_end.total, past_the_end.rows) == (2, [])
     assert newsroom.speakers(min_statements=2, kind="organization").total == 0
 
 
