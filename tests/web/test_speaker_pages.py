@@ -122,3 +122,12 @@ def test_speaker_statement_paging_keeps_the_filters(client):
     assert all(part in following for part in ("q=levy", "type=direct", "page=2"))
     second = client.get(f"/speakers/{dora}{following}").text
     assert second.count("<tr data-statement=") == 1 and "Nothing more" not in second
+
+
+def test_the_api_lists_speakers_with_the_same_order_and_filters(client):
+    listed = client.get("/api/speakers", params={"sort": "latest", "min_statements": 2, "limit": 2}).json()
+    assert [(r["name"], r["latest"]) for r in listed["results"]] == [("Bob Ray", "2017-06-01"), ("Dora Finch", "2016-06-01")]
+    assert client.get(f"/api/speakers/{speaker_id(client, 'Bob Ray')}").json()["latest"] == "2017-06-01"
+    refused = client.get("/api/speakers", params={"until": "someday"})
+    assert refused.status_code == 400 and refused.json()["detail"].startswith("until must be a date")
+    assert client.get("/api/speakers", params={"sort": "name"}).status_code == 422

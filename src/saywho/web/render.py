@@ -9,7 +9,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 from urllib.parse import urlsplit
 
 from saywho.models import Article
@@ -102,46 +101,6 @@ class Timeline:
     unit: str
 
 
-#: More months than this are drawn as years, so bars stay wide enough to see.
-MAX_MONTH_BARS = 120
-
-
-def timeline(rows: list[dict[str, Any]], width: int = 720, height: int = 140) -> Timeline | None:
-    """Bars of statements per month (per year for long spans), gaps filled with zeros."""
-    counts = {r["month"]: r["attributions"] for r in rows if r.get("month")}
-    if not counts:
-        return None
-    months = _month_range(min(counts), max(counts))
-    unit = "month"
-    if len(months) > MAX_MONTH_BARS:
-        unit = "year"
-        yearly: dict[str, int] = {}
-        for month, n in counts.items():
-            yearly[month[:4]] = yearly.get(month[:4], 0) + n
-        counts = yearly
-        months = [str(y) for y in range(int(min(counts)), int(max(counts)) + 1)]
-    top = max(counts.values())
-    slot = width / len(months)
-    bars = []
-    for i, label in enumerate(months):
-        n = counts.get(label, 0)
-        h = (height - 4) * n / top if top else 0
-        bars.append(Bar(label, n, round(i * slot + slot * 0.1, 2), round(height - h, 2), round(max(slot * 0.8, 1), 2), round(h, 2)))
-    return Timeline(bars, width, height, top, months[0], months[-1], unit)
-
-
-def _month_range(first: str, last: str) -> list[str]:
-    year, month = int(first[:4]), int(first[5:7])
-    end = (int(last[:4]), int(last[5:7]))
-    out = []
-    while (year, month) <= end:
-        out.append(f"{year:04d}-{month:02d}")
-        month += 1
-        if month > 12:
-            year, month = year + 1, 1
-    return out
-
-
 #: A timeline draws the finest of days, weeks, months and years that needs at most this
 #: many bars: days for a few weeks of statements, weeks for up to a year, months for a few
 #: years, years beyond. Fewer, wider bars stay readable at the page's width.
@@ -154,16 +113,16 @@ MAX_BAR_WIDTH = 48
 UNITS = ("day", "week", "month", "year")
 
 
-def binned_timeline(days: dict[str, int], width: int = 720, height: int = 140) -> Timeline | None:
+def timeline(days: dict[str, int], width: int = 720, height: int = 140) -> Timeline | None:
     """Bars of statements per day, week, month or year, whichever is finest within
     :data:`MAX_BARS` for the span of ``days`` (YYYY-MM-DD to a count); empty bins are zeros.
 
-    >>> t = binned_timeline({"2016-05-02": 1, "2016-05-06": 2})
+    >>> t = timeline({"2016-05-02": 1, "2016-05-06": 2})
     >>> t.unit, [b.count for b in t.bars], t.first, t.last
     ('day', [1, 0, 0, 0, 2], '2016-05-02', '2016-05-06')
-    >>> binned_timeline({"2016-01-04": 1, "2016-05-06": 2}).unit
+    >>> timeline({"2016-01-04": 1, "2016-05-06": 2}).unit
     'week'
-    >>> binned_timeline({"2014-01-04": 1, "2016-05-06": 2}).unit
+    >>> timeline({"2014-01-04": 1, "2016-05-06": 2}).unit
     'month'
     """
     dated = {date.fromisoformat(d): n for d, n in days.items() if d}

@@ -82,6 +82,7 @@ class SpeakerDetail(BaseModel):
     merged_into: int | None = None
     attributions: int
     articles: int
+    latest: str | None = None
     aliases: list[Alias]
     descriptors: list[Descriptor]
     keys: list[NameKey]

@@ -73,7 +73,7 @@ def speaker_page(request: Request, store: StoreDep, speaker_id: int, q: str | No
                                           since=params["since"], until=params["until"], limit=PAGE_SIZE,
                                           offset=offset(page_number)))
     return page(request, "speaker.html", speaker=speaker, statements=statements, params=params,
-                filtered=any(params.values()), timeline=render.binned_timeline(store.speaker_days(speaker_id)),
+                filtered=any(params.values()), timeline=render.timeline(store.speaker_days(speaker_id)),
                 quoted_with=store.quoted_with(speaker_id, QUOTED_WITH_SHOWN),
                 pager=pager(statements.total, page_number, params))
 
