@@ -119,6 +119,7 @@ def test_quoted_with_counts_shared_articles(newsroom):
     ("statement", False),
     ("spokesman", True),
     ("co-founder", True),
+    ("regulator", True),         # what an organisation is
     ("vice-president", True),
     ("General", True),           # a title before a name
     ("Republican", True),
