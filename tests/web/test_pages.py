@@ -79,7 +79,8 @@ def test_speaker_page_joins_name_variants_and_draws_a_timeline(client):
     townsend = speaker_id(client, "Townsend")
     html = client.get(f"/speakers/{townsend}").text
     assert "Gen. Stephen Townsend" in html and ">Townsend <" in html
-    assert html.count("<rect ") == 4  # May..August 2016
+    # 1 May to 12 August 2016 is drawn per week: the weeks of 25 April to 8 August.
+    assert html.count("<rect ") == 16 and "Statements per week" in html
     detail = client.get(f"/api/speakers/{townsend}").json()
     assert detail["attributions"] == 2 and detail["timeline"] == [
         {"month": "2016-05", "attributions": 1}, {"month": "2016-08", "attributions": 1}]

@@ -148,10 +148,16 @@ def speakers(
     store: StoreDep,
     kind: Literal["person", "organization", "group"] | None = None,
     name: str | None = Query(None, description="Part of the speaker's name."),
+    sort: Literal["statements", "articles", "latest"] = Query("statements", description="What to order speakers by."),
+    direction: Literal["desc", "asc"] = "desc",
+    min_statements: int | None = Query(None, ge=1, description="Only speakers with at least this many statements."),
+    since: str | None = Query(None, description="Count statements in articles published on or after (YYYY-MM-DD)."),
+    until: str | None = Query(None, description="Count statements in articles published on or before (YYYY-MM-DD)."),
     limit: int = Query(20, ge=1, le=MAX_PAGE_SIZE),
     offset: int = Query(0, ge=0),
 ):
-    page = store.speakers(kind=kind, name=name or None, limit=limit, offset=offset)
+    page = store.speakers(kind=kind, name=name or None, sort=sort, direction=direction, min_statements=min_statements,
+                          since=since or None, until=until or None, limit=limit, offset=offset)
     return {"total": page.total, "limit": limit, "offset": offset, "results": page.rows}
 
 

@@ -43,6 +43,8 @@ class SpeakerSummary(BaseModel):
     kind: str
     attributions: int
     articles: int
+    #: Publication date of the article of the latest statement (None if none is dated).
+    latest: str | None = None
     aliases: list[str]
     descriptors: list[str]
 
@@ -81,6 +83,7 @@ class SpeakerDetail(BaseModel):
     merged_into: int | None = None
     attributions: int
     articles: int
+    latest: str | None = None
     aliases: list[Alias]
     descriptors: list[Descriptor]
     keys: list[NameKey]
