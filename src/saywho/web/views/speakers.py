@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from saywho.store import SearchQuery
-from saywho.web import render
+from saywho.web import display, render
 from saywho.web.deps import AuthDep, StoreDep
 from saywho.web.pages import PAGE_SIZE, offset, page, pager
 
@@ -71,7 +71,8 @@ def speaker_page(request: Request, store: StoreDep, speaker_id: int, q: str | No
               "until": (until or "").strip() or None}
     statements = store.search(SearchQuery(speaker=str(speaker_id), text=params["q"], type=params["type"],
                                           since=params["since"], until=params["until"], limit=PAGE_SIZE,
-                                          offset=offset(page_number)))
+                                          offset=offset(page_number)),
+                              context=display.settings().context_chars)
     return page(request, "speaker.html", speaker=speaker, statements=statements, params=params,
                 filtered=any(params.values()), timeline=render.timeline(store.speaker_days(speaker_id)),
                 quoted_with=store.quoted_with(speaker_id, QUOTED_WITH_SHOWN),
