@@ -42,6 +42,8 @@ def main() -> int:
             "speakers.png": "/speakers?kind=person",
             "speaker.png": f"/speakers/{top['id']}",
             "article.png": f"/articles/{article_id}",
+            "articles.png": "/articles",
+            "api.png": "/docs",
         }
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)

@@ -157,3 +157,19 @@ def test_a_description_of_another_kind_of_body_is_not_the_one_in_focus():
         "According to the regional transport agency, traffic has doubled."
     )
     assert names(text)[-1] == ("regional transport agency", "organization")
+
+
+def test_a_hyphenated_role_before_a_name_stays_whole_and_the_name_speaks():
+    # The model splits "co-chairman" and takes "co" for a subject of its own: the speaker
+    # was once "Tory co", an unnamed someone described as "Tory co".
+    for text in ("Tory co-chairman Andrew Feldman said the party would win.",
+                 '"We will win," said Tory co-chairman Andrew Feldman.'):
+        found, article = speakers_of(text)
+        assert [name for _, name, _ in found] == ["Andrew Feldman"]
+        assert article.speakers[0].descriptors == ["Tory co-chairman"]
+
+
+def test_a_hyphenated_appositive_is_one_descriptor():
+    found, article = speakers_of("Joe Biden, the vice-president, said it was over.")
+    assert [name for _, name, _ in found] == ["Joe Biden"]
+    assert article.speakers[0].descriptors == ["vice-president"]

@@ -57,6 +57,10 @@ def test_the_corpus_returns_what_the_cli_prints(filled):
         top = corpus.speakers().rows[0]
         by_id = corpus.search(speaker=top["id"], limit=500)
         assert by_id.total == top["attributions"]
+        by_name = [s["name"] for s in corpus.speakers(sort="latest", direction="asc", limit=100)]
+        printed_by_name = CliRunner().invoke(app, ["speakers", "--db", filled, "-f", "jsonl", "--sort", "latest",
+                                                   "--ascending", "--limit", "100"]).stdout.splitlines()
+        assert by_name == [json.loads(line)["name"] for line in printed_by_name]
         assert corpus.speaker(10**6) is None and corpus.article(10**6) is None
 
 

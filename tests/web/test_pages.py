@@ -30,7 +30,9 @@ def speaker_id(client, name: str) -> int:
     return next(r["id"] for r in client.get("/api/speakers", params={"name": name}).json()["results"])
 
 
-@pytest.mark.parametrize("path", ["/", "/search", "/search?q=troop", "/speakers", "/articles", "/articles/1", "/statements/1", "/login"])
+@pytest.mark.parametrize("path", ["/", "/?period=week", "/search", "/search?q=troop", "/search?q=nothing+at+all", "/speakers",
+                                  "/articles", "/articles?title=budget&publisher=Daily&since=2015", "/articles/1",
+                                  "/statements/1", "/login", "/docs"])
 def test_every_page_renders_with_security_headers(client, path):
     response = client.get(path)
     assert response.status_code == 200
@@ -42,7 +44,8 @@ def test_every_page_renders_with_security_headers(client, path):
 def test_hostile_article_text_is_escaped_everywhere(client):
     hostile = next(r for r in client.get("/api/articles").json()["results"] if r["input"] == "hostile.txt")
     pages = [client.get(f"/articles/{hostile['id']}").text, client.get("/search", params={"q": "takes"}).text,
-             client.get("/articles").text, client.get("/").text]
+             client.get("/articles").text, client.get("/").text,
+             client.get("/search", params={"q": "script lesson"}).text]
     for html in pages:
         assert "<script>window" not in html
         assert "<img src=x" not in html
@@ -76,7 +79,8 @@ def test_speaker_page_joins_name_variants_and_draws_a_timeline(client):
     townsend = speaker_id(client, "Townsend")
     html = client.get(f"/speakers/{townsend}").text
     assert "Gen. Stephen Townsend" in html and ">Townsend <" in html
-    assert html.count("<rect ") == 4  # May..August 2016
+    # 1 May to 12 August 2016 is drawn per week: the weeks of 25 April to 8 August.
+    assert html.count("<rect ") == 16 and "Statements per week" in html
     detail = client.get(f"/api/speakers/{townsend}").json()
     assert detail["attributions"] == 2 and detail["timeline"] == [
         {"month": "2016-05", "attributions": 1}, {"month": "2016-08", "attributions": 1}]
@@ -93,10 +97,16 @@ def test_export_holds_every_result_of_the_search_not_one_page(client, fmt):
     assert len(rows) == 25 and all(r["speaker"] == "Jane Smith" for r in rows)
 
 
-def test_openapi_describes_the_api_and_no_cdn_docs_page_is_served(client):
+def test_openapi_describes_the_api_and_the_docs_page_reads_it_without_a_cdn(client):
     spec = client.get("/openapi.json").json()
     assert {"/api/search", "/api/speakers/{speaker_id}", "/api/statements/{statement_id}/tags"} <= set(spec["paths"])
-    assert client.get("/docs").status_code == 404
+    html = client.get("/docs").text
+    assert "/api/search" in html and "/api/speakers/{speaker_id}" in html
+    assert "Words that must all occur; &#34;quote&#34; a phrase." in html  # a parameter's description
+    assert 'id="schema-Statement"' in html and "list of Statement" in html  # a response shape, linked by name
+    assert "curl -X PUT -H &#39;Authorization: Bearer $TOKEN&#39;" in html  # writes show the token
+    assert "<script src=\"http" not in html and "cdn" not in html.lower()
+    assert client.get("/redoc").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -179,3 +189,119 @@ def test_an_upload_is_the_article_saywho_ingest_stored(client, tmp_path):
                            headers={"Authorization": f"Bearer {TOKEN}"})
     assert uploaded.status_code == 201
     assert uploaded.json() == {"id": stored_id, "created": False, "attributions": 1}
+
+
+# --- search results (issue 22) ---------------------------------------------------------------
+
+
+def test_a_result_shows_its_statement_in_the_sentence_with_the_search_words_marked(client):
+    html = client.get("/search", params={"q": "troop levels"}).text
+    said = html[html.index('<span class="said">'):html.index("</p>", html.index('<span class="said">'))]
+    assert "<mark>Troop</mark> <mark>levels</mark> will stay where they are" in said
+    assert '<span class="context">&#34; Gen. Stephen Townsend said.</span>' in said  # "Gen." does not end the sentence
+    assert '<a href="/speakers/' in html and '<a href="/articles/1#a1">Troop levels to hold</a>' in html
+
+
+def test_marking_a_hostile_statement_escapes_every_piece(client):
+    html = client.get("/search", params={"q": "script"}).text + client.get("/search", params={"q": "warning"}).text
+    assert "&lt;<mark>script</mark>&gt;window.__pwned" in html
+    assert "&amp; &#34;a <mark>warning</mark>&#34;" in html
+    assert "<script>" not in html and "<i>lesson</i>" not in html
+
+
+def test_no_match_says_so_and_lists_each_filter_with_a_link_that_removes_it(client):
+    html = client.get("/search", params={"q": "zebra", "publisher": "Daily", "type": "direct"}).text
+    assert "No statements match these filters" in html and "0–0 of 0" not in html
+    assert '<span class="muted">words:</span> zebra <a href="/search?publisher=Daily&amp;type=direct"' in html
+    assert '<span class="muted">publisher:</span> Daily <a href="/search?q=zebra&amp;type=direct"' in html
+    assert '<span class="muted">type:</span> direct <a href="/search?q=zebra&amp;publisher=Daily"' in html
+
+
+def facet(html: str, name: str) -> list[tuple[str, str]]:
+    import re
+
+    block = html[html.index(f'data-facet="{name}"'):]
+    block = block[:block.index("</section>")]
+    return re.findall(r'<a href="[^"]*"[^>]*>([^<]+)</a> <span class="count">(\d+)</span>', block)
+
+
+def test_facets_count_speaker_kinds_types_and_publishers_of_the_results(client):
+    html = client.get("/search", params={"speaker": "Townsend"}).text
+    assert facet(html, "publisher") == [("Daily", "1"), ("Wire", "1")]
+    assert facet(html, "kind") == [("person", "2")]
+    html = client.get("/search").text
+    assert facet(html, "kind") == [("person", "29"), ("unnamed", "1")]
+    assert facet(html, "type") == [("direct", "29"), ("mixed", "1")]
+    assert ("&lt;i&gt;Evil&lt;/i&gt; Corp", "2") in facet(html, "publisher")
+    # A chosen value links back to the search without it.
+    chosen = client.get("/search", params={"kind": "unnamed"}).text
+    assert '<a href="/search" aria-current="true" title="Remove this filter">unnamed</a>' in chosen
+
+
+def test_bookmark_notes_show_in_results_on_the_statement_and_in_the_article(client):
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    assert client.put("/api/statements/1/bookmark", json={"note": "ask the <b>ministry</b>"}, headers=headers).status_code == 200
+    for path in ("/search?bookmarked=true", "/statements/1", "/articles/1"):
+        html = client.get(path).text
+        assert "✎ ask the &lt;b&gt;ministry&lt;/b&gt;" in html, path
+    assert client.get("/api/statements/1").json()["note"] == "ask the <b>ministry</b>"
+
+
+# --- home, articles ---------------------------------------------------------------------------
+
+
+def test_home_charts_statements_per_week_and_ranks_speakers_of_the_chosen_period(client):
+    html = client.get("/").text
+    assert 'aria-label="Statements per week, 2015-03-02 to 2016-09-05"' in html  # weeks start on Monday
+    assert "<title>week of 2015-03-02: 25</title>" in html and "<title>week of 2015-03-09: 0</title>" in html
+    ranked = html[html.index('<ol class="speakers">'):html.index("</ol>", html.index('<ol class="speakers">'))]
+    assert ranked.index("Jane Smith") < ranked.index("Stephen Townsend")
+    month = client.get("/", params={"period": "month"}).text
+    ranked = month[month.index('<ol class="speakers">'):month.index("</ol>", month.index('<ol class="speakers">'))]
+    assert "2016-08-11 to 2016-09-09" in month and "Dana" in ranked and "Jane Smith" not in ranked
+    assert client.get("/", params={"period": "decade"}).status_code == 400
+
+
+def test_articles_are_searched_by_title_and_filtered_by_publisher_and_date(client):
+    def titles(**params):
+        import re
+
+        return re.findall(r'<a href="/articles/\d+">([^<]+)</a>', client.get("/articles", params=params).text)
+
+    assert titles(title="budget points") == ["The budget in 25 points"]
+    assert titles(publisher="daily") == ["A built article", "The budget in 25 points"]
+    assert titles(since="2016-05", until="2016-08-31") == ["Troop levels to hold", "A built article"]
+    assert "No articles match these filters." in client.get("/articles", params={"title": "zebra"}).text
+    assert client.get("/articles", params={"since": "soon"}).status_code == 400
+
+
+def test_the_article_page_shows_the_headline_once_next_to_its_statements(client, tmp_path):
+    from dataclasses import replace
+
+    from saywho.models import TextSpan
+    from saywho.store import Store
+    from store.store_builders import Quote, add, build_article
+
+    db = str(tmp_path / "headline.db")
+    with Store.open(db) as store:
+        # As ingest stores a page: the title is the text's first paragraph.
+        article = build_article([Quote("Jane Smith", "Taxes will fall")], title="Taxes to fall, says Smith")
+        article.text = "Taxes to fall, says Smith\n\n" + article.text
+        article.attributions = [
+            replace(a, **{role: TextSpan.from_ranges(article.text, [(s + 27, e + 27) for s, e in getattr(a, role).spans])
+                          for role in ("content", "cue", "source")})
+            for a in article.attributions
+        ]
+        article_id = add(store, article)
+    with TestClient(create_app(db)) as other:
+        html = other.get(f"/articles/{article_id}").text
+    assert html.count("Taxes to fall, says Smith") == 2  # the <title> and the heading, not the text again
+    assert "<h1>Taxes to fall, says Smith</h1>" in html
+    assert '<div class="article-text" id="article-text"><span class="att content' in html
+    assert '<aside class="article-side">' in html
+
+
+def test_the_api_lists_articles_with_the_same_filters(client):
+    found = client.get("/api/articles", params={"title": "budget", "publisher": "DAILY", "since": "2015"}).json()
+    assert found["total"] == 1 and found["results"][0]["title"] == "The budget in 25 points"
+    assert client.get("/api/articles", params={"until": "2016-02-30"}).status_code == 400

@@ -34,15 +34,32 @@ def test_segments_cover_the_text_exactly_once(attributions, expected):
 
 
 def test_timeline_fills_gaps_with_zero_bars():
-    drawn = timeline([{"month": "2016-01", "attributions": 2}, {"month": "2016-04", "attributions": 4}])
-    assert [(b.label, b.count) for b in drawn.bars] == [("2016-01", 2), ("2016-02", 0), ("2016-03", 0), ("2016-04", 4)]
+    drawn = timeline({"2016-01-04": 2, "2016-01-07": 4})
+    assert [(b.label, b.count) for b in drawn.bars] == [("2016-01-04", 2), ("2016-01-05", 0), ("2016-01-06", 0), ("2016-01-07", 4)]
     assert drawn.bars[-1].height > drawn.bars[0].height > 0 == drawn.bars[1].height
 
 
-def test_long_timelines_are_drawn_by_year():
-    drawn = timeline([{"month": "2004-02", "attributions": 3}, {"month": "2016-10", "attributions": 5}])
-    assert drawn.unit == "year" and len(drawn.bars) == 13
+@pytest.mark.parametrize(("days", "unit", "bars"), [
+    ({"2016-05-31": 1}, "day", 1),                      # one day of statements is one bar, not a month
+    ({"2016-05-01": 1, "2016-05-31": 1}, "day", 31),
+    ({"2016-05-01": 1, "2016-08-12": 1}, "week", 16),    # weeks of 25 April to 8 August (Mondays)
+    ({"2016-01-01": 1, "2016-12-31": 1}, "week", 53),    # a year: 53 weeks fit in 60 bars
+    ({"2016-01-01": 1, "2017-12-31": 1}, "month", 24),
+    ({"2004-02-01": 3, "2016-10-01": 5}, "year", 13),
+])
+def test_timeline_bins_suit_the_span(days, unit, bars):
+    drawn = timeline(days)
+    assert (drawn.unit, len(drawn.bars)) == (unit, bars)
+    assert sum(b.count for b in drawn.bars) == sum(days.values())
+
+
+def test_each_bar_covers_its_days_without_gaps():
+    drawn = timeline({"2016-01-30": 1, "2016-03-02": 2, "2017-12-31": 1})
+    assert drawn.unit == "month"
+    assert (drawn.bars[0].since, drawn.bars[0].until) == ("2016-01-01", "2016-01-31")
+    assert (drawn.bars[1].since, drawn.bars[1].until) == ("2016-02-01", "2016-02-29")
+    assert [b.count for b in drawn.bars[:3]] == [1, 0, 2]
 
 
 def test_no_dated_statements_means_no_timeline():
-    assert timeline([]) is None
+    assert timeline({}) is None

@@ -13,7 +13,7 @@ from saywho.cli.store import DbOption, ResultFormatOpt, check_format, emit, open
 
 speakers_app = typer.Typer(help="Who is quoted most; merge and split speakers.", no_args_is_help=False)
 
-SPEAKER_COLUMNS = ("id", "name", "kind", "attributions", "articles", "aliases", "descriptors")
+SPEAKER_COLUMNS = ("id", "name", "kind", "attributions", "articles", "latest", "aliases", "descriptors")
 
 
 @speakers_app.callback(invoke_without_command=True)
@@ -23,6 +23,13 @@ def speakers_list(
     kind: Annotated[str | None, typer.Option(help="person, organization or group.")] = None,
     name: Annotated[str | None, typer.Option(help="Part of the speaker's name.")] = None,
     by: Annotated[str, typer.Option(help="speaker (default), kind, or descriptor: what to count statements by.")] = "speaker",
+    sort: Annotated[str, typer.Option(
+        help="statements (default), articles, or latest (the date of the latest statement): what to order speakers by.")
+    ] = "statements",
+    ascending: Annotated[bool, typer.Option("--ascending", help="Fewest or oldest first instead of most or newest.")] = False,
+    min_statements: Annotated[int | None, typer.Option(min=1, help="Only speakers with at least this many statements.")] = None,
+    since: Annotated[str | None, typer.Option(help="Count only statements in articles published on or after this date (2016-05-31, 2016-05, 2016).")] = None,
+    until: Annotated[str | None, typer.Option(help="Count only statements in articles published on or before this date.")] = None,
     limit: Annotated[int, typer.Option(min=1)] = 20,
     offset: Annotated[int, typer.Option(min=0)] = 0,
     fmt: ResultFormatOpt = None,
@@ -35,6 +42,8 @@ def speakers_list(
     \b
     Examples:
       saywho speakers --kind person --limit 20
+      saywho speakers --since 2016-01 --until 2016-06 --min-statements 5
+      saywho speakers --sort latest            # most recently quoted first
       saywho speakers --by descriptor
       saywho speakers merge 12 57        # 57 is the same person as 12
       saywho speakers split 12 "Clinton" # bare "Clinton" is not speaker 12
@@ -46,7 +55,8 @@ def speakers_list(
     written = {"parents": parents, "raw_csv": raw_csv}
     with opened(db) as store:
         if by == "speaker":
-            page = store.speakers(kind=kind, name=name, limit=limit, offset=offset)
+            page = store.speakers(kind=kind, name=name, sort=sort, direction="asc" if ascending else "desc",
+                                  min_statements=min_statements, since=since, until=until, limit=limit, offset=offset)
             emit(page.rows, SPEAKER_COLUMNS, chosen, output, title=f"{page.total} speakers", noun="speaker", **written)
         elif by in ("kind", "descriptor"):
             emit(store.speaker_breakdown(by, limit=limit), ("value", "attributions"), chosen, output,

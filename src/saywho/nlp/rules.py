@@ -532,7 +532,11 @@ def _resolve_nesting(candidates: list[_Candidate], text: str) -> list[_Candidate
 
 def _source_root(cue: Token) -> Token | None:
     """The token heading the source phrase, following the cue up its clause if needed."""
-    subject = next((c for c in cue.children if c.dep_ in _SUBJECT_DEPS), None)
+    subjects = [c for c in cue.children if c.dep_ in _SUBJECT_DEPS]
+    # "Tory co-chairman Andrew Feldman said": the model may split the hyphenated word and
+    # make its first half ("co") and the hyphen subjects of their own; the name after them
+    # is the real one.
+    subject = next((c for c in subjects if not is_hyphen_part(c)), subjects[0] if subjects else None)
     if subject is not None and subject.dep_ == "nsubjpass":
         agent = next((c for c in cue.children if c.dep_ == "agent"), None)
         pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
@@ -555,6 +559,22 @@ def _source_root(cue: Token) -> Token | None:
         if subject is not None:
             return subject
     return None
+
+
+def is_hyphen_part(token: Token) -> bool:
+    """Whether ``token`` is the first half of a hyphenated word ("co" in "co-chairman"), or
+    the hyphen itself: with the words on both sides glued to it."""
+    doc = token.doc
+    if token.text in HYPHENS:
+        return 0 < token.i < len(doc) - 1 and not doc[token.i - 1].whitespace_ and not token.whitespace_
+    return (
+        token.i + 2 < len(doc) and not token.whitespace_ and doc[token.i + 1].text in HYPHENS
+        and not doc[token.i + 1].whitespace_ and doc[token.i + 2].is_alpha
+    )
+
+
+#: The characters that join the parts of a hyphenated word.
+HYPHENS = frozenset("-\u2010\u2011")
 
 
 def _subtree_range(root: Token, exclude: Token | None = None) -> tuple[int, int] | None:

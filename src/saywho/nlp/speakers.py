@@ -47,7 +47,7 @@ from spacy.tokens import Doc, Span, Token
 
 from saywho.models import Attribution, Speaker, SpeakerKind
 from saywho.nlp.model import doc_text, entity_of
-from saywho.nlp.rules import headline_source
+from saywho.nlp.rules import headline_source, is_hyphen_part
 
 #: Titles that stand before a name. Honorifics (Mr, Ms) are dropped from names and
 #: never kept as descriptors; the others are descriptors in their own right.
@@ -1082,13 +1082,20 @@ def _descriptors_of(ent: Span) -> list[str]:
     out: list[str] = []
     # Left modifiers inside the same noun phrase.
     i = ent.start
-    while (
-        i > 0
-        and (doc[i - 1].dep_ in ("compound", "amod", "nmod") or doc[i - 1].tag_ == "HYPH")  # "front-runner"
-        and i <= doc[i - 1].head.i < ent.end
-        and doc[i - 1].ent_type_ in ("", "NORP", "GPE", "ORG")
-    ):
-        i -= 1
+    while True:
+        while (
+            i > 0
+            and (doc[i - 1].dep_ in ("compound", "amod", "nmod") or doc[i - 1].tag_ == "HYPH")  # "front-runner"
+            and i <= doc[i - 1].head.i < ent.end
+            and doc[i - 1].ent_type_ in ("", "NORP", "GPE", "ORG")
+        ):
+            i -= 1
+        # The model may parse the first half of a hyphenated role on its own ("co" in "Tory
+        # co-chairman"): the role keeps its whole word, and what modifies that word.
+        if i > 1 and i < ent.start and is_hyphen_part(doc[i - 1]) and is_hyphen_part(doc[i - 2]):
+            i -= 2
+            continue
+        break
     while i < ent.start and doc[i].tag_ == "HYPH":
         i += 1
     words = [t for t in doc[i : ent.start] if not _is_honorific(t.text)]
@@ -1099,14 +1106,26 @@ def _descriptors_of(ent: Span) -> list[str]:
     # An appositive: "X, a former adviser to Y,".
     for child in ent.root.children:
         if child.dep_ == "appos" and child.i > ent.root.i and child.pos_ != "PRON":
-            phrase = doc[child.left_edge.i : child.right_edge.i + 1]
+            phrase = _whole_words(doc[child.left_edge.i : child.right_edge.i + 1])
             if len(phrase) <= 12:
                 out.append(_strip_determiner(phrase.text))
     # "X, who is the chief of Y" is left alone; "the chief of Y, X" (X the appositive of a role).
     if ent.root.dep_ == "appos" and ent.root.head.i < ent.start and ent.root.head.pos_ == "NOUN":
         head = ent.root.head
-        out.append(_strip_determiner(doc[head.left_edge.i : head.i + 1].text))
+        out.append(_strip_determiner(_whole_words(doc[head.left_edge.i : head.i + 1]).text))
     return [d for d in out if d]
+
+
+def _whole_words(span: Span) -> Span:
+    """``span`` widened to whole hyphenated words: the model may split "vice-president" into
+    two appositives, "vice" and "president", each a descriptor on its own."""
+    doc = span.doc
+    start, end = span.start, span.end
+    while start > 0 and is_hyphen_part(doc[start - 1]):
+        start -= 1
+    while end < len(doc) and is_hyphen_part(doc[end - 1]):
+        end += 1
+    return doc[start:end]
 
 
 def _split_titles(words: list[Token]) -> list[str]:

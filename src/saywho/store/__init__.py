@@ -7,6 +7,15 @@
 """
 
 from saywho.store.db import StoreError
-from saywho.store.store import DEFAULT_DB, RESULT_COLUMNS, SearchPage, SearchQuery, Store, content_hash
+from saywho.store.store import (
+    DEFAULT_DB,
+    RESULT_COLUMNS,
+    SPEAKER_SORTS,
+    SearchPage,
+    SearchQuery,
+    SpeakerQuery,
+    Store,
+    content_hash,
+)
 
-__all__ = ["Store", "SearchQuery", "SearchPage", "StoreError", "content_hash", "DEFAULT_DB", "RESULT_COLUMNS"]
+__all__ = ["Store", "SearchQuery", "SearchPage", "SpeakerQuery", "SPEAKER_SORTS", "StoreError", "content_hash", "DEFAULT_DB", "RESULT_COLUMNS"]

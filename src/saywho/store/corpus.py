@@ -79,10 +79,14 @@ class Corpus:
         query = self._query({"text": text, **filters}, limit=MAX_PAGE_SIZE, offset=0)
         return cast(Iterator[StatementRecord], self.store.iter_search(query))
 
-    def speakers(self, *, kind: str | None = None, name: str | None = None, limit: int = 20,
-                 offset: int = 0) -> Page[SpeakerSummary]:
-        """Corpus speakers, most quoted first, as ``saywho speakers``."""
-        page = self.store.speakers(kind=kind, name=name, limit=limit, offset=offset)
+    def speakers(self, *, kind: str | None = None, name: str | None = None, sort: str = "statements",
+                 direction: str = "desc", min_statements: int | None = None, since: str | None = None,
+                 until: str | None = None, limit: int = 20, offset: int = 0) -> Page[SpeakerSummary]:
+        """Corpus speakers as ``saywho speakers``: most quoted first unless ``sort`` (statements,
+        articles, latest) and ``direction`` (desc, asc) say otherwise; ``since``/``until`` count
+        only statements published in that range."""
+        page = self.store.speakers(kind=kind, name=name, sort=sort, direction=direction, min_statements=min_statements,
+                                   since=since, until=until, limit=limit, offset=offset)
         return Page(page.total, cast(list[SpeakerSummary], page.rows))
 
     def speaker(self, speaker_id: int) -> SpeakerRecord | None:

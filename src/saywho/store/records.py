@@ -38,6 +38,8 @@ class StatementRecord(TypedDict):
     seq: int
     tags: list[str]
     bookmarked: bool
+    #: The bookmark's note, None when there is none.
+    note: str | None
 
 
 class SpeakerSummary(TypedDict):
@@ -51,6 +53,8 @@ class SpeakerSummary(TypedDict):
     #: Other names, most frequent first (at most 5).
     aliases: list[str]
     descriptors: list[str]
+    #: Publication date of the latest statement (None when all are undated).
+    latest: str | None
 
 
 class NameCount(TypedDict):
@@ -87,6 +91,8 @@ class SpeakerRecord(TypedDict):
     keys: list[NameKey]
     attributions: int
     articles: int
+    #: Publication date of the latest statement (None when all are undated).
+    latest: str | None
     timeline: list[MonthCount]
 
 
@@ -98,6 +104,7 @@ class CorpusSpeakerRef(TypedDict):
 class Marks(TypedDict):
     tags: list[str]
     bookmarked: bool
+    note: str | None
 
 
 class ArticleRecord(TypedDict):

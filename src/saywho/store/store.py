@@ -16,16 +16,17 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from saywho.isodates import parse_date
 from saywho.models import ATTRIBUTION_TYPES, SPEAKER_KINDS, Article, Document
-from saywho.store import curation
+from saywho.store import browse, curation
 from saywho.store import identities as speaker_rules
 from saywho.store.db import Backend, Conn, SQLiteBackend, StoreError, open_backend
+from saywho.store.descriptors import clean as clean_descriptors
 
 #: Where the embedded database lives unless ``--db`` or ``SAYWHO_DB`` says otherwise.
 DEFAULT_DB = "saywho.db"
@@ -70,14 +71,9 @@ class SearchQuery:
     offset: int = 0
 
     def validate(self) -> SearchQuery:
-        for name, bound in (("since", "start"), ("until", "end")):
-            value = getattr(self, name)
-            if value:
-                try:
-                    # Normalised in place: 2019 as since is 2019-01-01, as until 2019-12-31.
-                    setattr(self, name, parse_date(value, bound=bound))  # type: ignore[arg-type]
-                except ValueError:
-                    raise StoreError(f"{name} must be a date like 2016-05-31 (or 2016-05, 2016), not {value!r}") from None
+        # Normalised in place: 2019 as since is 2019-01-01, as until 2019-12-31.
+        self.since = checked_date("since", self.since, "start")
+        self.until = checked_date("until", self.until, "end")
         if self.type and self.type not in ATTRIBUTION_TYPES:
             raise StoreError(f"type must be one of {', '.join(ATTRIBUTION_TYPES)}, not {self.type!r}")
         if self.kind and self.kind not in SPEAKER_KINDS:
@@ -89,10 +85,69 @@ class SearchQuery:
         return self
 
 
+def checked_date(name: str, value: str | None, bound: str) -> str | None:
+    """A date filter as YYYY-MM-DD (2019 as a start is 2019-01-01, as an end 2019-12-31)."""
+    if not value:
+        return None
+    try:
+        return parse_date(value, bound=bound)  # type: ignore[arg-type]
+    except ValueError:
+        raise StoreError(f"{name} must be a date like 2016-05-31 (or 2016-05, 2016), not {value!r}") from None
+
+
 @dataclass(slots=True)
 class SearchPage:
     total: int
     rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+#: How the speakers list may be sorted: the name a caller uses, the counted column.
+SPEAKER_SORTS = {"statements": "attributions", "articles": "articles", "latest": "latest"}
+SORT_DIRECTIONS = ("desc", "asc")
+
+
+@dataclass(slots=True)
+class SpeakerQuery:
+    """Filters and order of the speakers list (see Store.speakers)."""
+
+    kind: str | None = None
+    name: str | None = None
+    sort: str = "statements"
+    direction: str = "desc"
+    min_statements: int | None = None
+    since: str | None = None
+    until: str | None = None
+    limit: int = 20
+    offset: int = 0
+
+    def validate(self) -> SpeakerQuery:
+        if self.kind and self.kind not in SPEAKER_KINDS:
+            raise StoreError(f"kind must be one of {', '.join(SPEAKER_KINDS)}, not {self.kind!r}")
+        if self.sort not in SPEAKER_SORTS:
+            raise StoreError(f"sort must be one of {', '.join(SPEAKER_SORTS)}, not {self.sort!r}")
+        if self.direction not in SORT_DIRECTIONS:
+            raise StoreError(f"direction must be desc or asc, not {self.direction!r}")
+        if self.min_statements is not None and self.min_statements < 1:
+            raise StoreError("min_statements must be at least 1")
+        self.since = checked_date("since", self.since, "start")
+        self.until = checked_date("until", self.until, "end")
+        if not 1 <= self.limit <= MAX_PAGE_SIZE:
+            raise StoreError(f"limit must be between 1 and {MAX_PAGE_SIZE}")
+        if self.offset < 0:
+            raise StoreError("offset must not be negative")
+        return self
+
+
+def _speaker_counts(where: str, having: str = "") -> str:
+    """The query behind every speaker count shown (list, page, API): per live speaker, the
+    statements, the articles they are quoted in and the date of the latest one. Kept in one
+    place so that a change in what counts (a story told by several outlets) changes all."""
+    return (
+        "SELECT s.id, s.name, s.kind, COUNT(a.id) AS attributions, COUNT(DISTINCT a.article_id) AS articles, "
+        "MAX(ar.published_date) AS latest FROM speakers s JOIN mentions m ON m.speaker_id = s.id "
+        "JOIN attributions a ON a.mention_id = m.id JOIN articles ar ON ar.id = a.article_id "
+        f"WHERE {where} GROUP BY s.id, s.name, s.kind {having}"
+    )
 
 
 #: Columns of a search result row, in export order.
@@ -129,6 +184,7 @@ class Store:
             raise
         self._speakers_cache: dict[tuple, SearchPage] = {}
         self._names_cache: dict[tuple, list[int]] = {}
+        self._facets_cache: dict[tuple, dict[str, list[dict[str, Any]]]] = {}
 
     @classmethod
     def open(cls, target: str | Path | None = None, *, create: bool = True) -> Store:
@@ -237,11 +293,52 @@ class Store:
         )
 
     # --- search ----------------------------------------------------------------------
-    def search(self, query: SearchQuery) -> SearchPage:
+    def search(self, query: SearchQuery, *, context: int = 0) -> SearchPage:
+        """One page of statements. With ``context`` > 0 each row also has the article text
+        around its content: ``context_before``, ``context_content`` (the content as it
+        stands in the text) and ``context_after``, up to ``context`` characters either side
+        (None for a headline statement, whose offsets are in the title)."""
         query.validate()
         where, params, _, _ = self._search_filters(query)
         total = self._read().value(f"SELECT COUNT(*) AS n {self._fts_from(query)} {where}", params)
-        return SearchPage(total, self._page(query, query.limit, query.offset))
+        rows = self._page(query, query.limit, query.offset)
+        if context > 0:
+            found = browse.windows(self._read(), [r["id"] for r in rows], context)
+            for row in rows:
+                window = found.get(row["id"])
+                row["context_before"] = window.before if window else None
+                row["context_content"] = window.content if window else None
+                row["context_after"] = window.after if window else None
+        return SearchPage(total, rows)
+
+    def facets(self, query: SearchQuery, *, limit: int = 10) -> dict[str, list[dict[str, Any]]]:
+        """Statements per speaker kind, type and publisher among a search's results, as
+        ``{facet: [{"value", "n"}, ...]}`` (the ``limit`` largest values each). A facet
+        ignores its own filter, so it shows the other values one could switch to.
+
+        Each facet is one GROUP BY over the filtered statements; the counts are cached until
+        the data changes (paging through a search asks for the same ones again), except
+        for tag and bookmark filters, which change without a new data version.
+        """
+        query.validate()
+        cacheable = not query.tag and not query.bookmarked
+        key = (query.text, query.speaker, query.publisher, query.since, query.until, query.type, query.kind,
+               query.article_id, limit, self.data_version())
+        cached = self._facets_cache.get(key) if cacheable else None
+        if cached is not None:
+            return {facet: [dict(r) for r in rows] for facet, rows in cached.items()}
+        out = {}
+        conn = self._read()
+        for facet in browse.FACET_COLUMNS:
+            widened = replace(query)
+            setattr(widened, facet, None)
+            where, params, _, _ = self._search_filters(widened)
+            out[facet] = browse.facet_counts(conn, self._fts_from(widened), where, params, facet, limit)
+        if cacheable:
+            if len(self._facets_cache) >= SPEAKERS_CACHE_SIZE:
+                self._facets_cache.clear()
+            self._facets_cache[key] = out
+        return {facet: [dict(r) for r in rows] for facet, rows in out.items()}
 
     def iter_search(self, query: SearchQuery) -> Iterator[dict[str, Any]]:
         """Every result of a search (no paging), for exports; fetched a page at a time."""
@@ -386,10 +483,13 @@ class Store:
         tags: dict[int, list[str]] = {}
         for r in conn.all(f"SELECT attribution_id, tag FROM tags WHERE attribution_id IN ({marks}) ORDER BY tag", ids):
             tags.setdefault(r["attribution_id"], []).append(r["tag"])
-        bookmarked = {r["attribution_id"] for r in conn.all(f"SELECT attribution_id FROM bookmarks WHERE attribution_id IN ({marks})", ids)}
+        notes = {r["attribution_id"]: r["note"] for r in conn.all(
+            f"SELECT attribution_id, note FROM bookmarks WHERE attribution_id IN ({marks})", ids)}
         for row in rows:
             row["tags"] = tags.get(row["id"], [])
-            row["bookmarked"] = row["id"] in bookmarked
+            row["bookmarked"] = row["id"] in notes
+            # The bookmark's note, where one was written ("" is stored for none).
+            row["note"] = notes.get(row["id"]) or None
             row["confidence"] = round(float(row["confidence"]), 3)
 
     # --- speakers --------------------------------------------------------------------
@@ -401,53 +501,61 @@ class Store:
         )
         return (row["articles"], row["edits"]) if row else (0, 0)
 
-    def speakers(self, *, kind: str | None = None, name: str | None = None, limit: int = 20, offset: int = 0) -> SearchPage:
-        """Corpus speakers, most quoted first, with their top aliases and descriptors.
+    def speakers(self, *, kind: str | None = None, name: str | None = None, sort: str = "statements",
+                 direction: str = "desc", min_statements: int | None = None, since: str | None = None,
+                 until: str | None = None, limit: int = 20, offset: int = 0) -> SearchPage:
+        """Corpus speakers with their top aliases and descriptors, most quoted first unless
+        ``sort`` (statements, articles or latest: the last statement's date) and
+        ``direction`` (desc or asc) say otherwise. ``since``/``until`` count only statements
+        in articles published in that range; ``min_statements`` drops speakers with fewer.
 
         Counting every statement per speaker is the one slow query on a large corpus, so
         results are cached until the data changes (a new article, a merge or split).
         """
-        key = (kind, name, limit, offset, self.data_version())
+        query = SpeakerQuery(kind or None, name or None, sort, direction, min_statements, since or None, until or None,
+                             limit, offset).validate()
+        key = (*astuple(query), self.data_version())
         cached = self._speakers_cache.get(key)
         if cached is not None:
             return SearchPage(cached.total, [dict(r) for r in cached.rows])
-        page = self._speakers(kind=kind, name=name, limit=limit, offset=offset)
+        page = self._speakers(query)
         if len(self._speakers_cache) >= SPEAKERS_CACHE_SIZE:
             self._speakers_cache.clear()
         self._speakers_cache[key] = page
         return SearchPage(page.total, [dict(r) for r in page.rows])
 
-    def _speakers(self, *, kind: str | None, name: str | None, limit: int, offset: int) -> SearchPage:
+    def _speakers(self, query: SpeakerQuery) -> SearchPage:
         clauses = ["s.merged_into IS NULL"]
         params: list[Any] = []
-        if kind:
-            if kind not in SPEAKER_KINDS:
-                raise StoreError(f"kind must be one of {', '.join(SPEAKER_KINDS)}, not {kind!r}")
-            clauses.append("s.kind = ?")
-            params.append(kind)
-        if name:
-            clauses.append("lower(s.name) LIKE ? ESCAPE '\\'")
-            params.append(f"%{_like_escape(name.lower())}%")
-        where = " AND ".join(clauses)
+        for clause, value in (
+            ("s.kind = ?", query.kind),
+            ("lower(s.name) LIKE ? ESCAPE '\\'", f"%{_like_escape(query.name.lower())}%" if query.name else None),
+            ("ar.published_date >= ?", query.since),
+            ("ar.published_date <= ?", query.until),
+        ):
+            if value:
+                clauses.append(clause)
+                params.append(value)
+        having, having_params = ("HAVING COUNT(a.id) >= ?", [query.min_statements]) if query.min_statements else ("", [])
+        counts = _speaker_counts(" AND ".join(clauses), having)
         conn = self._read()
-        total = conn.value(
-            f"SELECT COUNT(DISTINCT s.id) AS n FROM speakers s JOIN mentions m ON m.speaker_id = s.id "
-            f"JOIN attributions a ON a.mention_id = m.id WHERE {where}",
-            params,
-        )
-        rows = conn.all(
-            "SELECT s.id, s.name, s.kind, COUNT(a.id) AS attributions, COUNT(DISTINCT m.article_id) AS articles "
-            "FROM speakers s JOIN mentions m ON m.speaker_id = s.id JOIN attributions a ON a.mention_id = m.id "
-            f"WHERE {where} GROUP BY s.id, s.name, s.kind ORDER BY attributions DESC, s.name, s.id LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        )
+        column = SPEAKER_SORTS[query.sort]
+        # Speakers with no dated statement come last either way; ties go by name, then id.
+        order = f"c.{column} IS NULL, c.{column} {query.direction.upper()}, c.name, c.id"
+        # The total rides along with the page (a window over the counted rows): counting is
+        # the slow part, and a second query would count every speaker again.
+        rows = conn.all(f"SELECT c.*, COUNT(*) OVER () AS total FROM ({counts}) c ORDER BY {order} LIMIT ? OFFSET ?",
+                        [*params, *having_params, query.limit, query.offset])
+        total = rows[0]["total"] if rows else conn.value(f"SELECT COUNT(*) AS n FROM ({counts}) c", [*params, *having_params])
+        for row in rows:
+            del row["total"]
         if rows:
             ids = [r["id"] for r in rows]
             aliases = self._top_per_speaker(conn, ids, "mention_names", "name")
             descriptors = self._top_per_speaker(conn, ids, "mention_descriptors", "descriptor")
             for row in rows:
                 row["aliases"] = [a for a, _ in aliases.get(row["id"], []) if a != row["name"]][:5]
-                row["descriptors"] = [d for d, _ in descriptors.get(row["id"], [])][:3]
+                row["descriptors"] = [d for d, _ in clean_descriptors(descriptors.get(row["id"], []))][:3]
         return SearchPage(total or 0, rows)
 
     @staticmethod
@@ -481,7 +589,7 @@ class Store:
         raise StoreError(f"breakdown must be by kind or descriptor, not {by!r}")
 
     def speaker(self, speaker_id: int) -> dict[str, Any] | None:
-        """One speaker: names, descriptors, keys, counts and a monthly timeline."""
+        """One speaker: names, descriptors (cleaned for reading), keys, counts and a monthly timeline."""
         conn = self._read()
         row = conn.one("SELECT id, name, kind, merged_into FROM speakers WHERE id = ?", (speaker_id,))
         if row is None:
@@ -489,13 +597,12 @@ class Store:
         aliases = self._top_per_speaker(conn, [speaker_id], "mention_names", "name").get(speaker_id, [])
         descriptors = self._top_per_speaker(conn, [speaker_id], "mention_descriptors", "descriptor").get(speaker_id, [])
         row["aliases"] = [{"name": a, "mentions": n} for a, n in aliases]
-        row["descriptors"] = [{"descriptor": d, "mentions": n} for d, n in descriptors]
+        row["descriptors"] = [{"descriptor": d, "mentions": n} for d, n in clean_descriptors(descriptors)]
         row["keys"] = conn.all("SELECT key, origin FROM speaker_keys WHERE speaker_id = ? ORDER BY key", (speaker_id,))
-        row["attributions"] = conn.value(
-            "SELECT COUNT(*) AS n FROM attributions a JOIN mentions m ON m.id = a.mention_id WHERE m.speaker_id = ?",
-            (speaker_id,),
-        )
-        row["articles"] = conn.value("SELECT COUNT(DISTINCT article_id) AS n FROM mentions WHERE speaker_id = ?", (speaker_id,))
+        counts = conn.one(_speaker_counts("s.id = ?"), (speaker_id,)) or {}
+        row["attributions"] = counts.get("attributions", 0)
+        row["articles"] = counts.get("articles", 0)
+        row["latest"] = counts.get("latest")
         row["timeline"] = conn.all(
             "SELECT substr(ar.published_date, 1, 7) AS month, COUNT(*) AS attributions FROM attributions a "
             "JOIN mentions m ON m.id = a.mention_id JOIN articles ar ON ar.id = a.article_id "
@@ -504,6 +611,30 @@ class Store:
             (speaker_id,),
         )
         return row
+
+    def speaker_days(self, speaker_id: int) -> dict[str, int]:
+        """A speaker's statements per publication day (undated articles left out), for a
+        timeline whose bins suit the span: one row per day quoted, so bounded by the span."""
+        rows = self._read().all(
+            "SELECT ar.published_date AS day, COUNT(*) AS n FROM attributions a JOIN mentions m ON m.id = a.mention_id "
+            "JOIN articles ar ON ar.id = a.article_id WHERE m.speaker_id = ? AND ar.published_date IS NOT NULL "
+            "GROUP BY ar.published_date ORDER BY day",
+            (speaker_id,),
+        )
+        return {r["day"]: r["n"] for r in rows}
+
+    def quoted_with(self, speaker_id: int, limit: int = 10) -> list[dict[str, Any]]:
+        """The speakers most often quoted in the same articles as this one: per other live
+        speaker, the number of articles quoting both (one query; the articles come from
+        the speaker's own statements through the mentions index)."""
+        return self._read().all(
+            "SELECT s.id, s.name, s.kind, COUNT(DISTINCT a.article_id) AS articles FROM attributions a "
+            "JOIN mentions m ON m.id = a.mention_id JOIN speakers s ON s.id = m.speaker_id "
+            "WHERE s.id <> ? AND s.merged_into IS NULL AND a.article_id IN ("
+            "SELECT a2.article_id FROM attributions a2 JOIN mentions m2 ON m2.id = a2.mention_id WHERE m2.speaker_id = ?) "
+            "GROUP BY s.id, s.name, s.kind ORDER BY articles DESC, s.name, s.id LIMIT ?",
+            (speaker_id, speaker_id, limit),
+        )
 
     # --- curation (saywho.store.curation) ---------------------------------------------
     def merge_speakers(self, into: int, others: list[int]) -> None:
@@ -550,16 +681,30 @@ class Store:
         return rows
 
     # --- articles --------------------------------------------------------------------
-    def articles(self, *, limit: int = 20, offset: int = 0) -> SearchPage:
+    def articles(self, *, title: str | None = None, publisher: str | None = None, since: str | None = None,
+                 until: str | None = None, limit: int = 20, offset: int = 0) -> SearchPage:
+        """Articles in the order stored, filtered by words of the title, publisher and
+        publication dates (YYYY-MM-DD, or 2016-05, 2016)."""
+        where, params = browse.article_filters(
+            title, publisher, checked_date("since", since, "start"), checked_date("until", until, "end"))
         conn = self._read()
-        total = conn.value("SELECT COUNT(*) AS n FROM articles")
+        total = conn.value(f"SELECT COUNT(*) AS n FROM articles ar {where}", params)
         rows = conn.all(
             "SELECT ar.id, ar.input, ar.title, ar.published_date, ar.publisher, "
             "(SELECT COUNT(*) FROM attributions a WHERE a.article_id = ar.id) AS attributions "
-            "FROM articles ar ORDER BY ar.id LIMIT ? OFFSET ?",
-            (limit, offset),
+            f"FROM articles ar {where} ORDER BY ar.id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
         )
         return SearchPage(total, rows)
+
+    def statements_per_day(self) -> list[dict[str, Any]]:
+        """``{"day": YYYY-MM-DD, "n": statements}`` for every day with dated statements."""
+        return browse.statements_per_day(self._read())
+
+    def top_speakers(self, *, since: str | None = None, until: str | None = None, limit: int = 10) -> list[dict[str, Any]]:
+        """The most quoted speakers in articles published in a date range (either end open)."""
+        return browse.top_speakers(self._read(), checked_date("since", since, "start"),
+                                   checked_date("until", until, "end"), limit)
 
     def article(self, article_id: int) -> dict[str, Any] | None:
         """One stored article: its record, attribution ids and each speaker's corpus speaker."""
@@ -596,7 +741,7 @@ class Store:
             )
         }
         marks = self.search(SearchQuery(article_id=article_id, limit=MAX_PAGE_SIZE))
-        row["marks"] = {r["id"]: {"tags": r["tags"], "bookmarked": r["bookmarked"]} for r in marks.rows}
+        row["marks"] = {r["id"]: {"tags": r["tags"], "bookmarked": r["bookmarked"], "note": r["note"]} for r in marks.rows}
         return row
 
     def iter_articles(self) -> Iterator[dict[str, Any]]:
@@ -704,4 +849,4 @@ def row_for_export(row: dict[str, Any]) -> dict[str, Any]:
     return {column: row.get(column) for column in RESULT_COLUMNS}
 
 
-__all__ = ["Store", "SearchQuery", "SearchPage", "StoreError", "content_hash", "DEFAULT_DB", "RESULT_COLUMNS"]
+__all__ = ["Store", "SearchQuery", "SearchPage", "SpeakerQuery", "SPEAKER_SORTS", "StoreError", "content_hash", "DEFAULT_DB", "RESULT_COLUMNS"]

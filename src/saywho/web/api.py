@@ -102,9 +102,18 @@ def _json_lines(store: Store, query: SearchQuery) -> Iterator[str]:
         yield json.dumps({c: row.get(c) for c in RESULT_COLUMNS}, ensure_ascii=False) + "\n"
 
 
-@router.get("/articles", response_model=schemas.ArticleList)
-def articles(store: StoreDep, limit: int = Query(20, ge=1, le=MAX_PAGE_SIZE), offset: int = Query(0, ge=0)):
-    page = store.articles(limit=limit, offset=offset)
+@router.get("/articles", response_model=schemas.ArticleList, summary="Articles, in the order stored")
+def articles(
+    store: StoreDep,
+    title: str | None = Query(None, description="Words that must all occur in the title (any case)."),
+    publisher: str | None = Query(None, description="The publisher as stored (any case)."),
+    since: str | None = Query(None, description="Published on or after, YYYY-MM-DD."),
+    until: str | None = Query(None, description="Published on or before, YYYY-MM-DD."),
+    limit: int = Query(20, ge=1, le=MAX_PAGE_SIZE),
+    offset: int = Query(0, ge=0),
+):
+    page = store.articles(title=title or None, publisher=publisher or None, since=since or None, until=until or None,
+                          limit=limit, offset=offset)
     return {"total": page.total, "limit": limit, "offset": offset, "results": page.rows}
 
 
@@ -140,10 +149,16 @@ def speakers(
     store: StoreDep,
     kind: Literal["person", "organization", "group"] | None = None,
     name: str | None = Query(None, description="Part of the speaker's name."),
+    sort: Literal["statements", "articles", "latest"] = Query("statements", description="What to order speakers by."),
+    direction: Literal["desc", "asc"] = "desc",
+    min_statements: int | None = Query(None, ge=1, description="Only speakers with at least this many statements."),
+    since: str | None = Query(None, description="Count statements in articles published on or after (YYYY-MM-DD)."),
+    until: str | None = Query(None, description="Count statements in articles published on or before (YYYY-MM-DD)."),
     limit: int = Query(20, ge=1, le=MAX_PAGE_SIZE),
     offset: int = Query(0, ge=0),
 ):
-    page = store.speakers(kind=kind, name=name or None, limit=limit, offset=offset)
+    page = store.speakers(kind=kind, name=name or None, sort=sort, direction=direction, min_statements=min_statements,
+                          since=since or None, until=until or None, limit=limit, offset=offset)
     return {"total": page.total, "limit": limit, "offset": offset, "results": page.rows}
 
 

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 
 from saywho import __version__
 from saywho.models import ATTRIBUTION_TYPES, SPEAKER_KINDS
-from saywho.web import render
+from saywho.web import display, render
 
 #: Rows per page in the browser (the API takes limit/offset up to the store's maximum).
 PAGE_SIZE = 20
@@ -30,6 +30,9 @@ def build_templates() -> jinja2.Environment:
     # The choices the search and speakers forms offer come from the output contract's vocabulary.
     templates.globals.update(attribution_types=ATTRIBUTION_TYPES, speaker_kinds=SPEAKER_KINDS)
     templates.filters["web_link"] = render.web_link
+    # Publishers are shown by name, without the site's tagline ("BBC News - Home").
+    templates.filters["publisher"] = display.publisher_name
+    templates.filters["in_context"] = display.in_context
     templates.filters["qs"] = lambda params: urlencode({k: v for k, v in params.items() if v not in (None, "", False)})
     return templates
 

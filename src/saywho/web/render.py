@@ -6,8 +6,9 @@ untrusted, is always escaped.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Any
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 from saywho.models import Article
@@ -84,6 +85,9 @@ class Bar:
     y: float
     width: float
     height: float
+    #: The days the bar covers (inclusive), for linking it to the statements it counts.
+    since: str | None = None
+    until: str | None = None
 
 
 @dataclass(slots=True)
@@ -97,41 +101,92 @@ class Timeline:
     unit: str
 
 
-#: More months than this are drawn as years, so bars stay wide enough to see.
-MAX_MONTH_BARS = 120
+#: A timeline draws the finest of days, weeks, months and years that needs at most this
+#: many bars: days for a few weeks of statements, weeks for up to a year, months for a few
+#: years, years beyond. Fewer, wider bars stay readable at the page's width.
+MAX_BARS = 60
+
+#: The widest a bar is drawn (a few bins would otherwise fill the chart with slabs).
+MAX_BAR_WIDTH = 48
+
+#: Bin units from finest to coarsest.
+UNITS = ("day", "week", "month", "year")
 
 
-def timeline(rows: list[dict[str, Any]], width: int = 720, height: int = 140) -> Timeline | None:
-    """Bars of statements per month (per year for long spans), gaps filled with zeros."""
-    counts = {r["month"]: r["attributions"] for r in rows if r.get("month")}
-    if not counts:
+def timeline(days: dict[str, int], width: int = 720, height: int = 140) -> Timeline | None:
+    """Bars of statements per day, week, month or year, whichever is finest within
+    :data:`MAX_BARS` for the span of ``days`` (YYYY-MM-DD to a count); empty bins are zeros.
+
+    >>> t = timeline({"2016-05-02": 1, "2016-05-06": 2})
+    >>> t.unit, [b.count for b in t.bars], t.first, t.last
+    ('day', [1, 0, 0, 0, 2], '2016-05-02', '2016-05-06')
+    >>> timeline({"2016-01-04": 1, "2016-05-06": 2}).unit
+    'week'
+    >>> timeline({"2014-01-04": 1, "2016-05-06": 2}).unit
+    'month'
+    """
+    dated = {date.fromisoformat(d): n for d, n in days.items() if d}
+    if not dated:
         return None
-    months = _month_range(min(counts), max(counts))
-    unit = "month"
-    if len(months) > MAX_MONTH_BARS:
-        unit = "year"
-        yearly: dict[str, int] = {}
-        for month, n in counts.items():
-            yearly[month[:4]] = yearly.get(month[:4], 0) + n
-        counts = yearly
-        months = [str(y) for y in range(int(min(counts)), int(max(counts)) + 1)]
-    top = max(counts.values())
-    slot = width / len(months)
+    first, last = min(dated), max(dated)
+    unit, starts = next((u, s) for u in UNITS if len(s := _bin_starts(first, last, u)) <= MAX_BARS or u == "year")
+    counts = [0] * len(starts)
+    for day, n in dated.items():
+        counts[_bin_index(starts, day)] += n
+    top = max(counts)
+    slot = width / len(starts)
     bars = []
-    for i, label in enumerate(months):
-        n = counts.get(label, 0)
+    for i, (start, n) in enumerate(zip(starts, counts)):
+        end = starts[i + 1] - timedelta(days=1) if i + 1 < len(starts) else _bin_end(start, unit)
         h = (height - 4) * n / top if top else 0
-        bars.append(Bar(label, n, round(i * slot + slot * 0.1, 2), round(height - h, 2), round(max(slot * 0.8, 1), 2), round(h, 2)))
-    return Timeline(bars, width, height, top, months[0], months[-1], unit)
+        w = min(max(slot * 0.8, 1), MAX_BAR_WIDTH)
+        bars.append(Bar(_bin_label(start, unit), n, round(i * slot + (slot - w) / 2, 2), round(height - h, 2),
+                        round(w, 2), round(h, 2), start.isoformat(), end.isoformat()))
+    return Timeline(bars, width, height, top, bars[0].label, bars[-1].label, unit)
 
 
-def _month_range(first: str, last: str) -> list[str]:
-    year, month = int(first[:4]), int(first[5:7])
-    end = (int(last[:4]), int(last[5:7]))
-    out = []
-    while (year, month) <= end:
-        out.append(f"{year:04d}-{month:02d}")
-        month += 1
-        if month > 12:
-            year, month = year + 1, 1
-    return out
+def _bin_start(day: date, unit: str) -> date:
+    if unit == "week":
+        return day - timedelta(days=day.weekday())  # ISO weeks start on Monday
+    if unit == "month":
+        return day.replace(day=1)
+    if unit == "year":
+        return day.replace(month=1, day=1)
+    return day
+
+
+def _next_start(start: date, unit: str) -> date:
+    if unit == "day":
+        return start + timedelta(days=1)
+    if unit == "week":
+        return start + timedelta(weeks=1)
+    if unit == "month":
+        return date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    return date(start.year + 1, 1, 1)
+
+
+def _bin_end(start: date, unit: str) -> date:
+    return _next_start(start, unit) - timedelta(days=1)
+
+
+def _bin_starts(first: date, last: date, unit: str) -> list[date]:
+    starts = [_bin_start(first, unit)]
+    while (following := _next_start(starts[-1], unit)) <= last:
+        starts.append(following)
+        if len(starts) > MAX_BARS and unit != "year":
+            break  # too many already: a coarser unit will be used
+    return starts
+
+
+def _bin_index(starts: list[date], day: date) -> int:
+    return bisect_right(starts, day) - 1
+
+
+def _bin_label(start: date, unit: str) -> str:
+    if unit == "week":
+        return f"week of {start.isoformat()}"
+    if unit == "month":
+        return start.isoformat()[:7]
+    if unit == "year":
+        return str(start.year)
+    return start.isoformat()

@@ -27,6 +27,7 @@ class Statement(BaseModel):
     when_date: str | None = None
     tags: list[str] = []
     bookmarked: bool = False
+    note: str | None = Field(None, description="The bookmark's note, when one was written.")
 
 
 class SearchResults(BaseModel):
@@ -42,6 +43,8 @@ class SpeakerSummary(BaseModel):
     kind: str
     attributions: int
     articles: int
+    #: Publication date of the article of the latest statement (None if none is dated).
+    latest: str | None = None
     aliases: list[str]
     descriptors: list[str]
 
@@ -80,6 +83,7 @@ class SpeakerDetail(BaseModel):
     merged_into: int | None = None
     attributions: int
     articles: int
+    latest: str | None = None
     aliases: list[Alias]
     descriptors: list[Descriptor]
     keys: list[NameKey]

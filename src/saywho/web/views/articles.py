@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Form, HTTPException, Query, Request, Upload
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from saywho.models import Article
-from saywho.web import render
+from saywho.web import display, render
 from saywho.web.deps import AuthDep, StoreDep
 from saywho.web.pages import PAGE_SIZE, offset, page, pager
 from saywho.web.uploads import store_upload
@@ -18,9 +18,13 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/articles", response_class=HTMLResponse)
-def articles_page(request: Request, store: StoreDep, page_number: int = Query(1, alias="page", ge=1)):
-    listing = store.articles(limit=PAGE_SIZE, offset=offset(page_number))
-    return page(request, "articles.html", listing=listing, pager=pager(listing.total, page_number, {}))
+def articles_page(request: Request, store: StoreDep, title: str | None = None, publisher: str | None = None,
+                  since: str | None = None, until: str | None = None, page_number: int = Query(1, alias="page", ge=1)):
+    params = {"title": (title or "").strip() or None, "publisher": publisher or None, "since": since or None,
+              "until": until or None}
+    listing = store.articles(**params, limit=PAGE_SIZE, offset=offset(page_number))
+    return page(request, "articles.html", listing=listing, params=params, publishers=store.publishers(),
+                pager=pager(listing.total, page_number, params))
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
@@ -31,7 +35,8 @@ def article_page(request: Request, store: StoreDep, article_id: int):
     article: Article = stored["article"]
     colours: dict[str, int] = {}
     info = [_statement(stored, index, attribution, colours) for index, attribution in enumerate(article.attributions)]
-    return page(request, "article.html", stored=stored, article=article, segments=render.segments(article),
+    headline, body = display.split_headline(render.segments(article), article.text, article.title)
+    return page(request, "article.html", stored=stored, article=article, headline=headline, segments=body,
                 info=info, legend=_legend(stored, article, colours))
 
 
@@ -52,7 +57,7 @@ def _statement(stored: dict[str, Any], index: int, attribution: Any, colours: di
         "type": attribution.type,
         "confidence": f"{attribution.confidence:.2f}",
         "content": attribution.content.text,
-        "marks": stored["marks"].get(stored["attribution_ids"][index], {"tags": [], "bookmarked": False}),
+        "marks": stored["marks"].get(stored["attribution_ids"][index], {"tags": [], "bookmarked": False, "note": None}),
     }
 
 
