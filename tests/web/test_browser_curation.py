@@ -109,6 +109,7 @@ def test_a_speaker_fixed_in_the_browser_survives_a_reingest(page, served, tmp_pa
     assert again != welcome  # a new statement: the fix was applied again, not merely left in place
     page.goto(f"{server}/statements/{again}")
     expect(page.locator("main").get_by_role("link", name="Jane Smith")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("(speaker fixed by hand)")
     page.goto(f"{server}/statements/{statement_id(server, 'troop')}")
     expect(page.locator("main").get_by_role("link", name="US Army")).to_be_visible()
     page.goto(f"{server}/search?q=welcome")

@@ -76,6 +76,8 @@ def test_the_statement_page_form_fixes_the_speaker_and_the_article_page_shows_it
                        follow_redirects=False)
     assert done.status_code == 303 and done.headers["location"] == f"/statements/{troops['id']}"
     assert statement(client, "Troop levels")["speaker"] == "Jane Smith"
+    assert "(speaker fixed by hand)" in client.get(f"/statements/{troops['id']}").text
+    assert "(speaker fixed by hand)" not in client.get(f"/statements/{statement(client, 'number 3')['id']}").text
     article = client.get(f"/articles/{troops['article_id']}").text
     assert 'data-speaker="Jane Smith"' in article and 'data-speaker="a spokesman"' in article
     ambiguous = client.post(f"/statements/{troops['id']}/speaker", data={"speaker": "e", "csrf": csrf})

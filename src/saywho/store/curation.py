@@ -181,6 +181,15 @@ def replay_article(conn: Conn, article_hash: str, now: str) -> int:
     return applied
 
 
+def is_reassigned(conn: Conn, attribution_id: int) -> bool:
+    """Whether a statement now belongs to a mention made by a reassignment."""
+    return conn.value(
+        "SELECT 1 AS yes FROM attributions a JOIN mentions m ON m.id = a.mention_id "
+        "WHERE a.id = ? AND m.local_id LIKE 'curated:%'",
+        (attribution_id,),
+    ) is not None
+
+
 def pending(conn: Conn) -> int:
     """Reassignments waiting for their article to be stored."""
     return conn.value(

@@ -670,6 +670,10 @@ class Store:
         """Speakers whose name holds ``text``, for picking one (at most curation.MAX_SUGGESTIONS)."""
         return curation.suggest(self._read(), text, limit)
 
+    def is_reassigned(self, attribution_id: int) -> bool:
+        """Whether a statement's speaker was fixed by hand (it has a curation mention)."""
+        return curation.is_reassigned(self._read(), attribution_id)
+
     def curation_pending(self) -> int:
         """Reassignments waiting for their article to be stored."""
         return curation.pending(self._read())

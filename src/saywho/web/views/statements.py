@@ -17,7 +17,7 @@ def statement_page(request: Request, store: StoreDep, statement_id: int):
     row = store.attribution(statement_id)
     if row is None:
         raise HTTPException(404, f"no statement {statement_id}")
-    return page(request, "statement.html", row=row)
+    return page(request, "statement.html", row=row, reassigned=store.is_reassigned(statement_id))
 
 
 @router.post("/statements/{statement_id}/tags")
