@@ -9,12 +9,14 @@
 from saywho.errors import InputError, SaywhoError
 from saywho.models import Article, Attribution, Document, Speaker, SpeakerRef, TextSpan, When
 from saywho.pipeline import Extractor, Options, extract
+from saywho.store.corpus import Corpus
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Article",
     "Attribution",
+    "Corpus",
     "Document",
     "Extractor",
     "InputError",

@@ -76,6 +76,8 @@ def snapshot(client: TestClient) -> dict:
         "bookmarks": conn.all("SELECT attribution_id, note FROM bookmarks ORDER BY attribution_id"),
         "edits": conn.all("SELECT id FROM speaker_edits ORDER BY id"),
         "speakers": conn.all("SELECT id, name, merged_into FROM speakers ORDER BY id"),
+        "who said what": conn.all("SELECT id, mention_id FROM attributions ORDER BY id"),
+        "curation": conn.all("SELECT id FROM curation ORDER BY id"),
     }
 
 
@@ -99,12 +101,14 @@ WRITES = {
     ("DELETE", "/api/statements/{statement_id}/bookmark"): {},
     ("POST", "/api/speakers/{speaker_id}/merge"): {"json": {"others": [2]}},
     ("POST", "/api/speakers/{speaker_id}/split"): {"json": {"names": ["Townsend"]}},
+    ("PUT", "/api/statements/{statement_id}/speaker"): {"json": {"name": "Pentagon", "kind": "organization"}},
     ("POST", "/logout"): {"data": {}, "form": True},
     ("POST", "/statements/{statement_id}/tags"): {"data": {"tag": "check"}, "form": True},
     ("POST", "/statements/{statement_id}/tags/remove"): {"data": {"tag": "seeded"}, "form": True},
     ("POST", "/statements/{statement_id}/bookmark"): {"data": {"on": "true", "note": "x"}, "form": True},
     ("POST", "/speakers/{speaker_id}/merge"): {"data": {"others": "2"}, "form": True},
     ("POST", "/speakers/{speaker_id}/split"): {"data": {"names": "Townsend"}, "form": True},
+    ("POST", "/statements/{statement_id}/speaker"): {"data": {"name": "Pentagon", "kind": "organization"}, "form": True},
     ("POST", "/upload"): {**UPLOAD, "form": True},
 }
 #: The one state-changing-looking route that is the authentication itself.

@@ -13,8 +13,8 @@ from typing import Annotated
 import typer
 
 from saywho import __version__
+from saywho.cli import curation, extract, ingest, serve, spark, speakers, store
 from saywho.cli import eval as eval_group
-from saywho.cli import extract, ingest, serve, spark, speakers, store
 from saywho.cli._common import EXIT_INTERRUPTED, command_group, error_line
 
 app = command_group("saywho", "Who said what, about what, and when: attributions and speakers in news articles.")
@@ -36,7 +36,7 @@ def _main(
 
 
 # The order of `saywho --help`.
-for _group in (extract, ingest, eval_group, store, speakers, serve, spark):
+for _group in (extract, ingest, eval_group, store, speakers, curation, serve, spark):
     _group.register(app)
 
 

@@ -104,7 +104,7 @@ def speakers_split(
 
 @speakers_app.command("edits")
 def speakers_edits(db: DbOption = None) -> None:
-    """The log of manual merges and splits, as JSONL."""
+    """The audit log of manual merges, splits and reassignments, as JSONL (saywho curation export: the replayable form)."""
     with opened(db) as store:
         for edit in store.speaker_edits():
             typer.echo(json.dumps(edit, ensure_ascii=False))

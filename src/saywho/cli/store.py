@@ -294,7 +294,12 @@ def export_command(
     output: OutputOpt = None,
     parents: ParentsOpt = False,
 ) -> None:
-    """Every stored article as JSONL (the extract output, plus store_id and corpus_speakers)."""
+    """Every stored article as JSONL (the extract output, plus store_id and corpus_speakers),
+    then the curation log: one {"curation": {...}} line per merge, split or reassignment.
+
+    \b
+    saywho import reads both back; saywho curation export writes the curation alone.
+    """
     written = 0
 
     def lines(store) -> Iterator[str]:
@@ -302,6 +307,8 @@ def export_command(
         for record in store.iter_articles():
             yield json.dumps(record, ensure_ascii=False) + "\n"
             written += 1
+        for entry in store.curation_log():
+            yield json.dumps({"curation": entry}, ensure_ascii=False) + "\n"
 
     format_from_extension(output, {"jsonl": "jsonl", "ndjson": "jsonl"}, ())  # export writes JSONL only
     check_output(output, parents)
@@ -323,9 +330,9 @@ def import_command(
 ) -> None:
     """Store already-analysed articles (JSONL from export or extract) without analysing again.
 
-
-    Moves a corpus between backends; speakers are resolved as on ingest (manual merges
-    and splits are not part of an export and must be redone).
+    \b
+    Moves a corpus between backends; speakers are resolved as on ingest, then the
+    curation lines of the export (merges, splits, reassignments) are applied again.
     Example:
       saywho export --db corpus.db -o corpus.jsonl
       saywho import corpus.jsonl --db postgresql://saywho@localhost/saywho
@@ -333,15 +340,18 @@ def import_command(
     from saywho.store.ingest import IngestReport
 
     report = IngestReport()
+    curation: list[dict[str, Any]] = []
     with opened(db, create=True) as store, Progress(not quiet) as progress:
         started = time.perf_counter()
         for path in inputs:
-            _import_file(store, path, report, progress, started)
+            _import_file(store, path, report, progress, started, curation)
         progress.stop()
+        if curation:
+            typer.echo(store.import_curation(curation).summary(), err=True)
         _report_stored(report, store)
 
 
-def _import_file(store, path: str, report, progress: Progress, started: float) -> None:
+def _import_file(store, path: str, report, progress: Progress, started: float, curation: list[dict[str, Any]]) -> None:
     """Add one exported JSONL file's articles; a file or line that cannot be read is one failure."""
     try:
         handle = open(path, encoding="utf-8")  # noqa: SIM115  (opened apart from the `with` so only opening failures land here)
@@ -353,6 +363,13 @@ def _import_file(store, path: str, report, progress: Progress, started: float) -
         for number, line in enumerate(handle, 1):
             if not line.strip():
                 continue
+            if line.startswith('{"curation":'):
+                try:
+                    curation.append(read_curation_line(line))
+                except ValueError as error:
+                    progress.log(message_line("error", f"{path}:{number}: not a curation entry ({error})"))
+                    report.failed += 1
+                continue
             try:
                 article, key = read_exported_record(line)
             except ValueError as error:
@@ -362,6 +379,20 @@ def _import_file(store, path: str, report, progress: Progress, started: float) -
             report.added(article, store.add_article(article, key) is not None)
             report.seconds = time.perf_counter() - started
             progress.show(_progress_line(report))
+
+
+def read_curation_line(line: str) -> dict[str, Any]:
+    """The entry of one ``{"curation": {...}}`` line of ``export``; ``ValueError`` saying why not."""
+    from saywho.store.curation import parse_entry
+
+    try:
+        record = json.loads(line)
+    except ValueError as error:
+        raise ValueError(str(error)) from None
+    entry = record.get("curation") if isinstance(record, dict) else None
+    parse_entry(entry)
+    assert isinstance(entry, dict)
+    return entry
 
 
 def read_exported_record(line: str) -> tuple[Any, str]:

@@ -23,7 +23,7 @@ from typing import Any
 
 from saywho.isodates import parse_date
 from saywho.models import ATTRIBUTION_TYPES, SPEAKER_KINDS, Article, Document
-from saywho.store import browse
+from saywho.store import browse, curation
 from saywho.store import identities as speaker_rules
 from saywho.store.db import Backend, Conn, SQLiteBackend, StoreError, open_backend
 from saywho.store.descriptors import clean as clean_descriptors
@@ -261,7 +261,17 @@ class Store:
                      when.text if when else None, when.date if when else None,
                      float(attribution.confidence), int(attribution.headline)),
                 )
+            # Corrections recorded for this text (before a re-ingest, or imported) hold again.
+            curation.replay_article(conn, hash_, now)
             return article_id
+
+    def delete_article(self, article_id: int) -> bool:
+        """Remove one article with its statements, mentions and marks; False if there was none.
+
+        Curation stays: ingesting the same text again applies its reassignments again.
+        """
+        with self.backend.write() as conn:
+            return conn.run("DELETE FROM articles WHERE id = ?", (article_id,)) > 0
 
     # --- counts ----------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
@@ -626,13 +636,47 @@ class Store:
             (speaker_id, speaker_id, limit),
         )
 
+    # --- curation (saywho.store.curation) ---------------------------------------------
     def merge_speakers(self, into: int, others: list[int]) -> None:
+        """Fold ``others`` into ``into`` for good; recorded as curation."""
         with self.backend.write() as conn:
-            speaker_rules.merge(conn, into, others, _now())
+            curation.merge(conn, into, others, _now())
 
     def split_speaker(self, speaker_id: int, names: list[str]) -> int:
+        """Move the mentions named ``names`` to a new speaker; recorded as curation."""
         with self.backend.write() as conn:
-            return speaker_rules.split(conn, speaker_id, names, _now())
+            return curation.split(conn, speaker_id, names, _now())
+
+    def reassign_statement(self, attribution_id: int, *, speaker_id: int | None = None, name: str | None = None,
+                           kind: str | None = None) -> int:
+        """Give one statement another speaker: a known one by id, or a new one by name and
+        kind. Recorded as curation; returns the speaker id the statement now has."""
+        with self.backend.write() as conn:
+            return curation.reassign(conn, attribution_id, _now(), speaker_id=speaker_id, name=name, kind=kind)
+
+    def curation_log(self) -> list[dict[str, Any]]:
+        """The curation log, oldest first, without database ids (what ``curation export`` writes)."""
+        return curation.entries(self._read())
+
+    def import_curation(self, entries: list[dict[str, Any]]) -> curation.ImportReport:
+        """Record and apply exported curation entries (one transaction; a bad entry changes nothing)."""
+        with self.backend.write() as conn:
+            try:
+                return curation.import_entries(conn, entries, _now())
+            except ValueError as error:
+                raise StoreError(f"not a curation entry: {error}") from None
+
+    def suggest_speakers(self, text: str, limit: int = 10) -> list[curation.Suggestion]:
+        """Speakers whose name holds ``text``, for picking one (at most curation.MAX_SUGGESTIONS)."""
+        return curation.suggest(self._read(), text, limit)
+
+    def is_reassigned(self, attribution_id: int) -> bool:
+        """Whether a statement's speaker was fixed by hand (it has a curation mention)."""
+        return curation.is_reassigned(self._read(), attribution_id)
+
+    def curation_pending(self) -> int:
+        """Reassignments waiting for their article to be stored."""
+        return curation.pending(self._read())
 
     def speaker_edits(self) -> list[dict[str, Any]]:
         rows = self._read().all("SELECT id, op, detail, created_at FROM speaker_edits ORDER BY id")
@@ -687,6 +731,16 @@ class Store:
             for r in conn.all(
                 "SELECT m.local_id, m.speaker_id, m.name AS mention, s.name FROM mentions m "
                 "LEFT JOIN speakers s ON s.id = m.speaker_id WHERE m.article_id = ?",
+                (article_id,),
+            )
+        }
+        # Statements whose speaker was fixed by hand (saywho.store.curation): the article's own
+        # analysis (record, speakers) stays as extracted, these override it where shown.
+        row["reassigned"] = {
+            r["id"]: {"id": r["speaker_id"], "name": r["name"]}
+            for r in conn.all(
+                "SELECT a.id, m.speaker_id, s.name FROM attributions a JOIN mentions m ON m.id = a.mention_id "
+                "JOIN speakers s ON s.id = m.speaker_id WHERE a.article_id = ? AND m.local_id LIKE 'curated:%'",
                 (article_id,),
             )
         }

@@ -1,6 +1,6 @@
 """The JSON API under /api: the same data as the pages, described by /openapi.json.
 
-Reads are open. Writes (upload, tags, bookmarks, merges, splits) need
+Reads are open. Writes (upload, tags, bookmarks, merges, splits, speaker fixes) need
 ``Authorization: Bearer <token>`` and are refused on a server started without one.
 """
 
@@ -18,6 +18,7 @@ from fastapi.responses import StreamingResponse
 from saywho.models import AttributionType, SpeakerKind
 from saywho.output import spreadsheet_safe
 from saywho.store import RESULT_COLUMNS, SearchQuery, Store
+from saywho.store.curation import MAX_SUGGESTIONS
 from saywho.store.store import MAX_PAGE_SIZE
 from saywho.web import schemas
 from saywho.web.deps import AuthDep, StoreDep, api_writer
@@ -161,6 +162,16 @@ def speakers(
     return {"total": page.total, "limit": limit, "offset": offset, "results": page.rows}
 
 
+@router.get("/speakers/suggest", response_model=list[schemas.SpeakerSuggestion],
+            summary="Speakers whose name holds the text, names starting with it first (for picking one)")
+def suggest_speakers(
+    store: StoreDep,
+    q: str = Query(..., min_length=1, max_length=100, description="Part of the speaker's name."),
+    limit: int = Query(10, ge=1, le=MAX_SUGGESTIONS),
+):
+    return store.suggest_speakers(q, limit)
+
+
 @router.get("/speakers/{speaker_id}", response_model=schemas.SpeakerDetail)
 def speaker(store: StoreDep, speaker_id: int):
     found = store.speaker(speaker_id)
@@ -185,6 +196,13 @@ def split(store: StoreDep, speaker_id: int, body: schemas.SplitIn):
 @router.get("/statements/{statement_id}", response_model=schemas.Statement)
 def statement(store: StoreDep, statement_id: int):
     return _statement_or_404(store, statement_id)
+
+
+@router.put("/statements/{statement_id}/speaker", response_model=schemas.Statement, dependencies=[Depends(api_writer)],
+            summary="Fix who said a statement: a known speaker, or a new one (recorded as curation, kept on re-ingest)")
+def reassign(store: StoreDep, statement_id: int, body: schemas.ReassignIn):
+    store.reassign_statement(statement_id, speaker_id=body.speaker_id, name=body.name, kind=body.kind)
+    return store.attribution(statement_id)
 
 
 @router.post("/statements/{statement_id}/tags", response_model=schemas.Statement, dependencies=[Depends(api_writer)])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from saywho.models import AttributionType
 
@@ -153,3 +153,26 @@ class SplitIn(BaseModel):
 
 class SplitResult(BaseModel):
     new_speaker_id: int
+
+
+class ReassignIn(BaseModel):
+    """Who said a statement: a known speaker by id, or a new one by name and kind."""
+
+    speaker_id: int | None = Field(None, description="A known corpus speaker (see /api/speakers/suggest).")
+    name: str | None = Field(None, min_length=1, max_length=200, description="A new speaker's name (with kind).")
+    kind: Literal["person", "organization", "group"] | None = Field(None, description="A new speaker's kind.")
+
+    @model_validator(mode="after")
+    def one_target(self) -> ReassignIn:
+        if (self.speaker_id is None) == (self.name is None):
+            raise ValueError("give either speaker_id or name (with kind)")
+        if self.name is not None and self.kind is None:
+            raise ValueError("a new speaker needs a kind: person, organization or group")
+        return self
+
+
+class SpeakerSuggestion(BaseModel):
+    id: int
+    name: str
+    kind: str
+    articles: int = Field(description="Articles that quote or name this speaker.")

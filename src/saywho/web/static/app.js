@@ -44,3 +44,69 @@
     for (const el of document.querySelectorAll('.att[data-statement="' + match[1] + '"]')) el.classList.add("focused");
   }
 })();
+
+// Fix a speaker: known speakers suggested as the user types (names written with
+// textContent only). Picking one fills the form's hidden speaker_id; typing again clears it.
+(function () {
+  "use strict";
+  for (const input of document.querySelectorAll("input[data-suggest]")) suggestInto(input);
+
+  function suggestInto(input) {
+    const form = input.form;
+    const list = document.getElementById(input.getAttribute("aria-controls"));
+    const chosen = form.elements.namedItem("speaker_id");
+    let timer = 0;
+    let asked = 0;
+
+    function choose(speaker) {
+      input.value = speaker.name;
+      chosen.value = String(speaker.id);
+      list.hidden = true;
+      list.replaceChildren();
+    }
+
+    function render(speakers) {
+      const items = speakers.map((speaker) => {
+        const item = document.createElement("li");
+        item.setAttribute("role", "option");
+        item.dataset.speakerId = String(speaker.id);
+        const button = document.createElement("button");
+        button.type = "button";
+        button.textContent = speaker.name;
+        const detail = document.createElement("span");
+        detail.className = "muted";
+        detail.textContent = " " + speaker.kind + ", " + speaker.articles + (speaker.articles === 1 ? " article" : " articles");
+        button.append(detail);
+        button.addEventListener("click", () => choose(speaker));
+        item.append(button);
+        return item;
+      });
+      list.replaceChildren(...items);
+      list.hidden = items.length === 0;
+    }
+
+    async function ask(text) {
+      const mine = ++asked;
+      const response = await fetch(input.dataset.suggest + "?limit=8&q=" + encodeURIComponent(text), {
+        headers: { Accept: "application/json" },
+      });
+      if (!response.ok || mine !== asked) return; // a later keystroke's answer wins
+      render(await response.json());
+    }
+
+    input.addEventListener("input", () => {
+      chosen.value = "";
+      clearTimeout(timer);
+      const text = input.value.trim();
+      if (!text) {
+        asked++; // an answer still on its way is for text that is gone
+        render([]);
+        return;
+      }
+      timer = setTimeout(() => ask(text).catch(() => render([])), 150);
+    });
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") render([]);
+    });
+  }
+})();

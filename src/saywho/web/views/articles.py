@@ -45,6 +45,7 @@ def _statement(stored: dict[str, Any], index: int, attribution: Any, colours: di
     when the speaker is new, so colours follow the order speakers are first quoted in."""
     local = attribution.speaker.id if attribution.speaker else None
     corpus = stored["speakers"].get(local) if local else None
+    corpus = stored["reassigned"].get(stored["attribution_ids"][index], corpus)  # fixed by hand
     if local is not None and local not in colours:
         colours[local] = len(colours) % render.SPEAKER_COLOURS
     return {
