@@ -8,10 +8,10 @@ from typing import Annotated
 
 import typer
 
-from saywho.cli._common import EXIT_USAGE, OutputOpt, ParentsOpt, RawCsvOpt, check_output, fail
-from saywho.cli.store import DbOption, ResultFormatOpt, check_format, emit, opened
+from saywho.cli._common import EXIT_USAGE, OutputOpt, ParentsOpt, RawCsvOpt, check_output, command_group, fail
+from saywho.cli.store import DbOption, ResultFormatOpt, check_format, emit, next_page_hint, opened
 
-speakers_app = typer.Typer(help="Who is quoted most; merge and split speakers.", no_args_is_help=False)
+speakers_app = command_group("speakers", "Who is quoted most; merge and split speakers.", no_args_is_help=False)
 
 SPEAKER_COLUMNS = ("id", "name", "kind", "attributions", "articles", "aliases", "descriptors")
 
@@ -20,11 +20,11 @@ SPEAKER_COLUMNS = ("id", "name", "kind", "attributions", "articles", "aliases", 
 def speakers_list(
     ctx: typer.Context,
     db: DbOption = None,
-    kind: Annotated[str | None, typer.Option(help="person, organization or group.")] = None,
-    name: Annotated[str | None, typer.Option(help="Part of the speaker's name.")] = None,
-    by: Annotated[str, typer.Option(help="speaker (default), kind, or descriptor: what to count statements by.")] = "speaker",
-    limit: Annotated[int, typer.Option(min=1)] = 20,
-    offset: Annotated[int, typer.Option(min=0)] = 0,
+    kind: Annotated[str | None, typer.Option(metavar="KIND", help="person, organization or group.")] = None,
+    name: Annotated[str | None, typer.Option(metavar="TEXT", help="Part of the speaker's name.")] = None,
+    by: Annotated[str, typer.Option(metavar="WHAT", help="speaker, kind, or descriptor: what to count statements by.")] = "speaker",
+    limit: Annotated[int, typer.Option(min=1, metavar="N", help="Rows per page.")] = 20,
+    offset: Annotated[int, typer.Option(min=0, metavar="N", help="Rows to skip (the next page: --offset LIMIT).")] = 0,
     fmt: ResultFormatOpt = None,
     output: OutputOpt = None,
     parents: ParentsOpt = False,
@@ -47,7 +47,9 @@ def speakers_list(
     with opened(db) as store:
         if by == "speaker":
             page = store.speakers(kind=kind, name=name, limit=limit, offset=offset)
-            emit(page.rows, SPEAKER_COLUMNS, chosen, output, title=f"{page.total} speakers", noun="speaker", **written)
+            shown = emit(page.rows, SPEAKER_COLUMNS, chosen, output, title=f"{page.total} speakers", noun="speaker", **written)
+            if chosen == "table":
+                next_page_hint(offset, shown, page.total)
         elif by in ("kind", "descriptor"):
             emit(store.speaker_breakdown(by, limit=limit), ("value", "attributions"), chosen, output,
                   title=f"statements by {by}", noun=by, **written)
@@ -57,7 +59,7 @@ def speakers_list(
 
 @speakers_app.command("show")
 def speakers_show(
-    speaker_id: Annotated[int, typer.Argument(help="Speaker id.")],
+    speaker_id: Annotated[int, typer.Argument(metavar="ID", help="Speaker id.")],
     db: DbOption = None,
 ) -> None:
     """One speaker as JSON: names, descriptors, name keys, counts and monthly timeline."""
@@ -70,8 +72,8 @@ def speakers_show(
 
 @speakers_app.command("merge")
 def speakers_merge(
-    into: Annotated[int, typer.Argument(help="The speaker to keep.")],
-    others: Annotated[list[int], typer.Argument(help="Speakers that are the same person or organisation.")],
+    into: Annotated[int, typer.Argument(metavar="ID", help="The speaker to keep.")],
+    others: Annotated[list[int], typer.Argument(metavar="OTHER", help="Speakers that are the same person or organisation.")],
     db: DbOption = None,
 ) -> None:
     """Merge speakers into one; their names resolve to it for every article ingested later."""
@@ -82,8 +84,8 @@ def speakers_merge(
 
 @speakers_app.command("split")
 def speakers_split(
-    speaker_id: Annotated[int, typer.Argument(help="The speaker that wrongly holds two people.")],
-    names: Annotated[list[str], typer.Argument(help="The names (as mentioned) that belong to someone else.")],
+    speaker_id: Annotated[int, typer.Argument(metavar="ID", help="The speaker that wrongly holds two people.")],
+    names: Annotated[list[str], typer.Argument(metavar="NAME", help="The names (as mentioned) that belong to someone else.")],
     db: DbOption = None,
 ) -> None:
     """Move the mentions under these names to a new speaker; later articles follow the split."""
