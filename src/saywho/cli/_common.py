@@ -41,7 +41,7 @@ EXIT_INTERRUPTED = 130
 # --- lines on stderr -------------------------------------------------------------------
 
 
-def command_group(name: str, help: str, **settings: Any) -> typer.Typer:
+def command_group(name: str, help: str | None, **settings: Any) -> typer.Typer:
     """A Typer app for a group of commands: help when run bare, tracebacks never shown to users,
     help pages without Python types (:class:`ReadableGroup`)."""
     settings = {"no_args_is_help": True, "add_completion": False, **settings}

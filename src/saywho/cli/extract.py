@@ -92,11 +92,12 @@ def extract(
 ) -> None:
     """Find every attribution in each article: who said what, how, and when.
 
-    \b
     Examples:
-      saywho extract article.txt
-      saywho extract news/ -o quotes.csv --jobs 2
-      cat page.html | saywho extract - --format jsonl
+
+    \b
+        saywho extract article.txt
+        saywho extract news/ -o quotes.csv --jobs 2
+        cat page.html | saywho extract - --format jsonl
     """
     inputs = _inputs_or_stdin(inputs)
     chosen = _output_format(fmt, output)

@@ -213,7 +213,7 @@ def duplicates_command(
 
     Texts are compared after cleaning, so shared menus and footers do not make two pages
     alike. With --format jsonl, each group of copies is one line:
-    {"kind": "exact" or "near", "members": [inputs], "similarity": estimated Jaccard}.
+    {"kind": "exact" or "near", "members": the inputs, "similarity": estimated Jaccard}.
     """
     chosen = listing_format(fmt, as_json)
     from saywho.ingest.dedup import DuplicateFinder

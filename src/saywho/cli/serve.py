@@ -48,9 +48,10 @@ def serve_command(
     Exits 2 when the database cannot be opened or the address cannot be listened on
     (port in use, no such interface, a privileged port).
 
-    \b
     Example:
-      SAYWHO_TOKEN=$(openssl rand -hex 16) saywho serve --db corpus.db
+
+    \b
+        SAYWHO_TOKEN=$(openssl rand -hex 16) saywho serve --db corpus.db
     """
     import uvicorn
 

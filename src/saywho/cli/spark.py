@@ -152,11 +152,12 @@ def run_command(
     month) and OUTPUT/rejects (inputs that gave no article, with the reason). A rerun
     replaces OUTPUT whole, only once it has finished: never duplicates, never half.
 
-    \b
     Examples:
-      saywho spark run news/ out/ --cores 2
-      saywho spark run crawl/*.warc.gz out/ --partitions 64
-      spark-submit --master yarn "$(python -m saywho.spark.submit --path)" s3a://bucket/cc-news/ s3a://bucket/out/
+
+    \b
+        saywho spark run news/ out/ --cores 2
+        saywho spark run crawl/*.warc.gz out/ --partitions 64
+        spark-submit --master yarn "$(python -m saywho.spark.submit --path)" s3a://bucket/cc-news/ s3a://bucket/out/
     """
     if len(paths) < 2:
         fail("give at least one INPUT and the OUTPUT folder", EXIT_USAGE)

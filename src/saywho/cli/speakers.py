@@ -3,6 +3,7 @@ that correct who is who (a thin layer over saywho.store)."""
 
 from __future__ import annotations
 
+import inspect
 import json
 from typing import Annotated
 
@@ -11,7 +12,7 @@ import typer
 from saywho.cli._common import EXIT_USAGE, OutputOpt, ParentsOpt, RawCsvOpt, check_output, command_group, fail
 from saywho.cli.store import DbOption, ResultFormatOpt, check_format, emit, next_page_hint, opened
 
-speakers_app = command_group("speakers", "Who is quoted most; merge and split speakers.", no_args_is_help=False)
+speakers_app = command_group("speakers", None, no_args_is_help=False)  # help: speakers_list's docstring (register)
 
 SPEAKER_COLUMNS = ("id", "name", "kind", "attributions", "articles", "aliases", "descriptors")
 
@@ -30,14 +31,18 @@ def speakers_list(
     parents: ParentsOpt = False,
     raw_csv: RawCsvOpt = False,
 ) -> None:
-    """List speakers, most quoted first (or statement counts by kind or descriptor).
+    """Who is quoted most; merge and split speakers.
+
+    Without a command: the speakers, most quoted first (or statement counts by kind or
+    descriptor with --by), a page at a time.
+
+    Examples:
 
     \b
-    Examples:
-      saywho speakers --kind person --limit 20
-      saywho speakers --by descriptor
-      saywho speakers merge 12 57        # 57 is the same person as 12
-      saywho speakers split 12 "Clinton" # bare "Clinton" is not speaker 12
+        saywho speakers --kind person --limit 20
+        saywho speakers --by descriptor
+        saywho speakers merge 12 57        # 57 is the same person as 12
+        saywho speakers split 12 "Clinton" # bare "Clinton" is not speaker 12
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -103,4 +108,5 @@ def speakers_edits(db: DbOption = None) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.add_typer(speakers_app, name="speakers")
+    # The list's docstring is the group's help, so that `saywho speakers --help` shows its examples.
+    app.add_typer(speakers_app, name="speakers", help=inspect.getdoc(speakers_list))

@@ -180,11 +180,12 @@ def ingest_command(
     Articles already stored (same text) are not analysed again, so a rerun after an
     interruption or with new files only analyses what is new.
 
-    \b
     Examples:
-      saywho ingest news/ --db corpus.db
-      saywho ingest more-news/ --db postgresql://user:pass@localhost/saywho --jobs 2
-      saywho ingest polnear/train/text --metadata polnear/metadata.tsv
+
+    \b
+        saywho ingest news/ --db corpus.db
+        saywho ingest more-news/ --db postgresql://user:pass@localhost/saywho --jobs 2
+        saywho ingest polnear/train/text --metadata polnear/metadata.tsv
     """
     from saywho.store.ingest import IngestReport
     from saywho.store.metadata import Metadata
@@ -285,10 +286,11 @@ def search_command(
 ) -> None:
     """Search what was said: full text over statements, filtered by speaker, publisher, date and type.
 
-    \b
     Examples:
-      saywho search "troop levels" --speaker Townsend
-      saywho search --speaker "Hillary Clinton" --since 2016-06-01 --all -o clinton.csv
+
+    \b
+        saywho search "troop levels" --speaker Townsend
+        saywho search --speaker "Hillary Clinton" --since 2016-06-01 --all -o clinton.csv
     """
     from saywho.store import RESULT_COLUMNS, SearchQuery
     from saywho.store.store import MAX_PAGE_SIZE
@@ -354,10 +356,11 @@ def import_command(
     Moves a corpus between backends; speakers are resolved as on ingest (manual merges
     and splits are not part of an export and must be redone).
 
-    \b
     Example:
-      saywho export --db corpus.db -o corpus.jsonl
-      saywho import corpus.jsonl --db postgresql://saywho@localhost/saywho
+
+    \b
+        saywho export --db corpus.db -o corpus.jsonl
+        saywho import corpus.jsonl --db postgresql://saywho@localhost/saywho
     """
     from saywho.store.ingest import IngestReport
 
