@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from saywho.cli._common import (
     EXIT_INPUT_FAILED,
@@ -60,6 +59,13 @@ def report_format(fmt: str, as_json: bool) -> str:
     if fmt not in REPORT_FORMATS:
         fail(f"unknown format {fmt!r}; choose one of {', '.join(REPORT_FORMATS)}", EXIT_USAGE)
     return fmt
+
+
+def escape(text: str) -> str:
+    """Text shown as it is, never read as rich markup (rich is loaded only to print)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 def _console() -> Console:
