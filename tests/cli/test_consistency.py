@@ -177,6 +177,16 @@ def test_the_reference_shows_no_python_types():
     assert not PYTHON_TYPE.search((ROOT / "docs" / "cli.md").read_text(encoding="utf-8"))
 
 
+def test_the_examples_in_the_reference_read_as_typed():
+    """Examples are indented code blocks in docs/cli.md, where HTML entities are not decoded:
+    an example with quotes or < > & would show &quot; to the reader."""
+    from test_docs import ROOT
+
+    examples = [line for line in (ROOT / "docs" / "cli.md").read_text(encoding="utf-8").splitlines() if line.startswith("    ")]
+    assert any(line.strip().startswith("saywho search") for line in examples)
+    assert [line for line in examples if "&" in line] == []
+
+
 def test_speakers_says_how_to_get_the_next_page(tmp_path):
     db = str(tmp_path / "corpus.db")
     assert runner.invoke(app, ["ingest", str(FIXTURES / "store" / "articles"), "--db", db, "-q"]).exit_code == 0

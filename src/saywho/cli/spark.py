@@ -157,7 +157,7 @@ def run_command(
     \b
         saywho spark run news/ out/ --cores 2
         saywho spark run crawl/*.warc.gz out/ --partitions 64
-        spark-submit --master yarn "$(python -m saywho.spark.submit --path)" s3a://bucket/cc-news/ s3a://bucket/out/
+        spark-submit --master yarn $(python -m saywho.spark.submit --path) s3a://bucket/cc-news/ s3a://bucket/out/
     """
     if len(paths) < 2:
         fail("give at least one INPUT and the OUTPUT folder", EXIT_USAGE)

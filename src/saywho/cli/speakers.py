@@ -42,7 +42,7 @@ def speakers_list(
         saywho speakers --kind person --limit 20
         saywho speakers --by descriptor
         saywho speakers merge 12 57        # 57 is the same person as 12
-        saywho speakers split 12 "Clinton" # bare "Clinton" is not speaker 12
+        saywho speakers split 12 Clinton     # the bare name Clinton is not speaker 12
     """
     if ctx.invoked_subcommand is not None:
         return

@@ -266,7 +266,7 @@ SEARCH_TABLE_COLUMNS = ("id", "published_date", "speaker", "type", "content", "p
 
 
 def search_command(
-    text: Annotated[str | None, typer.Argument(metavar="[TEXT]", help='Words that must all occur; "quote" a phrase.', show_default=False)] = None,
+    text: Annotated[str | None, typer.Argument(metavar="TEXT", help='Words that must all occur; "quote" a phrase.', show_default=False)] = None,
     db: DbOption = None,
     speaker: Annotated[str | None, typer.Option(metavar="WHO", help="Speaker id, or part of a speaker's name or alias.")] = None,
     publisher: Annotated[str | None, typer.Option(metavar="NAME", help="Exact publisher (case-insensitive).")] = None,
@@ -286,11 +286,13 @@ def search_command(
 ) -> None:
     """Search what was said: full text over statements, filtered by speaker, publisher, date and type.
 
+    Every word given must occur; put a phrase in quotes to find it as a phrase.
+
     Examples:
 
     \b
-        saywho search "troop levels" --speaker Townsend
-        saywho search --speaker "Hillary Clinton" --since 2016-06-01 --all -o clinton.csv
+        saywho search troops --speaker Townsend
+        saywho search --speaker Clinton --since 2016-06-01 --all -o clinton.csv
     """
     from saywho.store import RESULT_COLUMNS, SearchQuery
     from saywho.store.store import MAX_PAGE_SIZE
