@@ -21,7 +21,7 @@ from saywho.cli import extract as extract_cli
 from saywho.cli import ingest as ingest_cli
 from saywho.cli import spark as spark_cli
 from saywho.cli import store as store_cli
-from saywho.cli._common import ANALYSIS_OPTIONS, Tally, reason_group
+from saywho.cli._common import ANALYSIS_OPTIONS, Tally, readable_help, reason_group
 from saywho.errors import InputError
 from saywho.ingest import SkippedInput
 
@@ -169,6 +169,30 @@ def test_help_shows_no_python_types_and_describes_every_option(path):
     command = dict(_commands(_click_app()))[path]
     undescribed = [p.name for p in command.params if isinstance(p, typer.core.TyperOption) and not p.hidden and not p.help]
     assert undescribed == [], f"{path}: options without help"
+
+
+def test_help_paragraphs_are_wrapped_by_the_reader_and_examples_kept_line_by_line():
+    docstring = """Do a thing.
+
+    A paragraph the source broke
+    in two lines.
+
+    Examples:
+
+        saywho a
+        saywho b
+    """
+    assert readable_help(docstring) == (
+        "Do a thing.\n\nA paragraph the source broke in two lines.\n\nExamples:\n\n    saywho a\n    saywho b"
+    )
+
+
+def test_a_long_paragraph_wraps_at_the_terminals_width():
+    narrow = runner.invoke(app, ["ingest", "--help"], env={"COLUMNS": "60"})
+    wide = runner.invoke(app, ["ingest", "--help"], env={"COLUMNS": "160"})
+    paragraph = "Articles already stored (same text) are not analysed again"
+    assert paragraph in wide.stdout and "only analyses what is new" in wide.stdout.split(paragraph)[1].splitlines()[0]
+    assert max(len(line.rstrip()) for line in narrow.stdout.splitlines()) <= 60
 
 
 def test_the_reference_shows_no_python_types():

@@ -9,6 +9,7 @@ they need when they run.
 
 from __future__ import annotations
 
+import inspect
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
@@ -63,15 +64,38 @@ def readable_parameters(params: list[Any]) -> list[Any]:
     return params
 
 
+def readable_help(text: str | None) -> str | None:
+    """A docstring as help: each paragraph of prose on one line, for the terminal (and the
+    Markdown of docs/cli.md) to wrap at its own width rather than where the source broke
+    it; a paragraph whose every line is indented (examples) kept line by line."""
+    if not text:
+        return text
+    paragraphs = []
+    for paragraph in inspect.cleandoc(text).split("\n\n"):
+        lines = paragraph.splitlines()
+        if all(line.startswith(" ") for line in lines):
+            paragraphs.append(paragraph)
+        else:
+            paragraphs.append(" ".join(line.strip() for line in lines))
+    return "\n\n".join(paragraphs)
+
+
 class ReadableCommand(TyperCommand):
-    """A command whose help shows values by name, not by Python type (:func:`readable_parameters`)."""
+    """A command whose help shows values by name, not by Python type (:func:`readable_parameters`),
+    and paragraphs wrapped to the reader's width (:func:`readable_help`)."""
+
+    def __init__(self, *args: Any, help: str | None = None, **kwargs: Any):
+        super().__init__(*args, help=readable_help(help), **kwargs)
 
     def get_params(self, ctx: Any) -> list[Any]:
         return readable_parameters(super().get_params(ctx))
 
 
 class ReadableGroup(TyperGroup):
-    """A group whose own options (and every command under it) read as :class:`ReadableCommand`'s."""
+    """A group whose own help and options read as :class:`ReadableCommand`'s."""
+
+    def __init__(self, *args: Any, help: str | None = None, **kwargs: Any):
+        super().__init__(*args, help=readable_help(help), **kwargs)
 
     def get_params(self, ctx: Any) -> list[Any]:
         return readable_parameters(super().get_params(ctx))

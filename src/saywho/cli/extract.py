@@ -94,7 +94,6 @@ def extract(
 
     Examples:
 
-    \b
         saywho extract article.txt
         saywho extract news/ -o quotes.csv --jobs 2
         cat page.html | saywho extract - --format jsonl

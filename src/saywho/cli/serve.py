@@ -50,7 +50,6 @@ def serve_command(
 
     Example:
 
-    \b
         SAYWHO_TOKEN=$(openssl rand -hex 16) saywho serve --db corpus.db
     """
     import uvicorn

@@ -154,7 +154,6 @@ def run_command(
 
     Examples:
 
-    \b
         saywho spark run news/ out/ --cores 2
         saywho spark run crawl/*.warc.gz out/ --partitions 64
         spark-submit --master yarn $(python -m saywho.spark.submit --path) s3a://bucket/cc-news/ s3a://bucket/out/

@@ -38,7 +38,6 @@ def speakers_list(
 
     Examples:
 
-    \b
         saywho speakers --kind person --limit 20
         saywho speakers --by descriptor
         saywho speakers merge 12 57        # 57 is the same person as 12

@@ -182,7 +182,6 @@ def ingest_command(
 
     Examples:
 
-    \b
         saywho ingest news/ --db corpus.db
         saywho ingest more-news/ --db postgresql://user:pass@localhost/saywho --jobs 2
         saywho ingest polnear/train/text --metadata polnear/metadata.tsv
@@ -290,7 +289,6 @@ def search_command(
 
     Examples:
 
-    \b
         saywho search troops --speaker Townsend
         saywho search --speaker Clinton --since 2016-06-01 --all -o clinton.csv
     """
@@ -360,7 +358,6 @@ def import_command(
 
     Example:
 
-    \b
         saywho export --db corpus.db -o corpus.jsonl
         saywho import corpus.jsonl --db postgresql://saywho@localhost/saywho
     """
