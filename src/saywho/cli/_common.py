@@ -323,10 +323,12 @@ class Tally:
         self.say = say or (lambda line: typer.echo(printable(line), err=True))
         self.groups: Counter[tuple[str, str]] = Counter()
 
-    def record(self, error: InputError) -> None:
-        """Count and say one input that gave no article: skipped or failed by its kind."""
+    def record(self, error: InputError, *, quiet: bool = False) -> None:
+        """Count one input that gave no article, skipped or failed by its kind, and say it
+        (unless ``quiet``: only in the closing tally)."""
         outcome = "skipped" if isinstance(error, SkippedInput) else "failed"
-        self.say(message_line("skipped" if outcome == "skipped" else "error", str(error)))
+        if not quiet:
+            self.say(message_line("skipped" if outcome == "skipped" else "error", str(error)))
         self.groups[(outcome, reason_group(error.reason))] += 1
 
     def count(self, outcome: str) -> int:

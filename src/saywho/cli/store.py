@@ -221,7 +221,10 @@ def _ingest(store, inputs: list[str], reading, options, jobs: int, metadata, pro
         progress.show(_progress_line(report))
 
     if len(inputs) == 1 and is_table_output(inputs[0]):
-        return load_tables(store, inputs[0], on_progress=on_progress)
+        # A CC-NEWS run rejects millions of records, each in the rejects table already:
+        # they are tallied by reason, not said one by one.
+        return load_tables(store, inputs[0], on_progress=on_progress,
+                           on_error=lambda error: tally.record(error, quiet=True))
     return ingest(store, _warned(iter_documents(inputs, reading), progress.log, published), options=options, jobs=jobs,
                   on_error=tally.record, on_progress=on_progress, metadata=metadata)
 
