@@ -170,10 +170,10 @@ def main() -> int:
     server_rss = server_trace.summary()
 
     lines = [f"### Soak: `saywho ingest {args.data}` x{args.runs} (--jobs {args.jobs}), then serve under load", "",
-             "| run | seconds | exit | stored / skipped / ignored / failed | store counts after | input errors | internal errors | RSS MB start → peak → end |",
+             "| run | seconds | exit | stored / already stored / skipped / failed | store counts after | input errors | internal errors | RSS MB start → peak → end |",
              "|---:|---:|---:|---|---|---:|---:|---|"]
     for r in runs:
-        numbers = re.findall(r"stored (\d+).*skipped (\d+).*ignored (\d+).*; (\d+) failed", r.summary)
+        numbers = re.findall(r"stored (\d+).*; (\d+) already stored; (\d+) skipped.*; (\d+) failed", r.summary)
         outcome = " / ".join(numbers[0]) if numbers else r.summary
         counts = r.counts.removeprefix("store now holds ")
         rss = f"{r.rss.get('start_mb', 0):.0f} → {r.rss.get('peak_mb', 0):.0f} → {r.rss.get('end_mb', 0):.0f}"

@@ -14,8 +14,6 @@ import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Literal, TypeGuard, get_args
 
 from spacy.tokens import Doc
 
@@ -25,51 +23,17 @@ from saywho.models import Article, Attribution, Document, Speaker, TextSpan
 from saywho.nlp import acts, dates, rules, speakers, statements
 from saywho.nlp.model import doc_text, load_model
 
+# Defined apart so the command line can read them without loading spaCy; re-exported here.
+from saywho.options import DEFAULT_MAX_CHARS as DEFAULT_MAX_CHARS
+from saywho.options import DEFAULT_TIME_LIMIT as DEFAULT_TIME_LIMIT
+from saywho.options import MODES as MODES
+from saywho.options import Mode as Mode
+from saywho.options import Options as Options
+from saywho.options import is_mode as is_mode
+
 #: Articles longer than this (characters) are analysed paragraph-block by block so
 #: memory stays flat; spaCy's own limit is 1,000,000.
 MAX_PARSE_CHARS = 50_000
-
-#: Longest article text analysed (characters), spaCy's own default ``max_length``.
-#: Analysis time grows linearly with length (about 35 s per million characters on one
-#: busy core, docs/reliability.md), so this cap bounds the time and memory of one article.
-DEFAULT_MAX_CHARS = 1_000_000
-#: Seconds one article may take before it is given up with a per-input error. Far above
-#: the cap's worst case, it only catches input that is pathologically slow per character.
-DEFAULT_TIME_LIMIT = 180.0
-
-#: "rules": the parse-based extractor (default, fast); "model": the trained tagger, more
-#: accurate on PolNeAR and about a third of the speed (needs ``pip install 'saywho[model]'``; docs/model.md).
-Mode = Literal["rules", "model"]
-MODES: tuple[Mode, ...] = get_args(Mode)
-
-
-def is_mode(value: str) -> TypeGuard[Mode]:
-    """Whether ``value`` names an extractor (:data:`MODES`); callers word the refusal."""
-    return value in MODES
-
-
-@dataclass(frozen=True, slots=True)
-class Options:
-    """Everything that changes what extraction returns, in one place (CLI flags map onto it)."""
-
-    #: Keep ``text`` exactly as decoded so offsets index the input file.
-    raw: bool = False
-    #: Keep lines the cleaner would drop as scraping junk.
-    keep_junk: bool = False
-    #: spaCy pipeline name; None picks the first installed default.
-    model: str | None = None
-    #: Attributions below this confidence are left out.
-    min_confidence: float = 0.0
-    #: Include thoughts and beliefs (``act == "belief"``), not just speech.
-    beliefs: bool = True
-    #: Which extractor finds the attributions (:data:`Mode`).
-    mode: Mode = "rules"
-    #: Longer article texts are refused with a per-input error (0: no cap).
-    max_chars: int = DEFAULT_MAX_CHARS
-    #: Seconds allowed per article (0: none). Enforced with SIGALRM, so only in a
-    #: process's main thread (the CLI, its worker processes, Spark's Python workers).
-    time_limit: float = DEFAULT_TIME_LIMIT
-
 
 class Extractor:
     """Holds the loaded model; reuse one instance for many articles (``rules_config``: the

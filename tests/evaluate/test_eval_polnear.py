@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from saywho.cli import eval as cli_eval
 from saywho.errors import InputError
+from saywho.evaluate import polnear
 from saywho.evaluate.polnear import SystemRun, annotated_more_than_once, annotator_pairs, load_polnear, read_ann, sentence_bounds
 from saywho.evaluate.scoring import (
     Counts,
@@ -376,7 +377,7 @@ def app(monkeypatch):
         predictions = [cityhall_predictions(a.text) if a.name == CITYHALL else [] for a in articles]
         return SystemRun("saywho", predictions, 1.0)
 
-    monkeypatch.setattr(cli_eval, "run_saywho", fake_saywho)
+    monkeypatch.setattr(polnear, "run_saywho", fake_saywho)
     app = typer.Typer()
     cli_eval.register(app)
 
@@ -390,7 +391,7 @@ def app(monkeypatch):
 def test_command_json_output(app, tmp_path):
     errors_file = tmp_path / "errors.jsonl"
     result = CliRunner().invoke(
-        app, ["eval", "polnear", str(FIXTURE), "--json", "--errors", "1", "--errors-file", str(errors_file)]
+        app, ["eval", "polnear", str(FIXTURE), "--format", "json", "--errors", "1", "--errors-file", str(errors_file)]
     )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
@@ -441,7 +442,7 @@ def test_annotator_pairs_score_the_later_file_against_the_earlier():
 
 
 def test_agreement_command_scores_annotators_like_a_system(app):
-    result = CliRunner().invoke(app, ["eval", "agreement", str(FIXTURE), "--json"])
+    result = CliRunner().invoke(app, ["eval", "agreement", str(FIXTURE), "--format", "json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert (report["articles"], report["pairs"]) == (1, {"annotators": 1})
@@ -457,7 +458,7 @@ def test_agreement_counts_every_pair_of_annotators(app, tmp_path):
     shutil.copytree(FIXTURE, folder)
     attributions = folder / "attributions"
     shutil.copy(attributions / f"{CITYHALL}_aaaa.ann", attributions / f"{CITYHALL}_cccc.ann")
-    result = CliRunner().invoke(app, ["eval", "agreement", str(folder), "--json", "--no-sentences"])
+    result = CliRunner().invoke(app, ["eval", "agreement", str(folder), "--format", "json", "--no-sentences"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["pairs"] == {"annotators": 3}  # aaaa-bbbb, aaaa-cccc, bbbb-cccc
@@ -475,7 +476,7 @@ def test_agreement_table_names_the_articles_and_pairs(app):
 
 
 def test_agreement_scores_saywho_against_each_annotator_on_the_same_articles(app):
-    result = CliRunner().invoke(app, ["eval", "agreement", str(FIXTURE), "--saywho", "--json", "--no-sentences"])
+    result = CliRunner().invoke(app, ["eval", "agreement", str(FIXTURE), "--saywho", "--format", "json", "--no-sentences"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["pairs"] == {"annotators": 1, "saywho": 2}  # saywho's output against aaaa and against bbbb

@@ -83,7 +83,7 @@ def test_speaker_words_ignore_case_and_honorifics():
 
 def test_command_scores_the_fixture_set():
     result = CliRunner().invoke(
-        app, ["eval", "speakers", str(FIXTURE / "set.jsonl"), "--articles", str(FIXTURE / "articles"), "--json"]
+        app, ["eval", "speakers", str(FIXTURE / "set.jsonl"), "--articles", str(FIXTURE / "articles"), "--format", "json"]
     )
     assert result.exit_code == 0, result.output
     overall = json.loads(result.output)["overall"]

@@ -183,3 +183,14 @@ def test_a_folder_without_the_manifest_is_not_read_as_tables(tmp_path):
     assert not tables.is_table_output(str(tmp_path))
     with pytest.raises(tables.TableError, match="not a complete saywho Spark output"):
         list(tables.read_articles(str(tmp_path)))
+
+
+def test_ingesting_the_tables_tallies_the_rejects_by_reason_without_a_line_each(job, tmp_path):
+    output, report = job
+    result = CliRunner().invoke(app, ["ingest", str(output), "--db", str(tmp_path / "corpus.db"), "-q"])
+    assert result.exit_code == 1  # the run had failed inputs
+    lines = result.stderr.splitlines()
+    assert not [line for line in lines if line.startswith("saywho: ")]  # the rejects table names them
+    tallied = [line for line in lines if " failed: " in line or " skipped: " in line]
+    assert sum(int(line.split()[0].replace(",", "")) for line in tallied) == report.failed + report.skipped
+    assert "1 skipped: language is 'fr', not en" in tallied

@@ -1,20 +1,31 @@
 """What every saywho command shares, one place per concern: exit codes, the error line,
 the options declared once, the date and mode checks, the output checks and writer guard,
-and the progress display."""
+the tally of skipped and failed inputs, and the progress display.
+
+Nothing here (nor in the command modules' top level) imports spaCy, the NLP pipeline or
+the readers: ``saywho search`` must start in a fraction of a second. Commands import what
+they need when they run.
+"""
 
 from __future__ import annotations
 
+import inspect
 import sys
-from collections.abc import Iterator, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, get_args, get_type_hints
+from typing import Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
+from saywho.errors import InputError
+from saywho.ingest.options import DEFAULT_MAX_BYTES, IngestOptions
+from saywho.ingest.outcomes import SkippedInput
 from saywho.isodates import parse_date
+from saywho.options import DEFAULT_MAX_CHARS, DEFAULT_TIME_LIMIT, MODES, Options
 from saywho.output import output_target, printable
-from saywho.pipeline import Options
 
 # --- exit codes (documented in docs/cli.md and the README) ---------------------------
 
@@ -31,9 +42,75 @@ EXIT_INTERRUPTED = 130
 # --- lines on stderr -------------------------------------------------------------------
 
 
-def command_group(name: str, help: str) -> typer.Typer:
-    """A Typer app for a group of commands: help when run bare, tracebacks never shown to users."""
-    return typer.Typer(name=name, help=help, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+def command_group(name: str, help: str | None, **settings: Any) -> typer.Typer:
+    """A Typer app for a group of commands: help when run bare, tracebacks never shown to users,
+    help pages without Python types (:class:`ReadableGroup`)."""
+    settings = {"no_args_is_help": True, "add_completion": False, **settings}
+    return typer.Typer(name=name, help=help, pretty_exceptions_enable=False, cls=ReadableGroup, **settings)
+
+
+def readable_parameters(params: list[Any]) -> list[Any]:
+    """Parameters as a person reads them in ``--help`` and docs/cli.md: a switch shows no
+    value at all and an option its metavar (FILE, N, DATE), never Typer's Python type
+    (``<bool>``, ``<list[str]>``, ``<str>``), which says nothing to a journalist."""
+    for param in params:
+        if getattr(param, "is_flag", False):
+            param.metavar = ""
+        elif param.metavar is None:
+            param.metavar = param.name.upper() if param.name else None
+        # Typer shows an argument's type next to its name whatever its metavar says.
+        if isinstance(param, TyperArgument):
+            param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
+    return params
+
+
+def readable_help(text: str | None) -> str | None:
+    """A docstring as help: each paragraph of prose on one line, for the terminal (and the
+    Markdown of docs/cli.md) to wrap at its own width rather than where the source broke
+    it; a paragraph whose every line is indented (examples) kept line by line."""
+    if not text:
+        return text
+    paragraphs = []
+    for paragraph in inspect.cleandoc(text).split("\n\n"):
+        lines = paragraph.splitlines()
+        if all(line.startswith(" ") for line in lines):
+            paragraphs.append(paragraph)
+        else:
+            paragraphs.append(" ".join(line.strip() for line in lines))
+    return "\n\n".join(paragraphs)
+
+
+class ReadableCommand(TyperCommand):
+    """A command whose help shows values by name, not by Python type (:func:`readable_parameters`),
+    and paragraphs wrapped to the reader's width (:func:`readable_help`)."""
+
+    def __init__(self, *args: Any, help: str | None = None, **kwargs: Any):
+        super().__init__(*args, help=readable_help(help), **kwargs)
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return readable_parameters(super().get_params(ctx))
+
+
+class ReadableGroup(TyperGroup):
+    """A group whose own help and options read as :class:`ReadableCommand`'s."""
+
+    def __init__(self, *args: Any, help: str | None = None, **kwargs: Any):
+        super().__init__(*args, help=readable_help(help), **kwargs)
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return readable_parameters(super().get_params(ctx))
+
+
+def readable(app: typer.Typer) -> typer.Typer:
+    """Every command registered on ``app`` and on its groups (made by :func:`command_group`)
+    made a :class:`ReadableCommand`."""
+    for command in app.registered_commands:
+        if command.cls in (None, TyperCommand):  # Typer fills in its own class by default
+            command.cls = ReadableCommand
+    for group in app.registered_groups:
+        if group.typer_instance is not None:
+            readable(group.typer_instance)
+    return app
 
 
 def message_line(level: str, message: str) -> str:
@@ -70,9 +147,9 @@ def report_written(what: str, output: str | None) -> None:
 # --- options shared by several commands, declared once ---------------------------------
 
 InputsArg = Annotated[
-    list[str], typer.Argument(help="Files, folders (recursive), globs, URLs, or - for stdin.", show_default=False)
+    list[str], typer.Argument(metavar="INPUT", help="Files, folders (recursive), globs, URLs, or - for stdin.", show_default=False)
 ]
-OutputOpt = Annotated[str | None, typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")]
+OutputOpt = Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="Write here (atomically) instead of stdout.")]
 ParentsOpt = Annotated[bool, typer.Option("--parents", help="Create -o's missing parent folders (else a missing folder is an error).")]
 RawCsvOpt = Annotated[
     bool,
@@ -82,39 +159,87 @@ RawCsvOpt = Annotated[
         "so a spreadsheet shows it as text instead of running it as a formula.",
     ),
 ]
-JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Processes to analyse with.")]
+JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, metavar="N", help="Processes to analyse with.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+#: The old spelling of ``--format jsonl`` (``--format json`` in eval), still accepted, not shown.
+JsonAliasOpt = Annotated[bool, typer.Option("--json", hidden=True, help="Deprecated: use --format.")]
 
-RawOpt = Annotated[bool, typer.Option(help="Keep text exactly as decoded, so offsets index the input file.")]
-KeepJunkOpt = Annotated[bool, typer.Option(help="Do not drop scraping junk lines (menus, icon titles, share prompts).")]
+# What the analysis reads and does: the same options, with the same names and defaults, on
+# every command that analyses articles (extract, ingest, spark run). ANALYSIS_OPTIONS names
+# them; tests/cli/test_consistency.py checks that each of those commands takes them all.
+RawOpt = Annotated[bool, typer.Option("--raw", help="Keep text exactly as decoded, so offsets index the input file.")]
+KeepJunkOpt = Annotated[bool, typer.Option("--keep-junk", help="Do not drop scraping junk lines (menus, icon titles, share prompts).")]
 PublishedOpt = Annotated[
-    str | None, typer.Option(help="Publication date (YYYY-MM-DD) for inputs that carry none; resolves 'on Tuesday'.")
+    str | None,
+    typer.Option("--published", metavar="DATE", help="Publication date (YYYY-MM-DD) for inputs that carry none; resolves 'on Tuesday'."),
 ]
-MinConfidenceOpt = Annotated[float, typer.Option(min=0.0, max=1.0, help="Leave out attributions below this confidence.")]
-SpeechOnlyOpt = Annotated[bool, typer.Option(help="Leave out thoughts and beliefs ('X believes'), keep what was said.")]
-ModelOpt = Annotated[str | None, typer.Option(help="spaCy pipeline to use (default: installed small English).")]
+MinConfidenceOpt = Annotated[
+    float, typer.Option("--min-confidence", min=0.0, max=1.0, metavar="P", help="Leave out attributions below this confidence.")
+]
+SpeechOnlyOpt = Annotated[bool, typer.Option("--speech-only", help="Leave out thoughts and beliefs ('X believes'), keep what was said.")]
+ModelOpt = Annotated[str | None, typer.Option("--model", metavar="NAME", help="spaCy pipeline to use (default: installed small English).")]
 ModeOpt = Annotated[
     str,
-    typer.Option(help="rules (default, fast) or model: the trained tagger, more accurate and slower (pip install 'saywho[model]')."),
+    typer.Option(
+        "--mode",
+        metavar="MODE",
+        help="rules (fast) or model: the trained tagger, more accurate and slower (needs the model extra, docs/model.md).",
+    ),
 ]
 LanguageOpt = Annotated[
     list[str] | None,
-    typer.Option("--language", "-l", help="Language (ISO 639-1) to keep; repeat for several. Default: en."),
+    typer.Option("--language", "-l", metavar="CODE", help="Language (ISO 639-1) to keep; repeat for several. Default: en."),
 ]
 AllLanguagesOpt = Annotated[bool, typer.Option("--all-languages", help="Keep articles in every language.")]
+MaxBytesOpt = Annotated[int, typer.Option("--max-bytes", min=1, metavar="BYTES", help="Largest page, text file or record read.")]
+MaxCharsOpt = Annotated[int, typer.Option("--max-chars", min=0, metavar="CHARS", help="Longest article text analysed (0: no cap).")]
+TimeLimitOpt = Annotated[float, typer.Option("--time-limit", min=0.0, metavar="SECONDS", help="Seconds one article may take (0: no limit).")]
 
-MaxBytesOpt = Annotated[int, typer.Option("--max-bytes", min=1, help="Largest page, text file or record read (bytes).")]
-MaxCharsOpt = Annotated[int, typer.Option("--max-chars", min=0, help="Longest article text analysed (characters; 0: no cap).")]
-TimeLimitOpt = Annotated[float, typer.Option("--time-limit", min=0.0, help="Seconds one article may take (0: no limit).")]
+#: The parameters of every analysing command, with their defaults.
+ANALYSIS_OPTIONS: dict[str, Any] = {
+    "raw": False,
+    "keep_junk": False,
+    "published": None,
+    "min_confidence": 0.0,
+    "speech_only": False,
+    "model": None,
+    "mode": "rules",
+    "language": None,
+    "all_languages": False,
+    "max_bytes": DEFAULT_MAX_BYTES,
+    "max_chars": DEFAULT_MAX_CHARS,
+    "time_limit": DEFAULT_TIME_LIMIT,
+}
+
+
+def analysis_options(
+    *, raw: bool, keep_junk: bool, min_confidence: float, speech_only: bool, model: str | None, mode: str,
+    max_chars: int, time_limit: float,
+) -> Options:
+    """The analysis the shared options ask for; an unknown ``--mode`` is a usage error."""
+    check_mode(mode)
+    return Options(
+        raw=raw,
+        keep_junk=keep_junk,
+        model=model,
+        min_confidence=min_confidence,
+        beliefs=not speech_only,
+        mode=mode,  # type: ignore[arg-type]  # checked just above
+        max_chars=max_chars,
+        time_limit=time_limit,
+    )
+
+
+def reading_options(*, language: list[str] | None, all_languages: bool, max_bytes: int, **more: Any) -> IngestOptions:
+    """What to read, from the shared options (``more``: the rest of IngestOptions' fields)."""
+    return IngestOptions(max_bytes=max_bytes, languages=languages(language, all_languages), **more)
+
 
 # --- checks of option values -----------------------------------------------------------
 
-#: The extractors ``--mode`` chooses from, as ``saywho.pipeline.Options`` types them.
-MODES: tuple[str, ...] = get_args(get_type_hints(Options)["mode"])
-
 
 def check_mode(mode: str, *, code: int = EXIT_USAGE) -> None:
-    if mode not in MODES:
+    if mode not in MODES:  # the extractors saywho.options.Mode names
         fail(f"unknown mode {mode!r}; choose {' or '.join(MODES)}", code)
 
 
@@ -175,6 +300,56 @@ def writing(output: str | None) -> Iterator[None]:
         raise typer.Exit(EXIT_OK) from None
     except OSError as error:
         fail(f"cannot write {output or 'stdout'}: {error.strerror or error}", EXIT_OUTPUT_FAILED)
+
+
+# --- skipped and failed inputs --------------------------------------------------------
+
+
+def reason_group(reason: str) -> str:
+    """What inputs that failed for the same reason share: the reason up to its details
+    ("too large: 12.0 MB, limit 10.0 MB" and "too large: 31.5 MB, ..." are both "too large")."""
+    for mark in (": ", " ("):
+        reason = reason.split(mark, 1)[0]
+    return reason
+
+
+class Tally:
+    """The inputs a command skipped (not articles to analyse: another language, not a page)
+    and those that failed. Each is said on stderr as it comes, one line naming it
+    (``saywho: skipped: ...``, ``saywho: error: ...``); at the end :meth:`lines` groups them by
+    reason, so that a thousand empty files end in "1,000 failed: empty file"."""
+
+    def __init__(self, say: Callable[[str], None] | None = None):
+        self.say = say or (lambda line: typer.echo(printable(line), err=True))
+        self.groups: Counter[tuple[str, str]] = Counter()
+
+    def record(self, error: InputError, *, quiet: bool = False) -> None:
+        """Count one input that gave no article, skipped or failed by its kind, and say it
+        (unless ``quiet``: only in the closing tally)."""
+        outcome = "skipped" if isinstance(error, SkippedInput) else "failed"
+        if not quiet:
+            self.say(message_line("skipped" if outcome == "skipped" else "error", str(error)))
+        self.groups[(outcome, reason_group(error.reason))] += 1
+
+    def count(self, outcome: str) -> int:
+        return sum(n for (kind, _), n in self.groups.items() if kind == outcome)
+
+    @property
+    def failed(self) -> int:
+        return self.count("failed")
+
+    @property
+    def skipped(self) -> int:
+        return self.count("skipped")
+
+    def lines(self) -> list[str]:
+        """One line per reason, the most frequent first: ``1,000 failed: empty file``."""
+        ordered = sorted(self.groups.items(), key=lambda item: (item[0][0] != "failed", -item[1], item[0][1]))
+        return [f"{count:,} {outcome}: {printable(reason)}" for (outcome, reason), count in ordered]
+
+    def report(self) -> None:
+        for line in self.lines():
+            typer.echo(line, err=True)
 
 
 # --- progress --------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from saywho.cli._common import (
     EXIT_USAGE,
     ParentsOpt,
     check_output,
+    command_group,
     fail,
     message_line,
     report_written,
@@ -20,25 +21,25 @@ from saywho.cli._common import (
 )
 from saywho.cli.store import DbOption, opened
 
-curation_app = typer.Typer(
-    help="Corrections of who said what (merges, splits, reassignments) that survive re-ingest and moves.",
-    no_args_is_help=True,
+curation_app = command_group(
+    "curation", "Corrections of who said what (merges, splits, reassignments) that survive re-ingest and moves."
 )
 
 
 @curation_app.command("export")
 def curation_export(
-    output: Annotated[str | None, typer.Argument(help="JSONL file to write; stdout when left out.", show_default=False)] = None,
+    output: Annotated[str | None, typer.Argument(metavar="FILE", help="JSONL file to write; stdout when left out.", show_default=False)] = None,
     db: DbOption = None,
     parents: ParentsOpt = False,
 ) -> None:
     """Write the curation log as JSONL, oldest first: one merge, split or reassignment a line.
 
-    \b
     Entries name articles by content hash and speakers by name, kind and name keys,
     never by database ids, so they apply to any database holding the same articles.
+
     Example:
-      saywho curation export fixes.jsonl --db corpus.db
+
+        saywho curation export fixes.jsonl --db corpus.db
     """
     check_output(output, parents)
     from saywho.output import atomic_file
@@ -57,17 +58,19 @@ def curation_export(
 
 @curation_app.command("import")
 def curation_import(
-    inputs: Annotated[list[str], typer.Argument(help="JSONL files written by saywho curation export.", show_default=False)],
+    inputs: Annotated[list[str], typer.Argument(metavar="FILE...", help="JSONL files written by saywho curation export.", show_default=False)],
     db: DbOption = None,
 ) -> None:
     """Apply a curation log to this corpus; entries recorded already are skipped.
 
-    \b
     A reassignment whose article is not stored yet waits for it: ingesting or importing
     that article later applies it. Merges and splits hold for articles ingested later.
+
     Examples:
-      saywho ingest news/ --db fresh.db && saywho curation import fixes.jsonl --db fresh.db
-      saywho curation import fixes.jsonl --db postgresql://saywho@localhost/saywho
+
+        saywho ingest news/ --db fresh.db
+        saywho curation import fixes.jsonl --db fresh.db
+        saywho curation import fixes.jsonl --db postgresql://saywho@localhost/saywho
     """
     from saywho.store.curation import parse_entry
 
@@ -98,18 +101,20 @@ def curation_import(
 
 @curation_app.command("reassign")
 def curation_reassign(
-    statement: Annotated[int, typer.Argument(help="Statement id (the id column of saywho search).", show_default=False)],
-    speaker: Annotated[int | None, typer.Option("--speaker", help="Id of the known speaker who said it.")] = None,
-    name: Annotated[str | None, typer.Option(help="Name of a new speaker who said it (with --kind).")] = None,
-    kind: Annotated[str | None, typer.Option(help="Kind of the new speaker: person, organization or group.")] = None,
+    statement: Annotated[int, typer.Argument(metavar="ID", help="Statement id (the id column of saywho search).", show_default=False)],
+    speaker: Annotated[int | None, typer.Option("--speaker", metavar="ID", help="Id of the known speaker who said it.")] = None,
+    name: Annotated[str | None, typer.Option(metavar="NAME", help="Name of a new speaker who said it (with --kind).")] = None,
+    kind: Annotated[str | None, typer.Option(metavar="KIND", help="Kind of the new speaker: person, organization or group.")] = None,
     db: DbOption = None,
 ) -> None:
     """Give one statement another speaker: a known one (--speaker) or a new one (--name, --kind).
 
-    \b
-    Prints the speaker id the statement now has. Examples:
-      saywho curation reassign 812 --speaker 12
-      saywho curation reassign 812 --name "Pentagon" --kind organization
+    Prints the speaker id the statement now has.
+
+    Examples:
+
+        saywho curation reassign 812 --speaker 12
+        saywho curation reassign 812 --name Pentagon --kind organization
     """
     if (speaker is None) == (name is None):
         fail("give either --speaker ID or --name NAME with --kind", EXIT_USAGE)

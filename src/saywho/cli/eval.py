@@ -6,37 +6,38 @@ import json
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich import box
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
-from saywho.cli._common import EXIT_INPUT_FAILED, JobsOpt, ModelOpt, ModeOpt, check_mode, fail
-from saywho.errors import InputError
-from saywho.evaluate.polnear import (
-    SystemRun,
-    against_each_annotator,
-    annotated_more_than_once,
-    annotator_pairs,
-    load_polnear,
-    run_saywho,
-    run_textacy,
-    score_run,
-    sentence_bounds,
+from saywho.cli._common import (
+    EXIT_INPUT_FAILED,
+    EXIT_USAGE,
+    JobsOpt,
+    JsonAliasOpt,
+    ModelOpt,
+    ModeOpt,
+    check_mode,
+    command_group,
+    fail,
+    message_line,
 )
-from saywho.evaluate.scoring import MODES, ROLES, Counts, Scores
-from saywho.evaluate.speakers import SpeakerCounts, SpeakerScores, load_speaker_set
-from saywho.evaluate.speakers import run_saywho as run_saywho_speakers
-from saywho.evaluate.speakers import score as score_speakers
+from saywho.errors import InputError
 from saywho.output import atomic_file
+
+# The scorers load spaCy and the corpora readers: imported by each command when it runs.
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from saywho.evaluate.polnear import SystemRun
+    from saywho.evaluate.scoring import Counts, Scores
+    from saywho.evaluate.speakers import SpeakerCounts, SpeakerScores
 
 
 def register(app: typer.Typer) -> None:
     """Add the ``eval`` command group to the main CLI."""
-    eval_app = typer.Typer(help="Score saywho against annotated corpora.", no_args_is_help=True)
+    eval_app = command_group("eval", "Score saywho against annotated corpora.")
     eval_app.command("polnear")(polnear)
     eval_app.command("agreement")(agreement)
     eval_app.command("speakers")(speakers)
@@ -44,21 +45,48 @@ def register(app: typer.Typer) -> None:
 
 
 #: Options that ``eval polnear`` and ``eval agreement`` share.
-Folder = Annotated[Path, typer.Argument(help="A PolNeAR split: holds text/ and attributions/.")]
-AsJson = Annotated[bool, typer.Option("--json", help="Print the scores as JSON instead of tables.")]
+Folder = Annotated[Path, typer.Argument(metavar="FOLDER", help="A PolNeAR split: holds text/ and attributions/.")]
+#: What eval prints: tables for people, or one JSON document.
+REPORT_FORMATS = ("table", "json")
+ReportFormat = Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="table (for people) or json.")]
+
+
+def report_format(fmt: str, as_json: bool) -> str:
+    """``--format``, or json for the deprecated ``--json`` (said once on stderr)."""
+    if as_json:
+        typer.echo(message_line("warning", "--json is deprecated: use --format json"), err=True)
+        return "json"
+    if fmt not in REPORT_FORMATS:
+        fail(f"unknown format {fmt!r}; choose one of {', '.join(REPORT_FORMATS)}", EXIT_USAGE)
+    return fmt
+
+
+def escape(text: str) -> str:
+    """Text shown as it is, never read as rich markup (rich is loaded only to print)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console()
+
 Sentences = Annotated[bool, typer.Option("--sentences/--no-sentences", help="Also score at sentence level.")]
 
 
 def polnear(
     folder: Folder,
-    limit: Annotated[int | None, typer.Option(help="Score only the first N articles (sorted by name).", min=1)] = None,
+    limit: Annotated[int | None, typer.Option(metavar="N", help="Score only the first N articles (sorted by name).", min=1)] = None,
     jobs: JobsOpt = 1,
-    as_json: AsJson = False,
-    errors: Annotated[int, typer.Option(help="Show up to N examples of each kind of error per role.", min=0)] = 0,
+    fmt: ReportFormat = "table",
+    as_json: JsonAliasOpt = False,
+    errors: Annotated[int, typer.Option(metavar="N", help="Show up to N examples of each kind of error per role.", min=0)] = 0,
     errors_file: Annotated[
-        Path | None, typer.Option(help="Write every saywho error to this JSON-lines file (for grep/jq).")
+        Path | None, typer.Option(metavar="FILE", help="Write every saywho error to this JSON-lines file (for grep/jq).")
     ] = None,
-    seed: Annotated[int, typer.Option(help="Seed for sampling error examples.")] = 0,
+    seed: Annotated[int, typer.Option(metavar="N", help="Seed for sampling error examples.")] = 0,
     textacy: Annotated[
         bool, typer.Option("--textacy", help="Also score textacy's direct_quotations on the same articles.")
     ] = False,
@@ -67,6 +95,7 @@ def polnear(
     mode: ModeOpt = "rules",
 ) -> None:
     """Precision, recall and F1 of source, cue and content, and of whole attributions, on PolNeAR."""
+    chosen = report_format(fmt, as_json)
     check_mode(mode, code=EXIT_INPUT_FAILED)  # eval exits 1 on whatever stops it
     try:
         report = evaluate_polnear(folder, limit=limit, jobs=jobs, textacy=textacy, sentences=sentences, model=model, mode=mode)
@@ -75,14 +104,14 @@ def polnear(
     saywho_scores = report["scores"]["saywho"]
     if errors_file is not None:
         _write_jsonl(errors_file, (e.to_dict() for e in saywho_scores.errors))
-    if as_json:
+    if chosen == "json":
         out = _report_dict(report)
         if errors:
             out["errors"] = [e.to_dict() for e in saywho_scores.sample_errors(errors, seed)]
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return
-    console = Console()
+    console = _console()
     _print_report(console, report)
     if errors:
         _print_errors(console, saywho_scores, errors, seed)
@@ -90,8 +119,9 @@ def polnear(
 
 def agreement(
     folder: Folder,
-    limit: Annotated[int | None, typer.Option(help="Look at the first N articles only (sorted by name).", min=1)] = None,
-    as_json: AsJson = False,
+    limit: Annotated[int | None, typer.Option(metavar="N", help="Look at the first N articles only (sorted by name).", min=1)] = None,
+    fmt: ReportFormat = "table",
+    as_json: JsonAliasOpt = False,
     sentences: Sentences = True,
     saywho: Annotated[
         bool, typer.Option("--saywho", help="Also score saywho against each annotator on the same articles.")
@@ -108,7 +138,17 @@ def agreement(
     ``--saywho``, saywho's output on the same articles is scored against each
     annotator's file, as if it were one more annotator.
     """
+    chosen = report_format(fmt, as_json)
     check_mode(mode, code=EXIT_INPUT_FAILED)  # eval exits 1 on whatever stops it
+    from saywho.evaluate.polnear import (
+        against_each_annotator,
+        annotated_more_than_once,
+        annotator_pairs,
+        run_saywho,
+        score_run,
+        sentence_bounds,
+    )
+
     try:
         groups = annotated_more_than_once(folder, limit)
         golds, run = annotator_pairs(groups)
@@ -124,12 +164,12 @@ def agreement(
         name: score_run(g, r, [by_name[a.name] for a in g] if sentences else None, collect_errors=False)
         for name, (g, r) in pairs.items()
     }
-    if as_json:
+    if chosen == "json":
         out = {"folder": str(folder), "articles": len(groups), "pairs": {name: len(g) for name, (g, _) in pairs.items()}}
         json.dump(out | {name: s.to_dict() for name, s in scores.items()}, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return
-    console = Console()
+    console = _console()
     console.print(
         f"[bold]{escape(str(folder))}[/]: {len(groups)} articles annotated more than once, {len(golds)} pairs of annotators",
         soft_wrap=True,
@@ -141,14 +181,15 @@ def agreement(
 
 
 def speakers(
-    path: Annotated[Path, typer.Argument(help="A speaker set: one JSON object per article (the format of data/bbc-speakers/dev.jsonl).")],
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="A speaker set: one JSON object per article (the format of data/bbc-speakers/dev.jsonl).")],
     articles: Annotated[
-        Path | None, typer.Option(help="Folder the set's file names are relative to (default: ../bbc-news beside the set's folder).")
+        Path | None, typer.Option(metavar="FOLDER", help="Folder the set's file names are relative to (default: ../bbc-news beside the set's folder).")
     ] = None,
-    limit: Annotated[int | None, typer.Option(help="Score only the first N articles of the set.", min=1)] = None,
+    limit: Annotated[int | None, typer.Option(metavar="N", help="Score only the first N articles of the set.", min=1)] = None,
     jobs: JobsOpt = 1,
-    as_json: AsJson = False,
-    errors: Annotated[int, typer.Option(help="Print up to N attributions whose speaker or kind is wrong.", min=0)] = 0,
+    fmt: ReportFormat = "table",
+    as_json: JsonAliasOpt = False,
+    errors: Annotated[int, typer.Option(metavar="N", help="Print up to N attributions whose speaker or kind is wrong.", min=0)] = 0,
     model: ModelOpt = None,
     mode: ModeOpt = "rules",
 ) -> None:
@@ -159,20 +200,25 @@ def speakers(
     tokens; the speaker is right when every word of the gold name (honorifics
     aside) is in saywho's; kinds must be equal. Per BBC category and overall.
     """
+    chosen = report_format(fmt, as_json)
     check_mode(mode, code=EXIT_INPUT_FAILED)  # eval exits 1 on whatever stops it
+    from saywho.evaluate.speakers import load_speaker_set
+    from saywho.evaluate.speakers import run_saywho as run_saywho_speakers
+    from saywho.evaluate.speakers import score as score_speakers
+
     try:
         dataset = load_speaker_set(path, articles, limit)
         scores = score_speakers(dataset, run_saywho_speakers(dataset, jobs=jobs, model=model, mode=mode))
     except InputError as error:
         fail(str(error), EXIT_INPUT_FAILED)
-    if as_json:
+    if chosen == "json":
         out = {"set": str(path), "articles": len(dataset), "mode": mode} | scores.to_dict()
         if errors:
             out["errors"] = [e.to_dict() for e in scores.errors[:errors]]
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return
-    console = Console()
+    console = _console()
     console.print(f"[bold]{escape(str(path))}[/]: {len(dataset)} articles, saywho {mode} mode", soft_wrap=True)
     console.print(_speaker_table(scores))
     if errors:
@@ -180,6 +226,9 @@ def speakers(
 
 
 def _speaker_table(scores: SpeakerScores) -> Table:
+    from rich import box
+    from rich.table import Table
+
     table = Table(title="speakers (%)", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     for column in ("", "recall", "precision", "speaker", "kind", "gold", "pred", "matched"):
         table.add_column(column, justify="left" if not column else "right", no_wrap=True)
@@ -218,6 +267,8 @@ def evaluate_polnear(
     mode: str = "rules",
 ) -> dict:
     """Load the corpus, run the systems, score them; the data behind both outputs."""
+    from saywho.evaluate.polnear import load_polnear, run_saywho, run_textacy, score_run, sentence_bounds
+
     articles = load_polnear(folder, limit)
     bounds = sentence_bounds([a.text for a in articles]) if sentences else None
     runs: list[SystemRun] = [run_saywho(articles, jobs=jobs, model=model, mode=mode)]
@@ -259,6 +310,9 @@ _MODE_ABBREVIATIONS = {"strict": "str", "exact": "ex", "overlap": "ov"}
 
 
 def _score_table(title: str, rows: Sequence[tuple[str, Mapping[Any, Counts]]]) -> Table:
+    from rich import box
+    from rich.table import Table
+
     table = Table(
         title=title,
         title_justify="left",
@@ -296,6 +350,11 @@ def _print_report(console: Console, report: dict) -> None:
 
 
 def _print_tables(console: Console, name: str, scores: Scores) -> None:
+    from rich import box
+    from rich.table import Table
+
+    from saywho.evaluate.scoring import MODES, ROLES
+
     rows: list[tuple[str, Mapping[Any, Counts]]] = [(role, {m: scores.roles[m][role] for m in MODES}) for role in ROLES]
     rows.append(("attribution", scores.attributions))
     console.print(_score_table(f"{name}: spans (%)", rows))

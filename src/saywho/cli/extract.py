@@ -12,12 +12,17 @@ from typing import Annotated
 import typer
 
 from saywho.cli._common import (
+    ANALYSIS_OPTIONS as A,
+)
+from saywho.cli._common import (
     EXIT_INPUT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_USAGE,
+    AllLanguagesOpt,
     InputsArg,
     JobsOpt,
     KeepJunkOpt,
+    LanguageOpt,
     MaxBytesOpt,
     MaxCharsOpt,
     MinConfidenceOpt,
@@ -31,23 +36,24 @@ from saywho.cli._common import (
     RawCsvOpt,
     RawOpt,
     SpeechOnlyOpt,
+    Tally,
     TimeLimitOpt,
-    check_mode,
+    analysis_options,
     check_output,
     fail,
     format_from_extension,
-    message_line,
     plural,
     published_date,
+    reading_options,
     report_written,
     warning_lines,
     writing,
 )
 from saywho.errors import InputError, SaywhoError
-from saywho.ingest.options import DEFAULT_MAX_BYTES
+from saywho.ingest.options import IngestOptions
 from saywho.models import Article, Document
+from saywho.options import Options
 from saywho.output import EXTENSIONS, FORMATS, write_articles
-from saywho.pipeline import DEFAULT_MAX_CHARS, DEFAULT_TIME_LIMIT, Options, analyse_parallel
 
 #: More inputs than this (or any folder) get a progress bar on stderr.
 PROGRESS_MIN_INPUTS = 5
@@ -57,6 +63,7 @@ FormatOpt = Annotated[
     typer.Option(
         "--format",
         "-f",
+        metavar="FORMAT",
         help=f"One of {', '.join(FORMATS)}. Default: from -o's extension, else table on a terminal and jsonl when piped.",
     ),
 ]
@@ -68,45 +75,39 @@ def extract(
     parents: ParentsOpt = False,
     fmt: FormatOpt = None,
     jobs: JobsOpt = 1,
-    raw: RawOpt = False,
-    keep_junk: KeepJunkOpt = False,
-    published: PublishedOpt = None,
-    min_confidence: MinConfidenceOpt = 0.0,
-    speech_only: SpeechOnlyOpt = False,
-    model: ModelOpt = None,
-    mode: ModeOpt = "rules",
-    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
-    max_chars: MaxCharsOpt = DEFAULT_MAX_CHARS,
-    time_limit: TimeLimitOpt = DEFAULT_TIME_LIMIT,
+    raw: RawOpt = A["raw"],
+    keep_junk: KeepJunkOpt = A["keep_junk"],
+    published: PublishedOpt = A["published"],
+    min_confidence: MinConfidenceOpt = A["min_confidence"],
+    speech_only: SpeechOnlyOpt = A["speech_only"],
+    model: ModelOpt = A["model"],
+    mode: ModeOpt = A["mode"],
+    language: LanguageOpt = A["language"],
+    all_languages: AllLanguagesOpt = A["all_languages"],
+    max_bytes: MaxBytesOpt = A["max_bytes"],
+    max_chars: MaxCharsOpt = A["max_chars"],
+    time_limit: TimeLimitOpt = A["time_limit"],
     raw_csv: RawCsvOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Find every attribution in each article: who said what, how, and when.
 
-    \b
     Examples:
-      saywho extract article.txt
-      saywho extract news/ -o quotes.csv --jobs 2
-      cat page.html | saywho extract - --format jsonl
+
+        saywho extract article.txt
+        saywho extract news/ -o quotes.csv --jobs 2
+        cat page.html | saywho extract - --format jsonl
     """
     inputs = _inputs_or_stdin(inputs)
     chosen = _output_format(fmt, output)
     published = published_date(published)
-    check_mode(mode)
+    options = analysis_options(raw=raw, keep_junk=keep_junk, min_confidence=min_confidence, speech_only=speech_only,
+                               model=model, mode=mode, max_chars=max_chars, time_limit=time_limit)
+    reading = reading_options(language=language, all_languages=all_languages, max_bytes=max_bytes)
     check_output(output, parents)
-    options = Options(
-        raw=raw,
-        keep_junk=keep_junk,
-        model=model,
-        min_confidence=min_confidence,
-        beliefs=not speech_only,
-        mode=mode,  # type: ignore[arg-type]
-        max_chars=max_chars,
-        time_limit=time_limit,
-    )
     progress = Progress(not quiet and (len(inputs) > PROGRESS_MIN_INPUTS or any(Path(i).is_dir() for i in inputs)))
-    failures: list[InputError] = []
-    articles = _articles(_documents(inputs, max_bytes, published, progress), options, jobs, progress, failures)
+    tally = Tally(progress.log)
+    articles = _articles(_documents(inputs, reading, published, progress), options, jobs, progress, tally)
     try:
         with writing(output), progress:
             written = write_articles(articles, chosen, output, parents=parents, raw_csv=raw_csv)  # type: ignore[arg-type]
@@ -115,7 +116,8 @@ def extract(
     except SaywhoError as error:
         fail(str(error), EXIT_INPUT_FAILED)
     report_written(f"{plural(written.count, 'article')}, {plural(written.attributions, 'attribution')}", output)
-    if failures:
+    tally.report()
+    if tally.failed:
         raise typer.Exit(EXIT_INPUT_FAILED)
 
 
@@ -137,11 +139,11 @@ def _output_format(fmt: str | None, output: str | None) -> str:
     return chosen
 
 
-def _documents(inputs: list[str], max_bytes: int, published: str | None, progress: Progress) -> Iterator[Document | InputError]:
+def _documents(inputs: list[str], reading: IngestOptions, published: str | None, progress: Progress) -> Iterator[Document | InputError]:
     """What ingest reads, each document's warnings said on the way, ``--published`` filled in."""
-    from saywho.ingest import IngestOptions, iter_documents
+    from saywho.ingest import iter_documents
 
-    for item in iter_documents(inputs, IngestOptions(max_bytes=max_bytes)):
+    for item in iter_documents(inputs, reading):
         if isinstance(item, Document):
             for line in warning_lines(item):
                 progress.log(line)
@@ -151,18 +153,15 @@ def _documents(inputs: list[str], max_bytes: int, published: str | None, progres
 
 
 def _articles(
-    documents: Iterator[Document | InputError], options: Options, jobs: int, progress: Progress, failures: list[InputError]
+    documents: Iterator[Document | InputError], options: Options, jobs: int, progress: Progress, tally: Tally
 ) -> Iterator[Article]:
-    """The analysed articles; failed inputs are said and kept in ``failures``, skipped ones only said."""
-    from saywho.ingest import SkippedInput
+    """The analysed articles; inputs skipped or failed are said and counted in ``tally``."""
+    from saywho.pipeline import analyse_parallel
 
     for done, result in enumerate(analyse_parallel(documents, options, jobs), 1):
         progress.show(f"{plural(done, 'article')}")
-        if isinstance(result, SkippedInput):
-            progress.log(message_line("skipped", str(result)))  # not an article to analyse: no failure
-        elif isinstance(result, InputError):
-            failures.append(result)
-            progress.log(message_line("error", str(result)))
+        if isinstance(result, InputError):
+            tally.record(result)
         else:
             yield result
 

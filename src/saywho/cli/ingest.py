@@ -9,96 +9,121 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
 
 from saywho.cli._common import (
     EXIT_INPUT_FAILED,
     EXIT_OK,
+    EXIT_USAGE,
     AllLanguagesOpt,
     InputsArg,
+    JsonAliasOpt,
     KeepJunkOpt,
     LanguageOpt,
     MaxBytesOpt,
-    error_line,
-    languages,
+    Tally,
+    fail,
     message_line,
+    reading_options,
     warning_lines,
 )
 from saywho.errors import InputError
-from saywho.ingest import IngestOptions, SkippedInput, iter_documents
-from saywho.ingest.clean import Cleaned, clean_document
-from saywho.ingest.dedup import DEFAULT_THRESHOLD, DuplicateFinder
-from saywho.ingest.options import DEFAULT_MAX_BYTES, DEFAULT_URL_TIMEOUT, DEFAULT_USER_AGENT
+from saywho.ingest.options import DEFAULT_MAX_BYTES, DEFAULT_URL_TIMEOUT, DEFAULT_USER_AGENT, IngestOptions
 from saywho.models import Document
 from saywho.output import for_rich
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from saywho.ingest.clean import Cleaned
+
 #: Characters of a dropped line shown in the human-readable listing.
 DROPPED_PREVIEW_CHARS = 100
+#: What clean and duplicates write: a listing for people, or one JSON object per line.
+LISTING_FORMATS = ("text", "jsonl")
+#: ``duplicates --threshold``'s default, the detector's own; said here so that the command
+#: line does not load the detector (numpy, datasketch) to show its help.
+#: tests/cli/test_consistency.py checks that it is saywho.ingest.dedup.DEFAULT_THRESHOLD.
+DUPLICATE_THRESHOLD = 0.8
 
-TimeoutOpt = Annotated[float, typer.Option("--timeout", help="Seconds allowed for fetching one URL.")]
-UserAgentOpt = Annotated[str, typer.Option("--user-agent", help="User-Agent header sent with URL fetches.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON object per line on stdout.")]
+TimeoutOpt = Annotated[float, typer.Option("--timeout", metavar="SECONDS", help="Seconds allowed for fetching one URL.")]
+UserAgentOpt = Annotated[str, typer.Option("--user-agent", metavar="TEXT", help="User-Agent header sent with URL fetches.")]
+ListingFormatOpt = Annotated[
+    str,
+    typer.Option("--format", "-f", metavar="FORMAT", help="text (for people) or jsonl (one JSON object per line)."),
+]
+
+
+def listing_format(fmt: str, as_json: bool) -> str:
+    """``--format``, or jsonl for the deprecated ``--json`` (said once on stderr)."""
+    if as_json:
+        typer.echo(message_line("warning", "--json is deprecated: use --format jsonl"), err=True)
+        return "jsonl"
+    if fmt not in LISTING_FORMATS:
+        fail(f"unknown format {fmt!r}; choose one of {', '.join(LISTING_FORMATS)}", EXIT_USAGE)
+    return fmt
 
 
 def ingest_options(
     codes: list[str] | None, all_languages: bool, max_bytes: int, timeout: float, user_agent: str
 ) -> IngestOptions:
-    if max_bytes <= 0:
-        raise typer.BadParameter("--max-bytes must be positive")
     if timeout <= 0:
         raise typer.BadParameter("--timeout must be positive")
-    return IngestOptions(max_bytes=max_bytes, url_timeout=timeout, user_agent=user_agent, languages=languages(codes, all_languages))
+    return reading_options(language=codes, all_languages=all_languages, max_bytes=max_bytes, url_timeout=timeout,
+                           user_agent=user_agent)
 
 
-class Tally:
-    """Counts what happened to the inputs so the command can exit non-zero on failures."""
+class Inputs:
+    """The documents of a clean or duplicates run; inputs skipped or failed are said and
+    counted (:class:`~saywho.cli._common.Tally`) so the command can exit 1 on failures."""
 
     def __init__(self) -> None:
         self.documents = 0
-        self.failed = 0
-        self.skipped = 0
+        self.tally = Tally()
 
     def documents_from(self, inputs: list[str], options: IngestOptions) -> Iterator[Document]:
         """Documents only; errors and skips are reported on stderr, one line each, as they come."""
+        from saywho.ingest import iter_documents
+
         for item in iter_documents(inputs, options):
-            if isinstance(item, SkippedInput):
-                self.skipped += 1
-                typer.echo(message_line("skipped", str(item)), err=True)
-            elif isinstance(item, InputError):
-                self.failed += 1
-                error_line(str(item))
+            if isinstance(item, InputError):
+                self.tally.record(item)
             else:
                 for line in warning_lines(item):
                     typer.echo(line, err=True)
                 self.documents += 1
                 yield item
 
-    def fail(self, error: InputError) -> None:
-        self.failed += 1
-        self.documents -= 1
-        error_line(str(error))
-
     def cleaned(self, documents: Iterator[Document], keep_junk: bool = False) -> Iterator[tuple[Document, Cleaned]]:
         """Each document with its cleaned text; one the cleaner rejects is reported as failed."""
+        from saywho.ingest.clean import clean_document
+
         for document in documents:
             try:
                 yield document, clean_document(document, keep_junk=keep_junk)
             except InputError as error:
-                self.fail(error)
+                self.documents -= 1
+                self.tally.record(error)
 
     def summary(self) -> str:
-        return f"{self.documents} read, {self.skipped} skipped, {self.failed} failed"
+        return f"{self.documents} read, {self.tally.skipped} skipped, {self.tally.failed} failed"
 
     def finish(self) -> NoReturn:
-        """The summary line on stderr, and the exit: 1 when any input failed."""
+        """The tally by reason and the summary line on stderr, and the exit: 1 when any input failed."""
+        self.tally.report()
         typer.echo(self.summary(), err=True)
-        raise typer.Exit(EXIT_INPUT_FAILED if self.failed else EXIT_OK)
+        raise typer.Exit(EXIT_INPUT_FAILED if self.tally.failed else EXIT_OK)
 
 
-def _document_json(document: Document, cleaned: Cleaned) -> dict[str, object]:
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _document_json(document: Document, cleaned: Cleaned) -> dict[str, Any]:
     return {
         "input": document.input,
         "origin": document.origin,
@@ -147,7 +172,8 @@ def clean_command(
     inputs: InputsArg,
     keep_junk: KeepJunkOpt = False,
     dropped_only: Annotated[bool, typer.Option("--dropped-only", help="Show metadata and dropped lines, not the text.")] = False,
-    as_json: JsonOpt = False,
+    fmt: ListingFormatOpt = "text",
+    as_json: JsonAliasOpt = False,
     languages: LanguageOpt = None,
     all_languages: AllLanguagesOpt = False,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
@@ -155,24 +181,28 @@ def clean_command(
     user_agent: UserAgentOpt = DEFAULT_USER_AGENT,
 ) -> None:
     """Show each input as the clean article analysis will read, and what was dropped and why."""
+    chosen = listing_format(fmt, as_json)
     options = ingest_options(languages, all_languages, max_bytes, timeout, user_agent)
-    console = Console(highlight=False)
-    tally = Tally()
-    for document, cleaned in tally.cleaned(tally.documents_from(inputs, options), keep_junk):
-        if as_json:
+    console = _console()
+    run = Inputs()
+    for document, cleaned in run.cleaned(run.documents_from(inputs, options), keep_junk):
+        if chosen == "jsonl":
             sys.stdout.write(json.dumps(_document_json(document, cleaned), ensure_ascii=False) + "\n")
         else:
             _show_document(console, document, cleaned, show_text=not dropped_only)
-    tally.finish()
+    run.finish()
 
 
 def duplicates_command(
     inputs: InputsArg,
     threshold: Annotated[
-        float, typer.Option("--threshold", min=0.01, max=1.0, help="Near-duplicate similarity (estimated Jaccard of 5-word shingles).")
-    ] = DEFAULT_THRESHOLD,
+        float,
+        typer.Option("--threshold", min=0.01, max=1.0, metavar="SIMILARITY",
+                     help="Near-duplicate similarity (estimated Jaccard of 5-word shingles)."),
+    ] = DUPLICATE_THRESHOLD,
     exact_only: Annotated[bool, typer.Option("--exact-only", help="Skip the near-duplicate search.")] = False,
-    as_json: JsonOpt = False,
+    fmt: ListingFormatOpt = "text",
+    as_json: JsonAliasOpt = False,
     languages: LanguageOpt = None,
     all_languages: AllLanguagesOpt = False,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
@@ -181,28 +211,34 @@ def duplicates_command(
 ) -> None:
     """Find articles that appear twice: exactly (same normalised text) or nearly (MinHash LSH).
 
-    Texts are compared after cleaning, so shared menus and footers do not make two pages alike.
+    Texts are compared after cleaning, so shared menus and footers do not make two pages
+    alike. With --format jsonl, each group of copies is one line:
+    {"kind": "exact" or "near", "members": the inputs, "similarity": estimated Jaccard}.
     """
+    chosen = listing_format(fmt, as_json)
+    from saywho.ingest.dedup import DuplicateFinder
+
     options = ingest_options(languages, all_languages, max_bytes, timeout, user_agent)
-    console = Console(highlight=False)
-    tally = Tally()
+    run = Inputs()
     finder = DuplicateFinder(threshold=threshold, near=not exact_only)
-    for document, cleaned in tally.cleaned(tally.documents_from(inputs, options)):
+    for document, cleaned in run.cleaned(run.documents_from(inputs, options)):
         finder.add(document.input, cleaned.text)
     report = finder.report()
-    if as_json:
-        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
+    totals = (f"{report.documents} documents: {report.exact_duplicates} exact duplicates in {len(report.exact)} groups, "
+              f"{report.near_duplicates} near duplicates in {len(report.near)} groups")
+    if chosen == "jsonl":
+        for group in report.exact + report.near:
+            sys.stdout.write(json.dumps(group.to_dict(), ensure_ascii=False) + "\n")
+        typer.echo(totals, err=True)
     else:
+        console = _console()
         for group in report.exact + report.near:
             label = "exact" if group.kind == "exact" else f"near {group.similarity:.2f}"
             console.print(f"[bold]{label}[/] ({len(group.members)})")
             for member in group.members:
                 console.print(f"  {for_rich(member)}")
-        console.print(
-            f"{report.documents} documents: {report.exact_duplicates} exact duplicates in {len(report.exact)} groups, "
-            f"{report.near_duplicates} near duplicates in {len(report.near)} groups"
-        )
-    tally.finish()
+        console.print(totals)
+    run.finish()
 
 
 def register(app: typer.Typer) -> None:

@@ -12,20 +12,21 @@ from saywho.cli.store import DbOption, opened
 
 def serve_command(
     db: DbOption = None,
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    host: Annotated[str, typer.Option(metavar="ADDRESS", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, metavar="PORT", help="Port to listen on.")] = 8000,
     token: Annotated[
         str | None,
-        typer.Option(envvar="SAYWHO_TOKEN", help="Secret that unlocks writes (upload, tags, merges). Without it the server is read-only.", show_default=False),
+        typer.Option(envvar="SAYWHO_TOKEN", metavar="SECRET", help="Secret that unlocks writes (upload, tags, merges). Without it the server is read-only.", show_default=False),
     ] = None,
     rate_limit: Annotated[
         float,
-        typer.Option(envvar="SAYWHO_RATE_LIMIT", min=0.0, help="Requests per second one client may keep up (bursts of 100 allowed); 0 for no limit."),
+        typer.Option(envvar="SAYWHO_RATE_LIMIT", min=0.0, metavar="PER_SECOND", help="Requests per second one client may keep up (bursts of 100 allowed); 0 for no limit."),
     ] = 20.0,
     allowed_host: Annotated[
         list[str] | None,
         typer.Option(
             "--allowed-host",
+            metavar="HOST",
             help="Another Host name to answer (repeat for several), e.g. the public name of a proxy in front. "
             "Always answered: the bound address, localhost, 127.0.0.1, [::1]; any other Host gets 400.",
             show_default=False,
@@ -35,6 +36,7 @@ def serve_command(
         str | None,
         typer.Option(
             "--forwarded-allow-ips",
+            metavar="ADDRESSES",
             help="Comma-separated addresses of your reverse proxy: only requests from them may set the client address "
             "with X-Forwarded-For (which the rate limit counts by). Default: nobody, forwarded headers are ignored.",
             show_default=False,
@@ -46,9 +48,9 @@ def serve_command(
     Exits 2 when the database cannot be opened or the address cannot be listened on
     (port in use, no such interface, a privileged port).
 
-    \b
     Example:
-      SAYWHO_TOKEN=$(openssl rand -hex 16) saywho serve --db corpus.db
+
+        SAYWHO_TOKEN=$(openssl rand -hex 16) saywho serve --db corpus.db
     """
     import uvicorn
 

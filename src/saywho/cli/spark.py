@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
+from saywho.cli._common import ANALYSIS_OPTIONS as A
 from saywho.cli._common import (
     EXIT_INPUT_FAILED,
     EXIT_INTERRUPTED,
@@ -26,17 +27,20 @@ from saywho.cli._common import (
     KeepJunkOpt,
     LanguageOpt,
     MaxBytesOpt,
+    MaxCharsOpt,
     MinConfidenceOpt,
     ModelOpt,
+    ModeOpt,
     PublishedOpt,
     RawOpt,
     SpeechOnlyOpt,
+    TimeLimitOpt,
+    analysis_options,
     command_group,
     fail,
-    languages,
     published_date,
+    reading_options,
 )
-from saywho.ingest.options import DEFAULT_MAX_BYTES
 
 spark_app = command_group("spark", "Run saywho on Apache Spark (local mode or a cluster): millions of articles to Parquet tables.")
 
@@ -118,37 +122,41 @@ def run_command(
         ),
     ],
     cores: Annotated[
-        int | None, typer.Option("--cores", "-c", min=1, help="Run locally on this many cores (local[N]).")
+        int | None, typer.Option("--cores", "-c", min=1, metavar="N", help="Run locally on this many cores (local[N]).")
     ] = None,
     master: Annotated[
-        str | None, typer.Option("--master", help="Spark master URL (yarn, spark://host:7077, k8s://...). Default: local[*], or spark-submit's.")
+        str | None, typer.Option("--master", metavar="URL", help="Spark master URL (yarn, spark://host:7077, k8s://...). Default: local[*], or spark-submit's.")
     ] = None,
     partitions: Annotated[
-        int | None, typer.Option("--partitions", min=1, help="Spread documents over N partitions before analysis (worth it for a few large WARC files).")
+        int | None, typer.Option("--partitions", min=1, metavar="N", help="Spread documents over N partitions before analysis (worth it for a few large WARC files).")
     ] = None,
     conf: Annotated[
-        list[str] | None, typer.Option("--conf", help="Spark setting KEY=VALUE; repeat for several.")
+        list[str] | None, typer.Option("--conf", metavar="KEY=VALUE", help="Spark setting KEY=VALUE; repeat for several.")
     ] = None,
-    raw: RawOpt = False,
-    keep_junk: KeepJunkOpt = False,
-    published: PublishedOpt = None,
-    min_confidence: MinConfidenceOpt = 0.0,
-    speech_only: SpeechOnlyOpt = False,
-    model: ModelOpt = None,
-    language: LanguageOpt = None,
-    all_languages: AllLanguagesOpt = False,
-    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    raw: RawOpt = A["raw"],
+    keep_junk: KeepJunkOpt = A["keep_junk"],
+    published: PublishedOpt = A["published"],
+    min_confidence: MinConfidenceOpt = A["min_confidence"],
+    speech_only: SpeechOnlyOpt = A["speech_only"],
+    model: ModelOpt = A["model"],
+    mode: ModeOpt = A["mode"],
+    language: LanguageOpt = A["language"],
+    all_languages: AllLanguagesOpt = A["all_languages"],
+    max_bytes: MaxBytesOpt = A["max_bytes"],
+    max_chars: MaxCharsOpt = A["max_chars"],
+    time_limit: TimeLimitOpt = A["time_limit"],
 ) -> None:
     """Analyse every article under INPUT... on Spark; write Parquet tables to OUTPUT.
 
-    \b
     OUTPUT/articles, OUTPUT/attributions, OUTPUT/mentions (partitioned by publication
     month) and OUTPUT/rejects (inputs that gave no article, with the reason). A rerun
     replaces OUTPUT whole, only once it has finished: never duplicates, never half.
+
     Examples:
-      saywho spark run news/ out/ --cores 2
-      saywho spark run crawl/*.warc.gz out/ --partitions 64
-      spark-submit --master yarn "$(python -m saywho.spark.submit --path)" s3a://bucket/cc-news/ s3a://bucket/out/
+
+        saywho spark run news/ out/ --cores 2
+        saywho spark run crawl/*.warc.gz out/ --partitions 64
+        spark-submit --master yarn $(python -m saywho.spark.submit --path) s3a://bucket/cc-news/ s3a://bucket/out/
     """
     if len(paths) < 2:
         fail("give at least one INPUT and the OUTPUT folder", EXIT_USAGE)
@@ -156,13 +164,12 @@ def run_command(
     if cores is not None and master is not None:
         fail("--cores is for local runs (local[N]); with --master, set spark.executor.cores with --conf", EXIT_USAGE)
     published = published_date(published)
+    analysis = analysis_options(raw=raw, keep_junk=keep_junk, min_confidence=min_confidence, speech_only=speech_only,
+                                model=model, mode=mode, max_chars=max_chars, time_limit=time_limit)
     job = _job()
-    from saywho.ingest import IngestOptions
-    from saywho.pipeline import Options
-
     options = job.JobOptions(
-        ingest=IngestOptions(max_bytes=max_bytes, languages=languages(language, all_languages)),
-        analysis=Options(raw=raw, keep_junk=keep_junk, model=model, min_confidence=min_confidence, beliefs=not speech_only),
+        ingest=reading_options(language=language, all_languages=all_languages, max_bytes=max_bytes),
+        analysis=analysis,
         published=published,
         partitions=partitions,
     )

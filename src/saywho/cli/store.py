@@ -17,36 +17,44 @@ from typing import IO, Annotated, Any
 
 import typer
 
+from saywho.cli._common import ANALYSIS_OPTIONS as A
 from saywho.cli._common import (
     EXIT_INPUT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_USAGE,
+    AllLanguagesOpt,
     InputsArg,
     JobsOpt,
     KeepJunkOpt,
+    LanguageOpt,
     MaxBytesOpt,
     MaxCharsOpt,
+    MinConfidenceOpt,
     ModelOpt,
+    ModeOpt,
     OutputOpt,
     ParentsOpt,
     Progress,
+    PublishedOpt,
     QuietOpt,
     RawCsvOpt,
+    RawOpt,
     SpeechOnlyOpt,
+    Tally,
     TimeLimitOpt,
+    analysis_options,
     check_output,
     fail,
     format_from_extension,
-    message_line,
     plural,
+    published_date,
+    reading_options,
     report_written,
     warning_lines,
     writing,
 )
 from saywho.errors import InputError, SaywhoError
-from saywho.ingest.options import DEFAULT_MAX_BYTES
 from saywho.output import printable, spreadsheet_safe
-from saywho.pipeline import DEFAULT_MAX_CHARS, DEFAULT_TIME_LIMIT
 
 RESULT_FORMATS = ("table", "jsonl", "csv")
 #: The format each -o extension stands for in search and speakers.
@@ -54,10 +62,11 @@ RESULT_EXTENSIONS = {"jsonl": "jsonl", "ndjson": "jsonl", "csv": "csv", "txt": "
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", envvar="SAYWHO_DB", help="SQLite file or postgresql:// DSN. [default: saywho.db]", show_default=False),
+    typer.Option("--db", envvar="SAYWHO_DB", metavar="DB", help="SQLite file or postgresql:// DSN. [default: saywho.db]", show_default=False),
 ]
 ResultFormatOpt = Annotated[
-    str | None, typer.Option("--format", "-f", help="table, jsonl or csv. Default: from -o, else table on a terminal.")
+    str | None,
+    typer.Option("--format", "-f", metavar="FORMAT", help="table, jsonl or csv. Default: from -o's extension, else table on a terminal and jsonl when piped."),
 ]
 
 
@@ -148,50 +157,60 @@ def ingest_command(
     inputs: InputsArg,
     db: DbOption = None,
     jobs: JobsOpt = 1,
-    keep_junk: KeepJunkOpt = False,
-    speech_only: SpeechOnlyOpt = False,
-    model: ModelOpt = None,
     metadata: Annotated[
         str | None,
-        typer.Option(help="CSV/TSV with a filename column and publisher/date/title columns, joined on file name (e.g. PolNeAR's metadata.tsv)."),
+        typer.Option(metavar="FILE", help="CSV/TSV with a filename column and publisher/date/title columns, joined on file name (e.g. PolNeAR's metadata.tsv)."),
     ] = None,
-    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
-    max_chars: MaxCharsOpt = DEFAULT_MAX_CHARS,
-    time_limit: TimeLimitOpt = DEFAULT_TIME_LIMIT,
+    raw: RawOpt = A["raw"],
+    keep_junk: KeepJunkOpt = A["keep_junk"],
+    published: PublishedOpt = A["published"],
+    min_confidence: MinConfidenceOpt = A["min_confidence"],
+    speech_only: SpeechOnlyOpt = A["speech_only"],
+    model: ModelOpt = A["model"],
+    mode: ModeOpt = A["mode"],
+    language: LanguageOpt = A["language"],
+    all_languages: AllLanguagesOpt = A["all_languages"],
+    max_bytes: MaxBytesOpt = A["max_bytes"],
+    max_chars: MaxCharsOpt = A["max_chars"],
+    time_limit: TimeLimitOpt = A["time_limit"],
     quiet: QuietOpt = False,
 ) -> None:
     """Analyse articles and add them to the corpus store (idempotent, incremental, safe to interrupt).
 
-    \b
-    Articles already stored (same text) are skipped before analysis, so a rerun after
-    an interruption or with new files only analyses what is new.
+    Articles already stored (same text) are not analysed again, so a rerun after an
+    interruption or with new files only analyses what is new.
+
     Examples:
-      saywho ingest news/ --db corpus.db
-      saywho ingest more-news/ --db postgresql://user:pass@localhost/saywho --jobs 2
-      saywho ingest polnear/train/text --metadata polnear/metadata.tsv
+
+        saywho ingest news/ --db corpus.db
+        saywho ingest more-news/ --db postgresql://user:pass@localhost/saywho --jobs 2
+        saywho ingest polnear/train/text --metadata polnear/metadata.tsv
     """
-    from saywho.ingest import IngestOptions
-    from saywho.pipeline import Options
     from saywho.store.ingest import IngestReport
     from saywho.store.metadata import Metadata
 
-    options = Options(keep_junk=keep_junk, model=model, beliefs=not speech_only, max_chars=max_chars, time_limit=time_limit)
+    published = published_date(published)
+    options = analysis_options(raw=raw, keep_junk=keep_junk, min_confidence=min_confidence, speech_only=speech_only,
+                               model=model, mode=mode, max_chars=max_chars, time_limit=time_limit)
+    reading = reading_options(language=language, all_languages=all_languages, max_bytes=max_bytes)
     try:
         table = Metadata.load(metadata) if metadata else None
     except InputError as error:
         fail(str(error), EXIT_USAGE)
     with opened(db, create=True) as store, Progress(not quiet) as progress:
+        tally = Tally(progress.log)
         try:
-            report = _ingest(store, inputs, IngestOptions(max_bytes=max_bytes), options, jobs, table, progress)
+            report = _ingest(store, inputs, reading, options, jobs, table, progress, tally, published)
         except KeyboardInterrupt as interrupt:
             report = getattr(interrupt, "report", IngestReport())
             progress.stop()
             fail(f"interrupted: {report.summary()}; run the same command again to continue", EXIT_INTERRUPTED)
         progress.stop()
-        _report_stored(report, store)
+        _report_stored(report, store, tally)
 
 
-def _ingest(store, inputs: list[str], reading, options, jobs: int, metadata, progress: Progress):
+def _ingest(store, inputs: list[str], reading, options, jobs: int, metadata, progress: Progress, tally: Tally,
+            published: str | None = None):
     """Store what ``inputs`` hold: the Parquet tables of ``saywho spark run`` as they are
     (already analysed), anything else read, analysed and added by saywho.store.ingest."""
     from saywho.ingest import iter_documents
@@ -202,20 +221,23 @@ def _ingest(store, inputs: list[str], reading, options, jobs: int, metadata, pro
         progress.show(_progress_line(report))
 
     if len(inputs) == 1 and is_table_output(inputs[0]):
-        return load_tables(store, inputs[0], on_progress=on_progress)
-    return ingest(store, _warned(iter_documents(inputs, reading), progress.log), options=options, jobs=jobs,
-                  on_error=lambda error: progress.log(message_line("error", str(error))), on_progress=on_progress,
-                  metadata=metadata)
+        # A CC-NEWS run rejects millions of records, each in the rejects table already:
+        # they are tallied by reason, not said one by one.
+        return load_tables(store, inputs[0], on_progress=on_progress,
+                           on_error=lambda error: tally.record(error, quiet=True))
+    return ingest(store, _warned(iter_documents(inputs, reading), progress.log, published), options=options, jobs=jobs,
+                  on_error=tally.record, on_progress=on_progress, metadata=metadata)
 
 
 def _progress_line(report) -> str:
-    return (f"{report.processed} articles: {report.stored} stored, {report.skipped} skipped, "
-            f"{report.ignored} ignored, {report.failed} failed ({report.rate:.1f}/s)")
+    return (f"{report.processed} inputs: {report.stored} stored, {report.skipped} already stored, "
+            f"{report.ignored} skipped, {report.failed} failed ({report.rate:.1f}/s)")
 
 
-def _report_stored(report, store) -> None:
+def _report_stored(report, store, tally: Tally) -> None:
     """What this run did and what the store now holds, on stderr; exit 1 when an input failed."""
     counts = store.counts()
+    tally.report()
     typer.echo(report.summary(), err=True)
     typer.echo(
         f"store now holds {counts['articles']} articles, {counts['attributions']} attributions, "
@@ -226,14 +248,17 @@ def _report_stored(report, store) -> None:
         raise typer.Exit(EXIT_INPUT_FAILED)
 
 
-def _warned(items: Iterable[Any], say) -> Iterator[Any]:
-    """The items unchanged, each Document's warnings said on the way."""
+def _warned(items: Iterable[Any], say, published: str | None = None) -> Iterator[Any]:
+    """The items, each Document's warnings said on the way and ``--published`` filled in
+    where it carries no date."""
     from saywho.models import Document
 
     for item in items:
         if isinstance(item, Document):
             for line in warning_lines(item):
                 say(line)
+            if published and not item.published:
+                item.published = published
         yield item
 
 
@@ -243,18 +268,18 @@ SEARCH_TABLE_COLUMNS = ("id", "published_date", "speaker", "type", "content", "p
 
 
 def search_command(
-    text: Annotated[str | None, typer.Argument(help='Words that must all occur; "quote" a phrase.', show_default=False)] = None,
+    text: Annotated[str | None, typer.Argument(metavar="TEXT", help='Words that must all occur; "quote" a phrase.', show_default=False)] = None,
     db: DbOption = None,
-    speaker: Annotated[str | None, typer.Option(help="Speaker id, or part of a speaker's name or alias.")] = None,
-    publisher: Annotated[str | None, typer.Option(help="Exact publisher (case-insensitive).")] = None,
-    since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD).")] = None,
-    until: Annotated[str | None, typer.Option(help="Published on or before (YYYY-MM-DD).")] = None,
-    type: Annotated[str | None, typer.Option("--type", help="direct, indirect or mixed.")] = None,
-    kind: Annotated[str | None, typer.Option(help="Speaker kind: person, organization, group, unnamed.")] = None,
-    tag: Annotated[str | None, typer.Option(help="Only statements with this tag.")] = None,
+    speaker: Annotated[str | None, typer.Option(metavar="WHO", help="Speaker id, or part of a speaker's name or alias.")] = None,
+    publisher: Annotated[str | None, typer.Option(metavar="NAME", help="Exact publisher (case-insensitive).")] = None,
+    since: Annotated[str | None, typer.Option(metavar="DATE", help="Published on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(metavar="DATE", help="Published on or before (YYYY-MM-DD).")] = None,
+    type: Annotated[str | None, typer.Option("--type", metavar="TYPE", help="direct, indirect or mixed.")] = None,
+    kind: Annotated[str | None, typer.Option(metavar="KIND", help="Speaker kind: person, organization, group, unnamed.")] = None,
+    tag: Annotated[str | None, typer.Option(metavar="TAG", help="Only statements with this tag.")] = None,
     bookmarked: Annotated[bool, typer.Option(help="Only bookmarked statements.")] = False,
-    limit: Annotated[int, typer.Option(min=1, help="Rows per page (ignored with --all).")] = 20,
-    offset: Annotated[int, typer.Option(min=0, help="Rows to skip.")] = 0,
+    limit: Annotated[int, typer.Option(min=1, metavar="N", help="Rows per page (ignored with --all).")] = 20,
+    offset: Annotated[int, typer.Option(min=0, metavar="N", help="Rows to skip (the next page: --offset LIMIT).")] = 0,
     all_rows: Annotated[bool, typer.Option("--all", help="Every result, not one page (for export).")] = False,
     fmt: ResultFormatOpt = None,
     output: OutputOpt = None,
@@ -263,10 +288,12 @@ def search_command(
 ) -> None:
     """Search what was said: full text over statements, filtered by speaker, publisher, date and type.
 
-    \b
+    Every word given must occur; put a phrase in quotes to find it as a phrase.
+
     Examples:
-      saywho search "troop levels" --speaker Townsend
-      saywho search --speaker "Hillary Clinton" --since 2016-06-01 --all -o clinton.csv
+
+        saywho search troops --speaker Townsend
+        saywho search --speaker Clinton --since 2016-06-01 --all -o clinton.csv
     """
     from saywho.store import RESULT_COLUMNS, SearchQuery
     from saywho.store.store import MAX_PAGE_SIZE
@@ -283,8 +310,14 @@ def search_command(
             return
         page = store.search(query)
         shown = emit(page.rows, columns, chosen, output, title=f"{page.total} statements", **written)
-        if chosen == "table" and page.total > offset + shown:
-            typer.echo(f"{offset + 1}-{offset + shown} of {page.total}; next page: --offset {offset + shown}", err=True)
+        if chosen == "table":
+            next_page_hint(offset, shown, page.total)
+
+def next_page_hint(offset: int, shown: int, total: int) -> None:
+    """Under a page of a table, on stderr: where it is and how to get the next page."""
+    if total > offset + shown:
+        typer.echo(f"{offset + 1}-{offset + shown} of {total}; next page: --offset {offset + shown}", err=True)
+
 
 # --- export and import ------------------------------------------------------------
 
@@ -324,39 +357,42 @@ def export_command(
 
 
 def import_command(
-    inputs: Annotated[list[str], typer.Argument(help="JSONL files written by saywho export (or extract -f jsonl).", show_default=False)],
+    inputs: Annotated[list[str], typer.Argument(metavar="FILE", help="JSONL files written by saywho export (or extract -f jsonl).", show_default=False)],
     db: DbOption = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Store already-analysed articles (JSONL from export or extract) without analysing again.
 
-    \b
     Moves a corpus between backends; speakers are resolved as on ingest, then the
     curation lines of the export (merges, splits, reassignments) are applied again.
+
     Example:
-      saywho export --db corpus.db -o corpus.jsonl
-      saywho import corpus.jsonl --db postgresql://saywho@localhost/saywho
+
+        saywho export --db corpus.db -o corpus.jsonl
+        saywho import corpus.jsonl --db postgresql://saywho@localhost/saywho
     """
     from saywho.store.ingest import IngestReport
 
     report = IngestReport()
     curation: list[dict[str, Any]] = []
     with opened(db, create=True) as store, Progress(not quiet) as progress:
+        tally = Tally(progress.log)
         started = time.perf_counter()
         for path in inputs:
-            _import_file(store, path, report, progress, started, curation)
+            _import_file(store, path, report, progress, tally, started, curation)
         progress.stop()
         if curation:
             typer.echo(store.import_curation(curation).summary(), err=True)
-        _report_stored(report, store)
+        _report_stored(report, store, tally)
 
 
-def _import_file(store, path: str, report, progress: Progress, started: float, curation: list[dict[str, Any]]) -> None:
+def _import_file(store, path: str, report, progress: Progress, tally: Tally, started: float,
+                 curation: list[dict[str, Any]]) -> None:
     """Add one exported JSONL file's articles; a file or line that cannot be read is one failure."""
     try:
         handle = open(path, encoding="utf-8")  # noqa: SIM115  (opened apart from the `with` so only opening failures land here)
     except OSError as error:
-        progress.log(message_line("error", f"{path}: {error.strerror or error}"))
+        tally.record(InputError(path, error.strerror or str(error)))
         report.failed += 1
         return
     with handle:
@@ -367,13 +403,13 @@ def _import_file(store, path: str, report, progress: Progress, started: float, c
                 try:
                     curation.append(read_curation_line(line))
                 except ValueError as error:
-                    progress.log(message_line("error", f"{path}:{number}: not a curation entry ({error})"))
+                    tally.record(InputError(f"{path}:{number}", f"not a curation entry ({error})"))
                     report.failed += 1
                 continue
             try:
                 article, key = read_exported_record(line)
             except ValueError as error:
-                progress.log(message_line("error", f"{path}:{number}: not an article record ({error})"))
+                tally.record(InputError(f"{path}:{number}", f"not an article record ({error})"))
                 report.failed += 1
                 continue
             report.added(article, store.add_article(article, key) is not None)

@@ -14,7 +14,6 @@ from saywho.errors import InputError
 from saywho.ingest.language import detect_language
 from saywho.ingest.options import IngestOptions
 from saywho.ingest.outcomes import SkippedInput
-from saywho.ingest.sources import read_input
 from saywho.models import Document
 
 
@@ -41,6 +40,10 @@ def iter_documents(inputs: Sequence[str], options: IngestOptions | None = None) 
     Inputs are file paths, folders (walked in name order), glob patterns, ``-`` for
     stdin and ``http(s)://`` URLs. One bad input never stops the others.
     """
+    # The readers (trafilatura, WARC) load here, not with the package: a command that only
+    # needs IngestOptions or SkippedInput (saywho search, the web app) starts without them.
+    from saywho.ingest.sources import read_input
+
     options = options or IngestOptions()
     for item in inputs:
         for result in read_input(item, options):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from saywho.errors import InputError
 from saywho.ingest import SkippedInput
 from saywho.models import Article, Document
-from saywho.pipeline import Options, analyse_parallel
+from saywho.options import Options
 from saywho.store.metadata import Metadata
 from saywho.store.store import Store, content_hash
 
@@ -56,8 +56,8 @@ class IngestReport:
     def summary(self) -> str:
         return (
             f"stored {self.stored} articles ({self.attributions} attributions) in {self.seconds:.1f} s "
-            f"= {self.rate:.2f} articles/s; skipped {self.skipped} already stored; "
-            f"ignored {self.ignored} non-articles; {self.failed} failed"
+            f"= {self.rate:.2f} articles/s; {self.skipped} already stored; "
+            f"{self.ignored} skipped (not articles to analyse); {self.failed} failed"
         )
 
 
@@ -111,6 +111,10 @@ def ingest(
     if first is None:  # nothing new: do not even load the model
         report.seconds = time.perf_counter() - started
         return report
+    # Loaded only when there is something to analyse: the web app imports this module, and
+    # must start (and serve searches) without spaCy.
+    from saywho.pipeline import analyse_parallel
+
     try:
         for result in analyse_parallel(itertools.chain([first], pending), options or Options(), jobs):
             key = hashes.popleft()
