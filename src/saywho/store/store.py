@@ -25,6 +25,7 @@ from saywho.isodates import parse_date
 from saywho.models import ATTRIBUTION_TYPES, SPEAKER_KINDS, Article, Document
 from saywho.store import identities as speaker_rules
 from saywho.store.db import Backend, Conn, SQLiteBackend, StoreError, open_backend
+from saywho.store.stories import CONTENT_KEY, SPEAKER_KEY, STATEMENT_COUNT, STORY_COUNT, StoryGrouper, copy_key
 
 #: Where the embedded database lives unless ``--db`` or ``SAYWHO_DB`` says otherwise.
 DEFAULT_DB = "saywho.db"
@@ -65,6 +66,9 @@ class SearchQuery:
     tag: str | None = None
     bookmarked: bool = False
     article_id: int | None = None
+    #: Every copy of a statement; by default the copies of one statement in the copies
+    #: of one story (same story, speaker and words) are one result with a ``copies`` count.
+    all_copies: bool = False
     limit: int = 20
     offset: int = 0
 
@@ -98,6 +102,7 @@ class SearchPage:
 RESULT_COLUMNS = (
     "id", "article_id", "published_date", "publisher", "title", "speaker_id", "speaker",
     "speaker_kind", "mention", "type", "act", "cue", "content", "confidence", "when_date", "tags", "bookmarked",
+    "copies",
 )
 
 _RESULT_SELECT = """
@@ -116,6 +121,33 @@ _RESULT_FROM = "FROM attributions a" + _RESULT_JOINS
 _RESULT_FROM_FTS5 = "FROM attributions_fts f CROSS JOIN attributions a ON a.id = f.rowid" + _RESULT_JOINS
 
 
+def _collapsed_sql(from_: str, where: str, order: str) -> str:
+    """A search page with the copies of one statement as one row (the first in the
+    search's order) and ``copies``: how many articles carry it among the results.
+
+    Window functions number the hits once in the search's order; only the page's rows
+    are then joined back for display.
+    """
+    return f"""
+WITH hits AS (
+    SELECT a.id AS hit_id, a.article_id AS hit_article, ROW_NUMBER() OVER (ORDER BY {order}) AS hit_rank,
+           ar.story_id AS k_story, {SPEAKER_KEY} AS k_speaker, {CONTENT_KEY} AS k_content
+    {from_} {where}
+), firsts AS (
+    SELECT hit_id, hit_rank, k_story, k_speaker, k_content,
+           ROW_NUMBER() OVER (PARTITION BY k_story, k_speaker, k_content, hit_article ORDER BY hit_rank) AS in_article
+    FROM hits
+), groups AS (
+    SELECT hit_id, hit_rank,
+           ROW_NUMBER() OVER (PARTITION BY k_story, k_speaker, k_content ORDER BY hit_rank) AS in_group,
+           SUM(CASE WHEN in_article = 1 THEN 1 ELSE 0 END) OVER (PARTITION BY k_story, k_speaker, k_content) AS copies
+    FROM firsts
+)
+{_RESULT_SELECT}, g.copies, g.hit_rank FROM groups g JOIN attributions a ON a.id = g.hit_id {_RESULT_JOINS}
+WHERE g.in_group = 1 ORDER BY g.hit_rank LIMIT ? OFFSET ?
+"""
+
+
 class Store:
     """A corpus of analysed articles in SQLite or PostgreSQL (same code, one SQL dialect layer)."""
 
@@ -128,6 +160,9 @@ class Store:
             raise
         self._speakers_cache: dict[tuple, SearchPage] = {}
         self._names_cache: dict[tuple, list[int]] = {}
+        #: Groups wire copies into stories as articles are stored; None stores each
+        #: article as its own story (only for measuring what grouping costs).
+        self.stories: StoryGrouper | None = StoryGrouper()
 
     @classmethod
     def open(cls, target: str | Path | None = None, *, create: bool = True) -> Store:
@@ -195,16 +230,33 @@ class Store:
                 when = attribution.when
                 conn.run(
                     "INSERT INTO attributions (article_id, seq, mention_id, type, act, content, content_start, "
-                    "content_end, cue, source, when_text, when_date, confidence, headline) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "content_end, cue, source, when_text, when_date, confidence, headline, copy_key) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (article_id, seq, mention, attribution.type, attribution.act, attribution.content.text,
                      attribution.content.start, attribution.content.end,
                      attribution.cue.text if attribution.cue else None,
                      attribution.source.text if attribution.source else None,
                      when.text if when else None, when.date if when else None,
-                     float(attribution.confidence), int(attribution.headline)),
+                     float(attribution.confidence), int(attribution.headline), copy_key(attribution.content.text)),
                 )
+            if self.stories is not None:
+                self.stories.assign(conn, article_id, article.text)
+            else:
+                conn.run("UPDATE articles SET story_id = id WHERE id = ?", (article_id,))
             return article_id
+
+    def group_pending(self) -> int:
+        """Group the articles stored before stories existed (schema 3) into stories; return
+        how many. Ingest and import call it first; each batch commits, so an interrupted
+        run resumes where it stopped."""
+        grouper = self.stories or StoryGrouper()
+        grouped = 0
+        while True:
+            with self.backend.write() as conn:
+                done = grouper.group_pending(conn)
+            grouped += done
+            if not done:
+                return grouped
 
     # --- counts ----------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
@@ -229,7 +281,14 @@ class Store:
     def search(self, query: SearchQuery) -> SearchPage:
         query.validate()
         where, params, _, _ = self._search_filters(query)
-        total = self._read().value(f"SELECT COUNT(*) AS n {self._fts_from(query)} {where}", params)
+        if query.all_copies:
+            total = self._read().value(f"SELECT COUNT(*) AS n {self._fts_from(query)} {where}", params)
+        else:
+            total = self._read().value(
+                f"SELECT COUNT(*) AS n FROM (SELECT DISTINCT ar.story_id, {SPEAKER_KEY}, {CONTENT_KEY} "
+                f"{self._fts_from(query)} {where}) statements",
+                params,
+            )
         return SearchPage(total, self._page(query, query.limit, query.offset))
 
     def iter_search(self, query: SearchQuery) -> Iterator[dict[str, Any]]:
@@ -246,10 +305,15 @@ class Store:
     def _page(self, query: SearchQuery, limit: int, offset: int) -> list[dict[str, Any]]:
         where, params, order, order_params = self._search_filters(query)
         conn = self._read()
-        rows = conn.all(
-            f"{_RESULT_SELECT} {self._fts_from(query)} {where} ORDER BY {order} LIMIT ? OFFSET ?",
-            [*params, *order_params, limit, offset],
-        )
+        if query.all_copies:
+            rows = conn.all(
+                f"{_RESULT_SELECT}, 1 AS copies {self._fts_from(query)} {where} ORDER BY {order} LIMIT ? OFFSET ?",
+                [*params, *order_params, limit, offset],
+            )
+        else:
+            rows = conn.all(_collapsed_sql(self._fts_from(query), where, order), [*order_params, *params, limit, offset])
+        for row in rows:
+            row.pop("hit_rank", None)
         self._add_marks(conn, rows)
         return rows
 
@@ -425,9 +489,9 @@ class Store:
             params,
         )
         rows = conn.all(
-            "SELECT s.id, s.name, s.kind, COUNT(a.id) AS attributions, COUNT(DISTINCT m.article_id) AS articles "
+            f"SELECT s.id, s.name, s.kind, {STATEMENT_COUNT} AS attributions, {STORY_COUNT} AS articles "
             "FROM speakers s JOIN mentions m ON m.speaker_id = s.id JOIN attributions a ON a.mention_id = m.id "
-            f"WHERE {where} GROUP BY s.id, s.name, s.kind ORDER BY attributions DESC, s.name, s.id LIMIT ? OFFSET ?",
+            f"JOIN articles ar ON ar.id = a.article_id WHERE {where} GROUP BY s.id, s.name, s.kind ORDER BY attributions DESC, s.name, s.id LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
         if rows:
@@ -480,11 +544,16 @@ class Store:
         row["aliases"] = [{"name": a, "mentions": n} for a, n in aliases]
         row["descriptors"] = [{"descriptor": d, "mentions": n} for d, n in descriptors]
         row["keys"] = conn.all("SELECT key, origin FROM speaker_keys WHERE speaker_id = ? ORDER BY key", (speaker_id,))
+        # Statements and articles as on the speakers list: wire copies of a story count once.
         row["attributions"] = conn.value(
-            "SELECT COUNT(*) AS n FROM attributions a JOIN mentions m ON m.id = a.mention_id WHERE m.speaker_id = ?",
+            f"SELECT {STATEMENT_COUNT} AS n FROM attributions a JOIN mentions m ON m.id = a.mention_id "
+            "JOIN articles ar ON ar.id = a.article_id WHERE m.speaker_id = ?",
             (speaker_id,),
         )
-        row["articles"] = conn.value("SELECT COUNT(DISTINCT article_id) AS n FROM mentions WHERE speaker_id = ?", (speaker_id,))
+        row["articles"] = conn.value(
+            f"SELECT {STORY_COUNT} AS n FROM mentions m JOIN articles ar ON ar.id = m.article_id WHERE m.speaker_id = ?",
+            (speaker_id,),
+        )
         row["timeline"] = conn.all(
             "SELECT substr(ar.published_date, 1, 7) AS month, COUNT(*) AS attributions FROM attributions a "
             "JOIN mentions m ON m.id = a.mention_id JOIN articles ar ON ar.id = a.article_id "
