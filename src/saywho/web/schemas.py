@@ -27,6 +27,8 @@ class Statement(BaseModel):
     when_date: str | None = None
     tags: list[str] = []
     bookmarked: bool = False
+    copies: int = Field(1, description="Articles carrying this statement among the results: its wire copies are one "
+                        "result unless all=true.")
 
 
 class SearchResults(BaseModel):

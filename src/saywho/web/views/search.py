@@ -27,14 +27,15 @@ def search_page(
     kind: str | None = None,
     tag: str | None = None,
     bookmarked: bool = False,
+    all_copies: bool = Query(False, alias="all"),
     page_number: int = Query(1, alias="page", ge=1),
 ):
     given = {"q": q, "speaker": speaker, "publisher": publisher, "since": since, "until": until,
-             "type": type, "kind": kind, "tag": tag, "bookmarked": bookmarked}
+             "type": type, "kind": kind, "tag": tag, "bookmarked": bookmarked, "all": all_copies}
     params: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) or None for k, v in given.items()}
     query = SearchQuery(text=params["q"], speaker=params["speaker"], publisher=params["publisher"],
                         since=params["since"], until=params["until"], type=params["type"], kind=params["kind"],
-                        tag=params["tag"], bookmarked=bool(bookmarked), limit=PAGE_SIZE, offset=offset(page_number))
+                        tag=params["tag"], bookmarked=bool(bookmarked), all_copies=all_copies, limit=PAGE_SIZE, offset=offset(page_number))
     results = store.search(query)
     return page(
         request, "search.html", params=params, results=results, pager=pager(results.total, page_number, params),
