@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import random
+import json
 
 import pytest
 
@@ -12,25 +12,9 @@ from saywho.store import SearchQuery, Store
 from saywho.store import db as store_db
 from saywho.store.ingest import ingest
 from saywho.store.stories import StoryConfig, StoryGrouper
-from store.store_builders import BACKENDS, Quote, add, build_article
+from store.store_builders import BACKENDS, Quote, add, body, story
 
 pytestmark = pytest.mark.parametrize("store_target", BACKENDS, indirect=True)
-
-WORDS = [f"w{i}" for i in range(2000)]
-
-
-def body(seed: int, words: int = 300) -> str:
-    """An article body of its own: sentences of words no other seed produces in that order."""
-    rng = random.Random(seed)
-    sentences = [" ".join(rng.choice(WORDS) for _ in range(12)).capitalize() + "." for _ in range(words // 12)]
-    return " " + " ".join(sentences)
-
-
-def story(seed: int, quotes: list[Quote], *, publisher: str, edit: str = "", input: str | None = None) -> Article:
-    """One copy of story ``seed`` as ``publisher`` ran it, with an edit of its own appended."""
-    return build_article(quotes, extra=body(seed) + edit, publisher=publisher, input=input or f"{publisher}-{seed}.txt",
-                         title=f"Story {seed}")
-
 
 def stories_of(store: Store) -> dict[int, int]:
     return {r["id"]: r["story_id"] for r in store.backend.reader().all("SELECT id, story_id FROM articles ORDER BY id")}
@@ -169,11 +153,28 @@ def test_export_and_import_keep_the_stories(store, tmp_path):
     add(store, story(1, quote, publisher="Reuters"))
     add(store, story(2, quote, publisher="Reuters"))
     add(store, story(1, quote, publisher="BBC", edit=" Updated."))
-    import json
-
     with Store.open(str(tmp_path / "moved.db")) as moved:
         for record in store.iter_articles():
             article, key = read_exported_record(json.dumps(record))
             moved.add_article(article, key)
         assert sorted(stories_of(moved).values()) == sorted(stories_of(store).values())
         assert moved.search(SearchQuery()).total == store.search(SearchQuery()).total == 2
+
+
+def test_the_search_command_collapses_copies_unless_all_copies_is_given(store_target):
+    from typer.testing import CliRunner
+
+    from saywho.cli import app
+
+    quote = [Quote("Jane Smith", "We will cut taxes next year")]
+    with Store.open(store_target) as store:
+        add(store, story(1, quote, publisher="Reuters"))
+        add(store, story(1, quote, publisher="BBC", edit=" Updated."))
+    runner = CliRunner()
+    collapsed = runner.invoke(app, ["search", "taxes", "--db", store_target, "--format", "jsonl"])
+    assert collapsed.exit_code == 0, collapsed.output
+    assert [json.loads(line)["copies"] for line in collapsed.stdout.splitlines()] == [2]
+    every = runner.invoke(app, ["search", "taxes", "--db", store_target, "--format", "jsonl", "--all-copies"])
+    assert [json.loads(line)["copies"] for line in every.stdout.splitlines()] == [1, 1]
+    table = runner.invoke(app, ["search", "taxes", "--db", store_target])
+    assert table.exit_code == 0 and "copies" in table.stdout
