@@ -7,11 +7,14 @@ and prints (markdown) the groups found, their sizes, their agreement with the
 ``saywho duplicates`` detector run on the same texts, the time per article each
 store took, and ``--sample`` groups to read for precision.
 
-``--analyse N`` also ingests the first N inputs for real (``--mode rules``, one
-process) into two more stores, grouping on and off, for the cost relative to a
-whole ingest.
+``--analyse N`` also ingests the first N inputs for real (rules, one process)
+into two more stores, grouping on and off, for the cost relative to a whole ingest.
+
+``--search DB`` instead times search pages on an ingested corpus, copies collapsed
+(the default) against ``all_copies``: median of ``--repeat`` runs per query.
 
     python scripts/bench_stories.py ../shared/data/bbc-news --sample 20 --analyse 300
+    python scripts/bench_stories.py --search corpus.db
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from saywho.ingest import IngestOptions, iter_documents
 from saywho.ingest.dedup import find_duplicates
 from saywho.models import Article, Document
 from saywho.pipeline import Options
-from saywho.store import Store, content_hash
+from saywho.store import SearchQuery, Store, content_hash
 from saywho.store.db import Conn
 from saywho.store.ingest import ingest
 from saywho.store.stories import StoryGrouper
@@ -100,13 +103,45 @@ class TimedGrouper(StoryGrouper):
         finally:
             self.spent += time.perf_counter() - started
 
+#: Search pages timed by --search: (label, query fields).
+SEARCH_CASES: list[tuple[str, dict]] = [
+    ("every statement, page 1", {}),
+    ("every statement, page 50", {"offset": 980}),
+    ("text 'said'", {"text": "said"}),
+    ("text 'economy'", {"text": "economy"}),
+    ("type direct", {"type": "direct"}),
+]
+
+
+def time_search(db: str, repeat: int) -> None:
+    with Store.open(db, create=False) as store:
+        print("| query | results (collapsed / all copies) | collapsed ms | all copies ms |\n|---|---|---|---|")
+        for label, fields in SEARCH_CASES:
+            timings: dict[bool, list[float]] = {True: [], False: []}
+            totals = {}
+            for _ in range(repeat):
+                for every in (False, True):
+                    started = time.perf_counter()
+                    totals[every] = store.search(SearchQuery(**fields, all_copies=every)).total
+                    timings[every].append(time.perf_counter() - started)
+            print(f"| {label} | {totals[False]} / {totals[True]} | {statistics.median(timings[False]) * 1000:.1f} | "
+                  f"{statistics.median(timings[True]) * 1000:.1f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("inputs", nargs="+")
+    parser.add_argument("inputs", nargs="*")
+    parser.add_argument("--search", metavar="DB", help="time collapsed and all-copies search pages on this store")
+    parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--sample", type=int, default=0, help="groups to print for reading")
     parser.add_argument("--analyse", type=int, default=0, help="also ingest the first N inputs with analysis")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    if args.search:
+        time_search(args.search, args.repeat)
+        return
+    if not args.inputs:
+        parser.error("give INPUTS, or --search DB")
 
     documents = read(args.inputs)
     with tempfile.TemporaryDirectory() as tmp:

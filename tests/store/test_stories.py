@@ -178,3 +178,12 @@ def test_the_search_command_collapses_copies_unless_all_copies_is_given(store_ta
     assert [json.loads(line)["copies"] for line in every.stdout.splitlines()] == [1, 1]
     table = runner.invoke(app, ["search", "taxes", "--db", store_target])
     assert table.exit_code == 0 and "copies" in table.stdout
+
+
+def test_a_statement_repeated_within_one_article_counts_that_article_once(store):
+    repeated = [Quote("Jane Smith", "We will cut taxes next year"), Quote("Jane Smith", "We will cut taxes next year")]
+    article_id = add(store, story(1, repeated, publisher="Reuters"))
+    assert article_id is not None
+    assert [r["copies"] for r in store.search(SearchQuery()).rows] == [1]
+    stored = store.article(article_id)
+    assert stored is not None and set(stored["marks"]) == set(stored["attribution_ids"]) and len(stored["marks"]) == 2

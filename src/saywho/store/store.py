@@ -613,7 +613,7 @@ class Store:
                 (article_id,),
             )
         }
-        marks = self.search(SearchQuery(article_id=article_id, limit=MAX_PAGE_SIZE))
+        marks = self.search(SearchQuery(article_id=article_id, all_copies=True, limit=MAX_PAGE_SIZE))
         row["marks"] = {r["id"]: {"tags": r["tags"], "bookmarked": r["bookmarked"]} for r in marks.rows}
         return row
 
