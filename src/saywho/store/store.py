@@ -123,28 +123,24 @@ _RESULT_FROM_FTS5 = "FROM attributions_fts f CROSS JOIN attributions a ON a.id =
 
 def _collapsed_sql(from_: str, where: str, order: str) -> str:
     """A search page with the copies of one statement as one row (the first in the
-    search's order) and ``copies``: how many articles carry it among the results.
+    search's order), ``copies`` (how many articles carry it among the results) and
+    ``collapsed_total`` (how many such rows the search has).
 
-    Window functions number the hits once in the search's order; only the page's rows
-    are then joined back for display.
+    The hits are numbered once in the search's order and grouped once; only the page's
+    rows are joined back for display.
     """
     return f"""
 WITH hits AS (
     SELECT a.id AS hit_id, a.article_id AS hit_article, ROW_NUMBER() OVER (ORDER BY {order}) AS hit_rank,
            ar.story_id AS k_story, {SPEAKER_KEY} AS k_speaker, {CONTENT_KEY} AS k_content
     {from_} {where}
-), firsts AS (
-    SELECT hit_id, hit_rank, k_story, k_speaker, k_content,
-           ROW_NUMBER() OVER (PARTITION BY k_story, k_speaker, k_content, hit_article ORDER BY hit_rank) AS in_article
-    FROM hits
 ), groups AS (
-    SELECT hit_id, hit_rank,
-           ROW_NUMBER() OVER (PARTITION BY k_story, k_speaker, k_content ORDER BY hit_rank) AS in_group,
-           SUM(CASE WHEN in_article = 1 THEN 1 ELSE 0 END) OVER (PARTITION BY k_story, k_speaker, k_content) AS copies
-    FROM firsts
+    SELECT MIN(hit_rank) AS first_rank, COUNT(DISTINCT hit_article) AS copies
+    FROM hits GROUP BY k_story, k_speaker, k_content
 )
-{_RESULT_SELECT}, g.copies, g.hit_rank FROM groups g JOIN attributions a ON a.id = g.hit_id {_RESULT_JOINS}
-WHERE g.in_group = 1 ORDER BY g.hit_rank LIMIT ? OFFSET ?
+{_RESULT_SELECT}, g.copies, COUNT(*) OVER () AS collapsed_total
+FROM groups g JOIN hits h ON h.hit_rank = g.first_rank JOIN attributions a ON a.id = h.hit_id {_RESULT_JOINS}
+ORDER BY g.first_rank LIMIT ? OFFSET ?
 """
 
 
@@ -281,15 +277,20 @@ class Store:
     def search(self, query: SearchQuery) -> SearchPage:
         query.validate()
         where, params, _, _ = self._search_filters(query)
+        rows = self._page(query, query.limit, query.offset)
         if query.all_copies:
             total = self._read().value(f"SELECT COUNT(*) AS n {self._fts_from(query)} {where}", params)
-        else:
+        elif rows:
+            total = rows[0]["collapsed_total"]  # counted by the page's own query
+        else:  # a page past the end still says how many there are
             total = self._read().value(
                 f"SELECT COUNT(*) AS n FROM (SELECT DISTINCT ar.story_id, {SPEAKER_KEY}, {CONTENT_KEY} "
                 f"{self._fts_from(query)} {where}) statements",
                 params,
             )
-        return SearchPage(total, self._page(query, query.limit, query.offset))
+        for row in rows:
+            row.pop("collapsed_total", None)
+        return SearchPage(total, rows)
 
     def iter_search(self, query: SearchQuery) -> Iterator[dict[str, Any]]:
         """Every result of a search (no paging), for exports; fetched a page at a time."""
@@ -297,6 +298,8 @@ class Store:
         offset = 0
         while True:
             rows = self._page(query, MAX_PAGE_SIZE, offset)
+            for row in rows:
+                row.pop("collapsed_total", None)
             yield from rows
             if len(rows) < MAX_PAGE_SIZE:
                 return
@@ -312,8 +315,6 @@ class Store:
             )
         else:
             rows = conn.all(_collapsed_sql(self._fts_from(query), where, order), [*order_params, *params, limit, offset])
-        for row in rows:
-            row.pop("hit_rank", None)
         self._add_marks(conn, rows)
         return rows
 
