@@ -187,3 +187,24 @@ def test_a_statement_repeated_within_one_article_counts_that_article_once(store)
     assert [r["copies"] for r in store.search(SearchQuery()).rows] == [1]
     stored = store.article(article_id)
     assert stored is not None and set(stored["marks"]) == set(stored["attribution_ids"]) and len(stored["marks"]) == 2
+
+
+def test_a_copy_stored_by_another_process_waits_for_the_story_lock(store_target):
+    """PostgreSQL writers in two processes do not see each other's uncommitted articles,
+    so grouping takes a lock; SQLite's single writer gives the same order by itself."""
+    import threading
+
+    from saywho.store.db import STORIES_LOCK_ID
+
+    quote = [Quote("Jane Smith", "We will cut taxes next year")]
+    with Store.open(store_target) as one, Store.open(store_target) as other:
+        if one.dialect != "postgresql":
+            pytest.skip("SQLite serialises every write transaction already")
+        done = threading.Event()
+        worker = threading.Thread(target=lambda: (add(other, story(1, quote, publisher="BBC", edit=" Updated.")), done.set()))
+        with one.backend.write() as conn:
+            one.backend.lock(conn, STORIES_LOCK_ID)
+            worker.start()
+            assert not done.wait(0.5)  # held back while the lock is held
+        worker.join(timeout=10)
+        assert done.is_set()

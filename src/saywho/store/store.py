@@ -24,7 +24,7 @@ from typing import Any
 from saywho.isodates import parse_date
 from saywho.models import ATTRIBUTION_TYPES, SPEAKER_KINDS, Article, Document
 from saywho.store import identities as speaker_rules
-from saywho.store.db import Backend, Conn, SQLiteBackend, StoreError, open_backend
+from saywho.store.db import STORIES_LOCK_ID, Backend, Conn, SQLiteBackend, StoreError, open_backend
 from saywho.store.stories import CONTENT_KEY, SPEAKER_KEY, STATEMENT_COUNT, STORY_COUNT, StoryGrouper, copy_key
 
 #: Where the embedded database lives unless ``--db`` or ``SAYWHO_DB`` says otherwise.
@@ -236,6 +236,7 @@ class Store:
                      float(attribution.confidence), int(attribution.headline), copy_key(attribution.content.text)),
                 )
             if self.stories is not None:
+                self.backend.lock(conn, STORIES_LOCK_ID)
                 self.stories.assign(conn, article_id, article.text)
             else:
                 conn.run("UPDATE articles SET story_id = id WHERE id = ?", (article_id,))
@@ -249,6 +250,7 @@ class Store:
         grouped = 0
         while True:
             with self.backend.write() as conn:
+                self.backend.lock(conn, STORIES_LOCK_ID)
                 done = grouper.group_pending(conn)
             grouped += done
             if not done:
