@@ -146,6 +146,7 @@ def test_speakers_count_stories_and_statements_once_per_story(store):
     assert (listed["name"], listed["attributions"], listed["articles"]) == ("Jane Smith", 3, 2)
     page = store.speaker(listed["id"])
     assert page is not None and (page["attributions"], page["articles"]) == (3, 2)
+    assert page["timeline"] == [{"month": "2016-05", "attributions": 3}]
 
 
 def test_export_and_import_keep_the_stories(store, tmp_path):

@@ -558,7 +558,7 @@ class Store:
             (speaker_id,),
         )
         row["timeline"] = conn.all(
-            "SELECT substr(ar.published_date, 1, 7) AS month, COUNT(*) AS attributions FROM attributions a "
+            f"SELECT substr(ar.published_date, 1, 7) AS month, {STATEMENT_COUNT} AS attributions FROM attributions a "
             "JOIN mentions m ON m.id = a.mention_id JOIN articles ar ON ar.id = a.article_id "
             "WHERE m.speaker_id = ? AND ar.published_date IS NOT NULL "
             "GROUP BY substr(ar.published_date, 1, 7) ORDER BY month",
