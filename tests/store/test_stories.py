@@ -79,23 +79,30 @@ def test_a_corpus_stored_before_stories_is_grouped_by_the_next_ingest(store_targ
         old = store_db.open_backend(store_target)
         assert old.migrate() == 1
         with old.write() as conn:
+            speaker = conn.value("INSERT INTO speakers (name, kind, created_at) VALUES ('Jane Smith', 'person', '2016') "
+                                 "RETURNING id")
             for n, text in enumerate(texts):
                 article_id = conn.value(
                     "INSERT INTO articles (content_hash, input, text, record, ingested_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
                     (f"h{n}", f"{n}.txt", text, "{}", "2016-01-01"),
                 )
-                conn.run("INSERT INTO attributions (article_id, seq, type, act, content, content_start, content_end, "
-                         "confidence) VALUES (?, 0, 'direct', 'say', ?, 0, 1, 0.9)", (article_id, "“Same words,”"))
+                mention = conn.value("INSERT INTO mentions (article_id, local_id, name, kind, speaker_id) "
+                                     "VALUES (?, 's1', 'Jane Smith', 'person', ?) RETURNING id", (article_id, speaker))
+                conn.run("INSERT INTO attributions (article_id, seq, mention_id, type, act, content, content_start, "
+                         "content_end, confidence) VALUES (?, 0, ?, 'direct', 'say', ?, 0, 1, 0.9)",
+                         (article_id, mention, "“Same words,”"))
         old.close()
     with Store.open(store_target) as store:
         ids = list(stories_of(store))
         assert stories_of(store) == {i: i for i in ids}  # after the migration: each its own story
         assert store.search(SearchQuery()).total == 3
+        assert [(r["attributions"], r["articles"]) for r in store.speakers().rows] == [(3, 3)]  # cached
         report = ingest(store, [])
         assert report.stored == 0
         assert stories_of(store) == {ids[0]: ids[0], ids[1]: ids[1], ids[2]: ids[0]}
         page = store.search(SearchQuery())
         assert page.total == 2 and sorted(r["copies"] for r in page.rows) == [1, 2]
+        assert [(r["attributions"], r["articles"]) for r in store.speakers().rows] == [(2, 2)]
         assert store.group_pending() == 0
 
 

@@ -449,13 +449,15 @@ class Store:
             row["confidence"] = round(float(row["confidence"]), 3)
 
     # --- speakers --------------------------------------------------------------------
-    def data_version(self) -> tuple[int, int]:
-        """Changes whenever speakers or their counts can change (new article, merge, split)."""
+    def data_version(self) -> tuple[int, int, int]:
+        """Changes whenever speakers or their counts can change (new article, merge, split,
+        and the grouping of a corpus stored before stories, which goes in id order)."""
         row = self._read().one(
             "SELECT (SELECT COALESCE(MAX(id), 0) FROM articles) AS articles, "
-            "(SELECT COALESCE(MAX(id), 0) FROM speaker_edits) AS edits"
+            "(SELECT COALESCE(MAX(id), 0) FROM speaker_edits) AS edits, "
+            "(SELECT COALESCE(MAX(article_id), 0) FROM article_signatures) AS grouped"
         )
-        return (row["articles"], row["edits"]) if row else (0, 0)
+        return (row["articles"], row["edits"], row["grouped"]) if row else (0, 0, 0)
 
     def speakers(self, *, kind: str | None = None, name: str | None = None, limit: int = 20, offset: int = 0) -> SearchPage:
         """Corpus speakers, most quoted first, with their top aliases and descriptors.
