@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 from dataclasses import dataclass, field
 
 import pytest
@@ -83,3 +84,21 @@ def speaker_of(store: Store, mention_name: str) -> set[int]:
     """The corpus speakers that mentions with this exact name belong to."""
     rows = store.backend.reader().all("SELECT DISTINCT speaker_id FROM mentions WHERE name = ?", (mention_name,))
     return {r["speaker_id"] for r in rows}
+
+
+# --- wire copies ----------------------------------------------------------------
+
+WORDS = [f"w{i}" for i in range(2000)]
+
+
+def body(seed: int, words: int = 300) -> str:
+    """An article body of its own: sentences of words no other seed produces in that order."""
+    rng = random.Random(seed)
+    sentences = [" ".join(rng.choice(WORDS) for _ in range(12)).capitalize() + "." for _ in range(words // 12)]
+    return " " + " ".join(sentences)
+
+
+def story(seed: int, quotes: list[Quote], *, publisher: str, edit: str = "", input: str | None = None) -> Article:
+    """One copy of story ``seed`` as ``publisher`` ran it, with an edit of its own appended."""
+    return build_article(quotes, extra=body(seed) + edit, publisher=publisher, input=input or f"{publisher}-{seed}.txt",
+                         title=f"Story {seed}")

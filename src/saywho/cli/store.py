@@ -264,7 +264,7 @@ def _warned(items: Iterable[Any], say, published: str | None = None) -> Iterator
 
 # --- search -----------------------------------------------------------------------
 
-SEARCH_TABLE_COLUMNS = ("id", "published_date", "speaker", "type", "content", "publisher")
+SEARCH_TABLE_COLUMNS = ("id", "published_date", "speaker", "type", "content", "publisher", "copies")
 
 
 def search_command(
@@ -278,6 +278,9 @@ def search_command(
     kind: Annotated[str | None, typer.Option(metavar="KIND", help="Speaker kind: person, organization, group, unnamed.")] = None,
     tag: Annotated[str | None, typer.Option(metavar="TAG", help="Only statements with this tag.")] = None,
     bookmarked: Annotated[bool, typer.Option(help="Only bookmarked statements.")] = False,
+    all_copies: Annotated[bool, typer.Option(
+        "--all-copies", help="Every copy of a statement. By default the copies of one statement in the wire copies of "
+        "one story are one row, with copies = how many articles carry it.")] = False,
     limit: Annotated[int, typer.Option(min=1, metavar="N", help="Rows per page (ignored with --all).")] = 20,
     offset: Annotated[int, typer.Option(min=0, metavar="N", help="Rows to skip (the next page: --offset LIMIT).")] = 0,
     all_rows: Annotated[bool, typer.Option("--all", help="Every result, not one page (for export).")] = False,
@@ -301,7 +304,7 @@ def search_command(
     chosen = check_format(fmt, output)
     check_output(output, parents)
     query = SearchQuery(text=text, speaker=speaker, publisher=publisher, since=since, until=until, type=type, kind=kind,
-                        tag=tag, bookmarked=bookmarked, limit=min(limit, MAX_PAGE_SIZE), offset=offset)
+                        tag=tag, bookmarked=bookmarked, all_copies=all_copies, limit=min(limit, MAX_PAGE_SIZE), offset=offset)
     columns = SEARCH_TABLE_COLUMNS if chosen == "table" else RESULT_COLUMNS
     with opened(db) as store:
         written: dict[str, Any] = {"noun": "statement", "parents": parents, "raw_csv": raw_csv}
@@ -378,6 +381,7 @@ def import_command(
     with opened(db, create=True) as store, Progress(not quiet) as progress:
         tally = Tally(progress.log)
         started = time.perf_counter()
+        store.group_pending()  # a corpus stored before stories existed (see docs/corpus.md)
         for path in inputs:
             _import_file(store, path, report, progress, tally, started, curation)
         progress.stop()

@@ -11,22 +11,25 @@ the few that share a bucket, never with all others.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Literal
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+#: The detector's tuned constants, shared with the story grouping at ingest (see the file's _comment).
+_CONFIG = json.loads(resources.files("saywho").joinpath("data/duplicates.json").read_text(encoding="utf-8"))
 #: Near-duplicate threshold: estimated Jaccard similarity of word-shingle sets.
-#: 0.8 joins a story and its lightly edited re-run, not two stories on one event.
-DEFAULT_THRESHOLD = 0.8
-#: Permutations per signature: 128 estimates Jaccard within about ±0.09 (1/sqrt(128)).
-DEFAULT_NUM_PERM = 128
-#: Words per shingle: 5 is long enough that shared stock phrases do not make two texts alike.
-SHINGLE_WORDS = 5
+DEFAULT_THRESHOLD: float = _CONFIG["threshold"]
+#: Permutations per signature.
+DEFAULT_NUM_PERM: int = _CONFIG["num_perm"]
+#: Words per shingle.
+SHINGLE_WORDS: int = _CONFIG["shingle_words"]
 
 _WORD = re.compile(r"\w+")
 

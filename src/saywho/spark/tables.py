@@ -129,6 +129,7 @@ def load_tables(
 
     report = IngestReport()
     started = time.perf_counter()
+    store.group_pending()  # a corpus stored before stories existed, as ingest does
     for article, key in read_stored_articles(output):
         report.added(article, store.add_article(article, key) is not None)
         report.seconds = time.perf_counter() - started

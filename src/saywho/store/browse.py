@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from saywho.store.db import Conn
+from saywho.store.stories import STATEMENT_COUNT
 
 #: What each facet counts: the column grouped on, by facet name.
 FACET_COLUMNS = {"kind": "m.kind", "type": "a.type", "publisher": "ar.publisher"}
@@ -56,12 +57,14 @@ def windows(conn: Conn, ids: list[int], chars: int) -> dict[int, Window]:
     return out
 
 
-def facet_counts(conn: Conn, from_sql: str, where: str, params: list[Any], facet: str, limit: int) -> list[dict[str, Any]]:
+def facet_counts(conn: Conn, from_sql: str, where: str, params: list[Any], facet: str, limit: int,
+                 count: str = "COUNT(*)") -> list[dict[str, Any]]:
     """Statements per value of one facet over a filtered set: one GROUP BY, the ``limit``
-    largest values (a corpus may hold thousands of publishers; the page shows a few)."""
+    largest values (a corpus may hold thousands of publishers; the page shows a few).
+    ``count`` is how statements are counted (each row, or wire copies once)."""
     column = FACET_COLUMNS[facet]
     return conn.all(
-        f"SELECT {column} AS value, COUNT(*) AS n {from_sql} {where} "
+        f"SELECT {column} AS value, {count} AS n {from_sql} {where} "
         f"{'AND' if where else 'WHERE'} {column} IS NOT NULL GROUP BY {column} ORDER BY n DESC, value LIMIT ?",
         [*params, limit],
     )
@@ -86,7 +89,7 @@ def top_speakers(conn: Conn, since: str | None, until: str | None, limit: int) -
         clauses.append("ar.published_date <= ?")
         params.append(until)
     return conn.all(
-        "SELECT s.id, s.name, s.kind, COUNT(*) AS attributions FROM attributions a "
+        f"SELECT s.id, s.name, s.kind, {STATEMENT_COUNT} AS attributions FROM attributions a "
         "JOIN mentions m ON m.id = a.mention_id JOIN speakers s ON s.id = m.speaker_id "
         "JOIN articles ar ON ar.id = a.article_id "
         f"WHERE {' AND '.join(clauses)} GROUP BY s.id, s.name, s.kind ORDER BY attributions DESC, s.name, s.id LIMIT ?",

@@ -67,10 +67,12 @@ class Corpus:
     # --- reading ---------------------------------------------------------------------
     def search(self, text: str | None = None, *, speaker: str | int | None = None, publisher: str | None = None,
                since: str | None = None, until: str | None = None, type: str | None = None, kind: str | None = None,
-               tag: str | None = None, bookmarked: bool = False, article_id: int | None = None, limit: int = 20,
-               offset: int = 0) -> Page[StatementRecord]:
+               tag: str | None = None, bookmarked: bool = False, article_id: int | None = None,
+               all_copies: bool = False, limit: int = 20, offset: int = 0) -> Page[StatementRecord]:
         """One page of statements, as ``saywho search``: every word of ``text`` must occur;
-        ``speaker`` is an id or part of a name; dates are YYYY-MM-DD (or YYYY-MM, YYYY)."""
+        ``speaker`` is an id or part of a name; dates are YYYY-MM-DD (or YYYY-MM, YYYY). The
+        copies of a statement in wire copies of one story are one record (``copies`` says in
+        how many articles) unless ``all_copies``."""
         page = self.store.search(self._query(locals(), limit=limit, offset=offset))
         return Page(page.total, cast(list[StatementRecord], page.rows))
 
@@ -126,12 +128,13 @@ class Corpus:
     def _query(self, given: dict[str, Any], *, limit: int, offset: int) -> SearchQuery:
         fields = {k: given.get(k) for k in ("text", "speaker", "publisher", "since", "until", "type", "kind", "tag",
                                              "article_id")}
-        unknown = set(given) - set(fields) - {"self", "bookmarked", "limit", "offset"}
+        unknown = set(given) - set(fields) - {"self", "bookmarked", "all_copies", "limit", "offset"}
         if unknown:
             raise TypeError(f"unknown search filter: {', '.join(sorted(unknown))}")
         if fields["speaker"] is not None:
             fields["speaker"] = str(fields["speaker"])
-        return SearchQuery(**fields, bookmarked=bool(given.get("bookmarked")), limit=limit, offset=offset)
+        return SearchQuery(**fields, bookmarked=bool(given.get("bookmarked")), all_copies=bool(given.get("all_copies")),
+                           limit=limit, offset=offset)
 
 
 def _documents(sources: Iterable[Source]) -> Iterator[Document | InputError]:

@@ -158,6 +158,10 @@ class Backend:
     def _lock_for_migration(self, conn: Conn) -> None:
         """Serialise concurrent migrations (SQLite's BEGIN IMMEDIATE already does)."""
 
+    def lock(self, conn: Conn, lock_id: int) -> None:
+        """Hold ``lock_id`` until this transaction ends, across processes (SQLite's
+        BEGIN IMMEDIATE already serialises all writers)."""
+
 
 class SQLiteBackend(Backend):
     dialect = "sqlite"
@@ -232,11 +236,17 @@ class PostgresBackend(Backend):
             yield
 
     def _lock_for_migration(self, conn: Conn) -> None:
-        conn.run("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK_ID,))
+        self.lock(conn, MIGRATION_LOCK_ID)
+
+    def lock(self, conn: Conn, lock_id: int) -> None:
+        conn.run("SELECT pg_advisory_xact_lock(?)", (lock_id,))
 
 
 #: Arbitrary constant identifying saywho's migration lock among advisory locks.
 MIGRATION_LOCK_ID = 0x5A7_3740
+#: The same for grouping articles into stories: two processes storing two copies of one
+#: story at once would otherwise not see each other's uncommitted article.
+STORIES_LOCK_ID = 0x5A7_3741
 
 
 def open_backend(target: str | Path) -> Backend:

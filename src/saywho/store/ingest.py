@@ -4,6 +4,8 @@ A document whose content hash is stored already is skipped before analysis, so a
 rerun costs only the reading. Each article is written in one transaction with its
 attributions and speakers, so killing the process loses at most the article in
 flight and never leaves half of one; the rerun picks up where it stopped.
+Each article joins its story of wire copies (``saywho.store.stories``) in the
+same transaction.
 """
 
 from __future__ import annotations
@@ -81,6 +83,8 @@ def ingest(
     """
     report = IngestReport()
     started = time.perf_counter()
+    # A corpus stored before stories existed is grouped first (once; resumable).
+    store.group_pending()
     hashes: deque[str | None] = deque()
     seen: set[str] = set()
 

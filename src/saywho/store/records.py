@@ -40,6 +40,9 @@ class StatementRecord(TypedDict):
     bookmarked: bool
     #: The bookmark's note, None when there is none.
     note: str | None
+    #: Articles carrying this statement among the results (wire copies of one story are one
+    #: record unless the search asked for all copies; then 1).
+    copies: int
 
 
 class SpeakerSummary(TypedDict):

@@ -25,8 +25,9 @@ from saywho.isodates import parse_date
 from saywho.models import ATTRIBUTION_TYPES, SPEAKER_KINDS, Article, Document
 from saywho.store import browse, curation
 from saywho.store import identities as speaker_rules
-from saywho.store.db import Backend, Conn, SQLiteBackend, StoreError, open_backend
+from saywho.store.db import STORIES_LOCK_ID, Backend, Conn, SQLiteBackend, StoreError, open_backend
 from saywho.store.descriptors import clean as clean_descriptors
+from saywho.store.stories import COLLAPSED_COUNT, CONTENT_KEY, SPEAKER_KEY, STATEMENT_COUNT, STORY_COUNT, StoryGrouper, copy_key
 
 #: Where the embedded database lives unless ``--db`` or ``SAYWHO_DB`` says otherwise.
 DEFAULT_DB = "saywho.db"
@@ -67,6 +68,9 @@ class SearchQuery:
     tag: str | None = None
     bookmarked: bool = False
     article_id: int | None = None
+    #: Every copy of a statement; by default the copies of one statement in the copies
+    #: of one story (same story, speaker and words) are one result with a ``copies`` count.
+    all_copies: bool = False
     limit: int = 20
     offset: int = 0
 
@@ -143,7 +147,7 @@ def _speaker_counts(where: str, having: str = "") -> str:
     statements, the articles they are quoted in and the date of the latest one. Kept in one
     place so that a change in what counts (a story told by several outlets) changes all."""
     return (
-        "SELECT s.id, s.name, s.kind, COUNT(a.id) AS attributions, COUNT(DISTINCT a.article_id) AS articles, "
+        f"SELECT s.id, s.name, s.kind, {STATEMENT_COUNT} AS attributions, {STORY_COUNT} AS articles, "
         "MAX(ar.published_date) AS latest FROM speakers s JOIN mentions m ON m.speaker_id = s.id "
         "JOIN attributions a ON a.mention_id = m.id JOIN articles ar ON ar.id = a.article_id "
         f"WHERE {where} GROUP BY s.id, s.name, s.kind {having}"
@@ -154,6 +158,7 @@ def _speaker_counts(where: str, having: str = "") -> str:
 RESULT_COLUMNS = (
     "id", "article_id", "published_date", "publisher", "title", "speaker_id", "speaker",
     "speaker_kind", "mention", "type", "act", "cue", "content", "confidence", "when_date", "tags", "bookmarked",
+    "copies",
 )
 
 _RESULT_SELECT = """
@@ -172,6 +177,29 @@ _RESULT_FROM = "FROM attributions a" + _RESULT_JOINS
 _RESULT_FROM_FTS5 = "FROM attributions_fts f CROSS JOIN attributions a ON a.id = f.rowid" + _RESULT_JOINS
 
 
+def _collapsed_sql(from_: str, where: str, order: str) -> str:
+    """A search page with the copies of one statement as one row (the first in the
+    search's order), ``copies`` (how many articles carry it among the results) and
+    ``collapsed_total`` (how many such rows the search has).
+
+    The hits are numbered once in the search's order and grouped once; only the page's
+    rows are joined back for display.
+    """
+    return f"""
+WITH hits AS (
+    SELECT a.id AS hit_id, a.article_id AS hit_article, ROW_NUMBER() OVER (ORDER BY {order}) AS hit_rank,
+           ar.story_id AS k_story, {SPEAKER_KEY} AS k_speaker, {CONTENT_KEY} AS k_content
+    {from_} {where}
+), groups AS (
+    SELECT MIN(hit_rank) AS first_rank, COUNT(DISTINCT hit_article) AS copies
+    FROM hits GROUP BY k_story, k_speaker, k_content
+)
+{_RESULT_SELECT}, g.copies, COUNT(*) OVER () AS collapsed_total
+FROM groups g JOIN hits h ON h.hit_rank = g.first_rank JOIN attributions a ON a.id = h.hit_id {_RESULT_JOINS}
+ORDER BY g.first_rank LIMIT ? OFFSET ?
+"""
+
+
 class Store:
     """A corpus of analysed articles in SQLite or PostgreSQL (same code, one SQL dialect layer)."""
 
@@ -185,6 +213,9 @@ class Store:
         self._speakers_cache: dict[tuple, SearchPage] = {}
         self._names_cache: dict[tuple, list[int]] = {}
         self._facets_cache: dict[tuple, dict[str, list[dict[str, Any]]]] = {}
+        #: Groups wire copies into stories as articles are stored; None stores each
+        #: article as its own story (only for measuring what grouping costs).
+        self.stories: StoryGrouper | None = StoryGrouper()
 
     @classmethod
     def open(cls, target: str | Path | None = None, *, create: bool = True) -> Store:
@@ -252,15 +283,20 @@ class Store:
                 when = attribution.when
                 conn.run(
                     "INSERT INTO attributions (article_id, seq, mention_id, type, act, content, content_start, "
-                    "content_end, cue, source, when_text, when_date, confidence, headline) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "content_end, cue, source, when_text, when_date, confidence, headline, copy_key) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (article_id, seq, mention, attribution.type, attribution.act, attribution.content.text,
                      attribution.content.start, attribution.content.end,
                      attribution.cue.text if attribution.cue else None,
                      attribution.source.text if attribution.source else None,
                      when.text if when else None, when.date if when else None,
-                     float(attribution.confidence), int(attribution.headline)),
+                     float(attribution.confidence), int(attribution.headline), copy_key(attribution.content.text)),
                 )
+            if self.stories is not None:
+                self.backend.lock(conn, STORIES_LOCK_ID)
+                self.stories.assign(conn, article_id, article.text)
+            else:
+                conn.run("UPDATE articles SET story_id = id WHERE id = ?", (article_id,))
             # Corrections recorded for this text (before a re-ingest, or imported) hold again.
             curation.replay_article(conn, hash_, now)
             return article_id
@@ -272,6 +308,20 @@ class Store:
         """
         with self.backend.write() as conn:
             return conn.run("DELETE FROM articles WHERE id = ?", (article_id,)) > 0
+
+    def group_pending(self) -> int:
+        """Group the articles stored before stories existed (schema 3) into stories; return
+        how many. Ingest and import call it first; each batch commits, so an interrupted
+        run resumes where it stopped."""
+        grouper = self.stories or StoryGrouper()
+        grouped = 0
+        while True:
+            with self.backend.write() as conn:
+                self.backend.lock(conn, STORIES_LOCK_ID)
+                done = grouper.group_pending(conn)
+            grouped += done
+            if not done:
+                return grouped
 
     # --- counts ----------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
@@ -300,8 +350,19 @@ class Store:
         (None for a headline statement, whose offsets are in the title)."""
         query.validate()
         where, params, _, _ = self._search_filters(query)
-        total = self._read().value(f"SELECT COUNT(*) AS n {self._fts_from(query)} {where}", params)
         rows = self._page(query, query.limit, query.offset)
+        if query.all_copies:
+            total = self._read().value(f"SELECT COUNT(*) AS n {self._fts_from(query)} {where}", params)
+        elif rows:
+            total = rows[0]["collapsed_total"]  # counted by the page's own query
+        else:  # a page past the end still says how many there are
+            total = self._read().value(
+                f"SELECT COUNT(*) AS n FROM (SELECT DISTINCT ar.story_id, {SPEAKER_KEY}, {CONTENT_KEY} "
+                f"{self._fts_from(query)} {where}) statements",
+                params,
+            )
+        for row in rows:
+            row.pop("collapsed_total", None)
         if context > 0:
             found = browse.windows(self._read(), [r["id"] for r in rows], context)
             for row in rows:
@@ -323,7 +384,7 @@ class Store:
         query.validate()
         cacheable = not query.tag and not query.bookmarked
         key = (query.text, query.speaker, query.publisher, query.since, query.until, query.type, query.kind,
-               query.article_id, limit, self.data_version())
+               query.article_id, query.all_copies, limit, self.data_version())
         cached = self._facets_cache.get(key) if cacheable else None
         if cached is not None:
             return {facet: [dict(r) for r in rows] for facet, rows in cached.items()}
@@ -333,7 +394,8 @@ class Store:
             widened = replace(query)
             setattr(widened, facet, None)
             where, params, _, _ = self._search_filters(widened)
-            out[facet] = browse.facet_counts(conn, self._fts_from(widened), where, params, facet, limit)
+            out[facet] = browse.facet_counts(conn, self._fts_from(widened), where, params, facet, limit,
+                                             "COUNT(*)" if query.all_copies else COLLAPSED_COUNT)
         if cacheable:
             if len(self._facets_cache) >= SPEAKERS_CACHE_SIZE:
                 self._facets_cache.clear()
@@ -346,6 +408,8 @@ class Store:
         offset = 0
         while True:
             rows = self._page(query, MAX_PAGE_SIZE, offset)
+            for row in rows:
+                row.pop("collapsed_total", None)
             yield from rows
             if len(rows) < MAX_PAGE_SIZE:
                 return
@@ -354,10 +418,13 @@ class Store:
     def _page(self, query: SearchQuery, limit: int, offset: int) -> list[dict[str, Any]]:
         where, params, order, order_params = self._search_filters(query)
         conn = self._read()
-        rows = conn.all(
-            f"{_RESULT_SELECT} {self._fts_from(query)} {where} ORDER BY {order} LIMIT ? OFFSET ?",
-            [*params, *order_params, limit, offset],
-        )
+        if query.all_copies:
+            rows = conn.all(
+                f"{_RESULT_SELECT}, 1 AS copies {self._fts_from(query)} {where} ORDER BY {order} LIMIT ? OFFSET ?",
+                [*params, *order_params, limit, offset],
+            )
+        else:
+            rows = conn.all(_collapsed_sql(self._fts_from(query), where, order), [*order_params, *params, limit, offset])
         self._add_marks(conn, rows)
         return rows
 
@@ -493,13 +560,15 @@ class Store:
             row["confidence"] = round(float(row["confidence"]), 3)
 
     # --- speakers --------------------------------------------------------------------
-    def data_version(self) -> tuple[int, int]:
-        """Changes whenever speakers or their counts can change (new article, merge, split)."""
+    def data_version(self) -> tuple[int, int, int]:
+        """Changes whenever speakers or their counts can change (new article, merge, split,
+        and the grouping of a corpus stored before stories, which goes in id order)."""
         row = self._read().one(
             "SELECT (SELECT COALESCE(MAX(id), 0) FROM articles) AS articles, "
-            "(SELECT COALESCE(MAX(id), 0) FROM speaker_edits) AS edits"
+            "(SELECT COALESCE(MAX(id), 0) FROM speaker_edits) AS edits, "
+            "(SELECT COALESCE(MAX(article_id), 0) FROM article_signatures) AS grouped"
         )
-        return (row["articles"], row["edits"]) if row else (0, 0)
+        return (row["articles"], row["edits"], row["grouped"]) if row else (0, 0, 0)
 
     def speakers(self, *, kind: str | None = None, name: str | None = None, sort: str = "statements",
                  direction: str = "desc", min_statements: int | None = None, since: str | None = None,
@@ -536,7 +605,7 @@ class Store:
             if value:
                 clauses.append(clause)
                 params.append(value)
-        having, having_params = ("HAVING COUNT(a.id) >= ?", [query.min_statements]) if query.min_statements else ("", [])
+        having, having_params = (f"HAVING {STATEMENT_COUNT} >= ?", [query.min_statements]) if query.min_statements else ("", [])
         counts = _speaker_counts(" AND ".join(clauses), having)
         conn = self._read()
         column = SPEAKER_SORTS[query.sort]
@@ -604,7 +673,7 @@ class Store:
         row["articles"] = counts.get("articles", 0)
         row["latest"] = counts.get("latest")
         row["timeline"] = conn.all(
-            "SELECT substr(ar.published_date, 1, 7) AS month, COUNT(*) AS attributions FROM attributions a "
+            f"SELECT substr(ar.published_date, 1, 7) AS month, {STATEMENT_COUNT} AS attributions FROM attributions a "
             "JOIN mentions m ON m.id = a.mention_id JOIN articles ar ON ar.id = a.article_id "
             "WHERE m.speaker_id = ? AND ar.published_date IS NOT NULL "
             "GROUP BY substr(ar.published_date, 1, 7) ORDER BY month",
@@ -616,7 +685,7 @@ class Store:
         """A speaker's statements per publication day (undated articles left out), for a
         timeline whose bins suit the span: one row per day quoted, so bounded by the span."""
         rows = self._read().all(
-            "SELECT ar.published_date AS day, COUNT(*) AS n FROM attributions a JOIN mentions m ON m.id = a.mention_id "
+            f"SELECT ar.published_date AS day, {STATEMENT_COUNT} AS n FROM attributions a JOIN mentions m ON m.id = a.mention_id "
             "JOIN articles ar ON ar.id = a.article_id WHERE m.speaker_id = ? AND ar.published_date IS NOT NULL "
             "GROUP BY ar.published_date ORDER BY day",
             (speaker_id,),
@@ -744,7 +813,7 @@ class Store:
                 (article_id,),
             )
         }
-        marks = self.search(SearchQuery(article_id=article_id, limit=MAX_PAGE_SIZE))
+        marks = self.search(SearchQuery(article_id=article_id, all_copies=True, limit=MAX_PAGE_SIZE))
         row["marks"] = {r["id"]: {"tags": r["tags"], "bookmarked": r["bookmarked"], "note": r["note"]} for r in marks.rows}
         return row
 

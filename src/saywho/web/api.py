@@ -40,12 +40,14 @@ def search_query(
     kind: SpeakerKind | None = None,
     tag: str | None = None,
     bookmarked: bool = False,
+    all_copies: bool = Query(False, alias="all", description="Every copy of a statement. By default the copies of one statement in the "
+                      "wire copies of one story are one result, whose copies field says how many articles carry it."),
     limit: int = Query(20, ge=1, le=MAX_PAGE_SIZE),
     offset: int = Query(0, ge=0),
 ) -> SearchQuery:
     return SearchQuery(text=q or None, speaker=speaker or None, publisher=publisher or None, since=since or None,
                        until=until or None, type=type, kind=kind, tag=tag or None, bookmarked=bookmarked,
-                       limit=limit, offset=offset)
+                       all_copies=all_copies, limit=limit, offset=offset)
 
 
 SearchDep = Annotated[SearchQuery, Depends(search_query)]

@@ -28,6 +28,8 @@ class Statement(BaseModel):
     tags: list[str] = []
     bookmarked: bool = False
     note: str | None = Field(None, description="The bookmark's note, when one was written.")
+    copies: int = Field(1, description="Articles carrying this statement among the results: its wire copies are one "
+                        "result unless all=true.")
 
 
 class SearchResults(BaseModel):

@@ -18,7 +18,8 @@ router = APIRouter(include_in_schema=False)
 
 #: How each filter is named where the page lists the active ones.
 FILTER_LABELS = {"q": "words", "speaker": "speaker", "publisher": "publisher", "since": "from", "until": "to",
-                 "type": "type", "kind": "speaker kind", "tag": "tag", "bookmarked": "bookmarked"}
+                 "type": "type", "kind": "speaker kind", "tag": "tag", "bookmarked": "bookmarked",
+                 "all": "every wire copy"}
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -34,14 +35,16 @@ def search_page(
     kind: str | None = None,
     tag: str | None = None,
     bookmarked: bool = False,
+    all_copies: bool = Query(False, alias="all"),
     page_number: int = Query(1, alias="page", ge=1),
 ):
     given = {"q": q, "speaker": speaker, "publisher": publisher, "since": since, "until": until,
-             "type": type, "kind": kind, "tag": tag, "bookmarked": bookmarked}
+             "type": type, "kind": kind, "tag": tag, "bookmarked": bookmarked, "all": all_copies}
     params: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) or None for k, v in given.items()}
     query = SearchQuery(text=params["q"], speaker=params["speaker"], publisher=params["publisher"],
                         since=params["since"], until=params["until"], type=params["type"], kind=params["kind"],
-                        tag=params["tag"], bookmarked=bool(bookmarked), limit=PAGE_SIZE, offset=offset(page_number))
+                        tag=params["tag"], bookmarked=bool(bookmarked), all_copies=all_copies,
+                        limit=PAGE_SIZE, offset=offset(page_number))
     settings = display.settings()
     results = store.search(query, context=settings.context_chars)
     facets = store.facets(query, limit=settings.facet_values)
