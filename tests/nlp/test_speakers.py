@@ -173,3 +173,12 @@ def test_a_hyphenated_appositive_is_one_descriptor():
     found, article = speakers_of("Joe Biden, the vice-president, said it was over.")
     assert [name for _, name, _ in found] == ["Joe Biden"]
     assert article.speakers[0].descriptors == ["vice-president"]
+
+
+def test_an_alias_is_a_name_never_a_pronoun_and_spaced_once():
+    from saywho.nlp.speakers import _Entity
+
+    entity = _Entity(id="s1", name="Donald Trump", kind="person")
+    for alias in ("they", "It", "Donald\xa0Trump", "Donald  Trump", "Trump"):
+        entity.add_alias(alias)
+    assert entity.aliases == ["Donald Trump", "Trump"]

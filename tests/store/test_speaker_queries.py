@@ -117,6 +117,7 @@ def test_quoted_with_counts_shared_articles(newsroom):
     ("Labour vice-", False),
     ("bill", False),             # a common noun that is not a role
     ("statement", False),
+    ("(@realDonaldTrump", False),  # a Twitter handle in brackets after the name
     ("spokesman", True),
     ("co-founder", True),
     ("regulator", True),         # what an organisation is

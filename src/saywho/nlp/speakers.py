@@ -160,7 +160,10 @@ class _Entity(Speaker):
             self.descriptors.append(descriptor)
 
     def add_alias(self, alias: str) -> None:
-        alias = alias.strip()
+        # Whitespace as one space ("Donald\xa0Trump" is "Donald Trump"); a pronoun names no one.
+        alias = " ".join(alias.split())
+        if alias.lower() in _MALE | _FEMALE | _PLURAL | _NEUTER:
+            return
         if alias and alias not in self.aliases:
             self.aliases.append(alias)
 

@@ -39,9 +39,11 @@ def is_shown(descriptor: str) -> bool:
 
     >>> [is_shown(d) for d in ("Tory co", "ex", "bill", "spokesman", "co-founder", "Republican", "former US envoy")]
     [False, False, False, True, True, True, True]
+    >>> is_shown("(@realDonaldTrump")  # a handle or a bracket's remains is not a role
+    False
     """
     words = _WORD.findall(descriptor)
-    if not words or descriptor.rstrip().endswith("-"):
+    if not words or descriptor.rstrip().endswith("-") or not descriptor.lstrip()[:1].isalnum():
         return False
     if words[-1].lower() in HYPHEN_PREFIXES:
         return False
