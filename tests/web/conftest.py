@@ -16,3 +16,12 @@ def corpus_db(tmp_path) -> Iterator[str]:
     with Store.open(path) as store:
         fill_corpus(store)
     yield path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium for a browser test module (web/browser_support.py)."""
+    from web.browser_support import chromium
+
+    with chromium() as launched:
+        yield launched

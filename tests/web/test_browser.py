@@ -3,36 +3,20 @@
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
-from pathlib import Path
 
 import pytest
 
+from web.browser_support import BROWSER_MARKS, serving
 from web.web_corpus import HOSTILE_CONTENT, HOSTILE_URL, TOKEN
 
-CHROMIUM = Path("/usr/bin/chromium")
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the browser comes from Debian)")
-pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium: run .ci/browser.sh"),
-    pytest.mark.slow,
-]
-
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+pytestmark = BROWSER_MARKS
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    import uvicorn
-
     from saywho.store import Store
     from saywho.web import create_app
     from web.web_corpus import fill_corpus
@@ -40,25 +24,8 @@ def server(tmp_path_factory):
     db = str(tmp_path_factory.mktemp("browser") / "ui.db")
     with Store.open(db) as store:
         fill_corpus(store)
-    port = free_port()
-    config = uvicorn.Config(create_app(db, token=TOKEN), host="127.0.0.1", port=port, log_level="warning")
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not instance.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+    with serving(create_app(db, token=TOKEN)) as base:
+        yield base
 
 
 @pytest.fixture

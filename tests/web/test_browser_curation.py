@@ -4,22 +4,17 @@ the article again: the fix is kept. Server and browser fixtures as in test_brows
 from __future__ import annotations
 
 import json
-import threading
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from saywho.models import Document
-from web.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port
+from web.browser_support import BROWSER_MARKS, serving
 from web.web_corpus import TOKEN
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the browser comes from Debian)")
-pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium: run .ci/browser.sh"),
-    pytest.mark.slow,
-]
+pytestmark = BROWSER_MARKS
 
 TROOPS = Document("troops.txt", '"Troop levels will stay where they are," Gen. Stephen Townsend said on Monday. '
                                 '"We welcome the decision," a spokesman said.', published="2016-05-02")
@@ -29,32 +24,14 @@ BUDGET = Document("budget.txt", '"The budget is balanced," Jane Smith said on Tu
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """A corpus ingested from two articles (real analysis) and a server over it, writable."""
-    import uvicorn
-
     from saywho import Corpus
     from saywho.web import create_app
 
     db = str(tmp_path_factory.mktemp("curation") / "ui.db")
     with Corpus(db) as corpus:
         assert corpus.ingest([TROOPS, BUDGET]).stored == 2
-    port = free_port()
-    instance = uvicorn.Server(uvicorn.Config(create_app(db, token=TOKEN), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not instance.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", db
-    instance.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+    with serving(create_app(db, token=TOKEN)) as base:
+        yield base, db
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from saywho.web.display import in_context, mark, publisher_name, term_pattern, weekly_chart
+from saywho.web.display import in_context, mark, publisher_name, term_pattern
+from saywho.web.render import timeline
 
 
 @pytest.mark.parametrize(
@@ -74,21 +75,27 @@ def test_marking_keeps_every_character_and_no_pattern_marks_nothing():
     assert mark(text, term_pattern([])) == mark(text, None)
 
 
-def test_weekly_chart_has_one_bar_per_week_with_gaps_as_zero():
-    chart = weekly_chart([{"day": "2016-05-02", "n": 2}, {"day": "2016-05-08", "n": 1}, {"day": "2016-05-23", "n": 4}])
+def weekly_chart(days: dict[str, int]):
+    """The home page's chart: weeks at the finest, months past two years of weeks."""
+    return timeline(days, finest="week", max_bars=104)
+
+
+def test_the_overview_has_one_bar_per_week_with_gaps_as_zero():
+    chart = weekly_chart({"2016-05-02": 2, "2016-05-08": 1, "2016-05-23": 4})
     assert chart is not None and chart.unit == "week"
-    assert [(b.label, b.count) for b in chart.bars] == [("2016-05-02", 3), ("2016-05-09", 0), ("2016-05-16", 0), ("2016-05-23", 4)]
+    assert [(b.since, b.count) for b in chart.bars] == [("2016-05-02", 3), ("2016-05-09", 0), ("2016-05-16", 0), ("2016-05-23", 4)]
+    assert chart.bars[0].until == "2016-05-08"
     assert chart.max_count == 4 and chart.bars[3].height > chart.bars[0].height > chart.bars[1].height == 0
 
 
 def test_years_of_data_are_charted_per_month():
-    chart = weekly_chart([{"day": "2014-01-10", "n": 1}, {"day": "2016-12-31", "n": 2}])
+    chart = weekly_chart({"2014-01-10": 1, "2016-12-31": 2})
     assert chart is not None and chart.unit == "month" and len(chart.bars) == 36
     assert (chart.first, chart.last) == ("2014-01", "2016-12")
 
 
 def test_no_dated_statement_no_chart():
-    assert weekly_chart([]) is None
+    assert weekly_chart({}) is None
 
 
 def segs(*texts):

@@ -252,7 +252,8 @@ def test_bookmark_notes_show_in_results_on_the_statement_and_in_the_article(clie
 
 def test_home_charts_statements_per_week_and_ranks_speakers_of_the_chosen_period(client):
     html = client.get("/").text
-    assert 'aria-label="Statements per week, 2015-03-02 to 2016-09-05"' in html  # weeks start on Monday
+    assert 'aria-label="Statements per week, 2015-03-02 to 2016-09-11"' in html  # weeks start on Monday
+    assert 'href="/search?since=2015-03-02&amp;until=2015-03-08"' in html  # a bar links to its statements
     assert "<title>week of 2015-03-02: 25</title>" in html and "<title>week of 2015-03-09: 0</title>" in html
     ranked = html[html.index('<ol class="speakers">'):html.index("</ol>", html.index('<ol class="speakers">'))]
     assert ranked.index("Jane Smith") < ranked.index("Stephen Townsend")

@@ -180,71 +180,7 @@ def mark(text: str, pattern: re.Pattern[str] | None) -> list[Piece]:
     return pieces
 
 
-# --- statements per week ---------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class Bar:
-    label: str
-    count: int
-    x: float
-    y: float
-    width: float
-    height: float
-
-
-@dataclass(slots=True)
-class Chart:
-    bars: list[Bar]
-    width: int
-    height: int
-    max_count: int
-    first: str
-    last: str
-    #: "week" (labels are the Monday starting it) or "month", for long corpora.
-    unit: str
-
-
-def weekly_chart(days: list[dict[str, Any]], width: int = 720, height: int = 120) -> Chart | None:
-    """Bars of statements per week (per month when there are more weeks than fit), gaps drawn as zeros.
-
-    ``days`` are Store.statements_per_day rows; None when no statement is dated.
-    """
-    counts: dict[date, int] = {}
-    for row in days:
-        day = date.fromisoformat(row["day"])
-        week = day - timedelta(days=day.weekday())
-        counts[week] = counts.get(week, 0) + row["n"]
-    if not counts:
-        return None
-    first, last = min(counts), max(counts)
-    unit = "week"
-    slots = [first + timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
-    if len(slots) > settings().chart_max_weeks:
-        unit = "month"
-        monthly: dict[date, int] = {}
-        for row in days:
-            month = date.fromisoformat(row["day"]).replace(day=1)
-            monthly[month] = monthly.get(month, 0) + row["n"]
-        counts = monthly
-        slots = _months(min(monthly), max(monthly))
-    top = max(counts.values())
-    slot = width / len(slots)
-    bars = []
-    for i, start in enumerate(slots):
-        n = counts.get(start, 0)
-        h = (height - 4) * n / top
-        label = start.isoformat() if unit == "week" else start.isoformat()[:7]
-        bars.append(Bar(label, n, round(i * slot + slot * 0.1, 2), round(height - h, 2), round(max(slot * 0.8, 1), 2), round(h, 2)))
-    return Chart(bars, width, height, top, bars[0].label, bars[-1].label, unit)
-
-
-def _months(first: date, last: date) -> list[date]:
-    out = []
-    while first <= last:
-        out.append(first)
-        first = first.replace(year=first.year + 1, month=1) if first.month == 12 else first.replace(month=first.month + 1)
-    return out
+# --- the home page's periods ----------------------------------------------------------
 
 
 def period_start(period: str, newest: str | None) -> str | None:

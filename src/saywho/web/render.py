@@ -113,9 +113,11 @@ MAX_BAR_WIDTH = 48
 UNITS = ("day", "week", "month", "year")
 
 
-def timeline(days: dict[str, int], width: int = 720, height: int = 140) -> Timeline | None:
-    """Bars of statements per day, week, month or year, whichever is finest within
-    :data:`MAX_BARS` for the span of ``days`` (YYYY-MM-DD to a count); empty bins are zeros.
+def timeline(days: dict[str, int], width: int = 720, height: int = 140, *, finest: str = "day",
+             max_bars: int = MAX_BARS) -> Timeline | None:
+    """Bars of statements per day, week, month or year, whichever is finest (from ``finest``
+    up) within ``max_bars`` for the span of ``days`` (YYYY-MM-DD to a count); empty bins are
+    zeros. The speaker page starts from days, the corpus overview from weeks.
 
     >>> t = timeline({"2016-05-02": 1, "2016-05-06": 2})
     >>> t.unit, [b.count for b in t.bars], t.first, t.last
@@ -129,7 +131,8 @@ def timeline(days: dict[str, int], width: int = 720, height: int = 140) -> Timel
     if not dated:
         return None
     first, last = min(dated), max(dated)
-    unit, starts = next((u, s) for u in UNITS if len(s := _bin_starts(first, last, u)) <= MAX_BARS or u == "year")
+    units = UNITS[UNITS.index(finest):]
+    unit, starts = next((u, s) for u in units if len(s := _bin_starts(first, last, u, max_bars)) <= max_bars or u == "year")
     counts = [0] * len(starts)
     for day, n in dated.items():
         counts[_bin_index(starts, day)] += n
@@ -169,11 +172,11 @@ def _bin_end(start: date, unit: str) -> date:
     return _next_start(start, unit) - timedelta(days=1)
 
 
-def _bin_starts(first: date, last: date, unit: str) -> list[date]:
+def _bin_starts(first: date, last: date, unit: str, max_bars: int) -> list[date]:
     starts = [_bin_start(first, unit)]
     while (following := _next_start(starts[-1], unit)) <= last:
         starts.append(following)
-        if len(starts) > MAX_BARS and unit != "year":
+        if len(starts) > max_bars and unit != "year":
             break  # too many already: a coarser unit will be used
     return starts
 

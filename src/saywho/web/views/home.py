@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
-from saywho.web import display
+from saywho.web import display, render
 from saywho.web.deps import StoreDep
 from saywho.web.pages import page
 
@@ -22,7 +22,7 @@ def home(request: Request, store: StoreDep, period: str = "all"):
     newest = days[-1]["day"] if days else None
     since = display.period_start(period, newest)
     return page(
-        request, "index.html", counts=store.counts(), chart=display.weekly_chart(days),
+        request, "index.html", counts=store.counts(), chart=render.timeline({d["day"]: d["n"] for d in days}, finest="week", max_bars=settings.chart_max_weeks),
         speakers=store.top_speakers(since=since, until=newest if since else None, limit=settings.top_speakers),
         periods=list(settings.periods), period=period, since=since, newest=newest,
         publishers=store.publishers()[:10], tags=store.tags()[:20],
