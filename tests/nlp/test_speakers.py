@@ -182,3 +182,22 @@ def test_an_alias_is_a_name_never_a_pronoun_and_spaced_once():
     for alias in ("they", "It", "Donald\xa0Trump", "Donald  Trump", "Trump"):
         entity.add_alias(alias)
     assert entity.aliases == ["Donald Trump", "Trump"]
+
+
+def test_an_owned_description_is_not_the_person_in_focus():
+    # Past the lead, where a description is not held for a name that comes later.
+    found, _ = speakers_of(
+        "The tax filings were published on Sunday. The pages covered one year. They were sent by post. "
+        "Donald Trump said the report was a disgrace. "
+        "Connecticut's tax commissioner said no one from the state had released the filings."
+    )
+    assert [name for _, name, _ in found] == ["Donald Trump", "Connecticut's tax commissioner"]
+
+
+def test_a_lead_description_is_the_person_named_in_a_later_sentence_not_in_its_own():
+    found, _ = speakers_of(
+        "Connecticut's tax commissioner says no one from his department released Donald Trump's tax filings.\n\n"
+        "Kevin Sullivan said on Monday that he had asked staff to check. Sullivan added that nothing was found.\n\n"
+        "Donald Trump said the leak was a crime."
+    )
+    assert [name for _, name, _ in found] == ["Kevin Sullivan"] * 3 + ["Donald Trump"]

@@ -579,9 +579,10 @@ class _Resolver:
             if deferred_ok and self._in_lead(span):
                 return self._deferred(span, "organization"), None
             return self._named_description(phrase, "organization"), None
-        if definite:
+        if definite and not any(t.dep_ == "poss" for t in root.children):
             # "the Scot admitted": a description brings back someone the story is about, most
-            # often the person last quoted, before whoever the sentence last mentioned.
+            # often the person last quoted, before whoever the sentence last mentioned. One
+            # with an owner ("Connecticut's tax commissioner", "his lawyer") is someone else.
             found = self._last_speaker(root, "person") or self._centre(root, lambda e: e.kind == "person")
             if found is not None:
                 return found, phrase
@@ -771,8 +772,11 @@ def _settle_deferred(resolver: _Resolver, assigned: dict[int, _Entity]) -> None:
         speakers = [by_id[i] for i, _ in spoken.most_common() if by_id[i].kind in kinds and by_id[i] is not placeholder and not by_id[i].place]
         choice = None
         if wanted == "person":
-            # The first person named after the lead's description ("its chief has said ... Werner Seifert").
-            later = [(min((p for p in e.positions if p > position), default=10**9), e) for e in speakers]
+            # The first person named after the lead's description ("its chief has said ... Werner Seifert"),
+            # in a later sentence: one named in the statement itself ("Connecticut's tax commissioner
+            # says ... Donald Trump's tax filings") is what it is about, not who says it.
+            after = span.sent.end_char
+            later = [(min((p for p in e.positions if p >= after), default=10**9), e) for e in speakers]
             later = [pe for pe in later if pe[0] - position <= resolver.config.forward_reach_chars]
             if later:
                 choice = min(later, key=lambda pe: pe[0])[1]
