@@ -25,7 +25,7 @@ def speakers_list(
     name: Annotated[str | None, typer.Option(metavar="TEXT", help="Part of the speaker's name.")] = None,
     by: Annotated[str, typer.Option(metavar="WHAT", help="speaker, kind, or descriptor: what to count statements by.")] = "speaker",
     sort: Annotated[str, typer.Option(
-        metavar="KEY", help="statements (default), articles, or latest (the date of the latest statement): what to order speakers by.")
+        metavar="KEY", help="statements, articles, or latest (the date of the latest statement): what to order speakers by.")
     ] = "statements",
     ascending: Annotated[bool, typer.Option("--ascending", help="Fewest or oldest first instead of most or newest.")] = False,
     min_statements: Annotated[int | None, typer.Option(min=1, metavar="N", help="Only speakers with at least this many statements.")] = None,
