@@ -243,13 +243,18 @@ def test_shell_completion_can_be_shown_and_installed():
 # --- start-up -------------------------------------------------------------------------------
 
 
-def test_the_store_the_web_app_and_the_command_line_load_no_nlp():
+def test_the_store_the_web_app_and_the_command_line_load_no_nlp(tmp_path):
     """saywho search, speakers, export, import and serve start without spaCy: importing what
-    they use must not import the pipeline, the model runtime or the duplicate detector."""
-    heavy = ["spacy", "saywho.pipeline", "saywho.nlp", "onnxruntime", "datasketch", "scipy"]
+    they use, opening a store, searching it and building the web app must not import the
+    pipeline, the model runtime, the duplicate detector or the HTML readers."""
+    heavy = ["spacy", "saywho.pipeline", "saywho.nlp", "onnxruntime", "datasketch", "scipy", "numpy", "trafilatura"]
+    db = str(tmp_path / "corpus.db")
     code = (
         "import sys, saywho.store, saywho.web, saywho.cli, saywho\n"
         "saywho.__version__, saywho.InputError, saywho.Article, saywho.Options\n"
+        f"store = saywho.store.Store.open({db!r})\n"
+        "store.search(saywho.store.SearchQuery(text='council')), store.speakers()\n"
+        f"saywho.web.create_app({db!r})\n"
         f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)

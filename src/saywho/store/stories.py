@@ -73,7 +73,13 @@ class StoryGrouper:
     """Assigns stored articles to stories inside the store's write transactions."""
 
     def __init__(self, config: StoryConfig | None = None):
-        self.config = config or StoryConfig.default()
+        self._given = config
+
+    @cached_property
+    def config(self) -> StoryConfig:
+        # Loaded on first use: the detector's module brings numpy and datasketch (0.35 s),
+        # which a store opened to search never needs.
+        return self._given or StoryConfig.default()
 
     @cached_property
     def _band_ranges(self) -> list[tuple[int, int]]:

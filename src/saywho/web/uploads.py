@@ -14,7 +14,6 @@ from fastapi import HTTPException, UploadFile
 
 from saywho.errors import InputError
 from saywho.ingest import IngestOptions, tag_language
-from saywho.ingest.sources import bytes_kind, read_bytes
 from saywho.isodates import parse_date
 from saywho.models import Document
 from saywho.store import Store, content_hash
@@ -83,6 +82,10 @@ def read_upload(data: bytes, name: str) -> Document:
     """One uploaded file as ingest reads it: format detection, HTML extraction, encoding
     detection, binary refusal, language check and the size limit; or a 400 naming the
     file and what is wrong."""
+    # The readers bring trafilatura and lxml (0.4 s): loaded by the first upload, not by
+    # every `saywho serve` start.
+    from saywho.ingest.sources import bytes_kind, read_bytes
+
     label = f"upload:{name}"
     kind = bytes_kind(data, name)
     if kind in ("jsonl", "warc"):
