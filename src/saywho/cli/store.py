@@ -402,8 +402,8 @@ def import_command(
 def _bulk_import(inputs: list[str], db: str | None, quiet: bool) -> None:
     """``import --bulk``: every input (export JSONL, or a Spark output folder) through
     saywho.store.bulk, then the export's curation lines."""
-    from saywho.spark.tables import is_table_output, read_rejects, read_stored_articles
-    from saywho.store.bulk import BulkLoader
+    from saywho.spark.tables import is_table_output, read_rejects
+    from saywho.store.bulk import BulkLoader, spark_items
     from saywho.store.ingest import IngestReport
 
     report = IngestReport()
@@ -412,10 +412,10 @@ def _bulk_import(inputs: list[str], db: str | None, quiet: bool) -> None:
         tally = Tally(progress.log)
         started = time.perf_counter()
 
-        def articles() -> Iterator[tuple[Any, str]]:
+        def articles() -> Iterator[tuple[Any, ...]]:
             for path in inputs:
                 if is_table_output(path):
-                    yield from read_stored_articles(path)
+                    yield from spark_items(path)
                     for error in read_rejects(path):
                         report.failed += 1
                         tally.record(error, quiet=True)
@@ -441,9 +441,11 @@ def _bulk_import(inputs: list[str], db: str | None, quiet: bool) -> None:
         _report_stored(report, store, tally)
 
 
-def _exported_articles(path: str, report, tally: Tally, curation: list[dict[str, Any]]) -> Iterator[tuple[Any, str]]:
+def _exported_articles(path: str, report, tally: Tally, curation: list[dict[str, Any]]) -> Iterator[tuple[Any, str, str]]:
     """The articles of one exported JSONL file, its curation lines kept aside; a file or
     line that cannot be read is one failure."""
+    from saywho.store.bulk import exported_item
+
     try:
         handle = open(path, encoding="utf-8")  # noqa: SIM115  (opened apart from the `with` so only opening failures land here)
     except OSError as error:
@@ -458,7 +460,7 @@ def _exported_articles(path: str, report, tally: Tally, curation: list[dict[str,
                 if line.startswith('{"curation":'):
                     curation.append(read_curation_line(line))
                     continue
-                yield read_exported_record(line)
+                yield exported_item(line)
             except ValueError as error:
                 what = "a curation entry" if line.startswith('{"curation":') else "an article record"
                 tally.record(InputError(f"{path}:{number}", f"not {what} ({error})"))

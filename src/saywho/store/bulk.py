@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -99,14 +99,20 @@ ATTRIBUTION_COLUMNS = ("id", "article_id", "seq", "mention_id", "type", "act", "
                        "content_end", "cue", "source", "when_text", "when_date", "confidence", "headline", "copy_key")
 
 
-def prepare(article: Article, hash_: str, grouper: StoryGrouper | None) -> Prepared:
-    """Everything about an article that needs no database: row values, keys, bands."""
+def prepare(article: Article, hash_: str, grouper: StoryGrouper | None, record: str | None = None) -> Prepared:
+    """Everything about an article that needs no database: row values, keys, bands.
+
+    ``record`` is the article's JSON without its text when the input holds it already
+    (an export line, a Spark row): serialising the Article again costs more than all the
+    rest of a bulk load's work on it."""
     from saywho.store.store import _date_of
 
-    record = article.to_dict()
-    record.pop("text")
+    if record is None:
+        as_dict = article.to_dict()
+        as_dict.pop("text")
+        record = json.dumps(as_dict, ensure_ascii=False)
     values = (hash_, article.input, article.title, article.published, _date_of(article.published), article.url,
-              article.publisher, article.language, article.text, json.dumps(record, ensure_ascii=False))
+              article.publisher, article.language, article.text, record)
     mentions = []
     for speaker in rules.local_speakers(article):
         key = rules.primary_key(speaker)
@@ -132,6 +138,27 @@ def prepare(article: Article, hash_: str, grouper: StoryGrouper | None) -> Prepa
             prepared.signature = signature.tobytes()
             prepared.bands = grouper.band_keys(signature)
     return prepared
+
+
+def exported_item(line: str) -> tuple[Article, str, str]:
+    """One ``saywho export`` line as ``(Article, content hash, record JSON)``; ``ValueError``
+    saying why for anything else (see ``saywho.cli.store.read_exported_record``)."""
+    from saywho.cli.store import read_exported_record
+
+    article, key = read_exported_record(line)
+    record = json.loads(line)
+    for extra in ("text", "store_id", "content_hash", "corpus_speakers"):
+        record.pop(extra, None)
+    return article, key, json.dumps(record, ensure_ascii=False)
+
+
+def spark_items(output: str) -> Iterator[tuple[Article, str, str]]:
+    """The articles of a ``saywho spark run`` output with their hash and record JSON."""
+    from saywho.spark.rows import article_from_row
+    from saywho.spark.tables import read_rows
+
+    for row in read_rows(output, "articles", ("content_hash", "text", "record")):
+        yield article_from_row(row), row["content_hash"], row["record"]
 
 
 # --- writing -----------------------------------------------------------------------
@@ -167,6 +194,10 @@ class Writer:
             chunk = values[start : start + 900]
             out += conn.all(sql.format(match=f"{column} IN ({', '.join('?' for _ in chunk)})"), chunk)
         return out
+
+    def run_many(self, conn: Conn, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        raw = conn.raw if self.dialect == "sqlite" else conn.raw.cursor()
+        raw.executemany(conn._translate(sql), rows)
 
     def insert(self, conn: Conn, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]],
                conflict: str = "") -> int:
@@ -209,14 +240,15 @@ class BulkLoader:
         self.batch_articles = batch_articles or settings()["batch_articles"]
         self.grouper = store.stories
 
-    def load(self, items: Iterable[tuple[Article, str]], on_batch: Callable[[BatchResult], None] | None = None) -> None:
-        """Store every ``(article, content hash)``, a batch per transaction, then decide the
-        bare surnames; ``on_batch`` hears of each committed batch."""
+    def load(self, items: Iterable[tuple[Article, str] | tuple[Article, str, str]],
+             on_batch: Callable[[BatchResult], None] | None = None) -> None:
+        """Store every ``(article, content hash[, record JSON])``, a batch per transaction,
+        then decide the bare surnames; ``on_batch`` hears of each committed batch."""
         self.store.group_pending()  # a corpus stored before stories existed, as import does
         self._tune()
         iterator = iter(items)
         while batch := list(islice(iterator, self.batch_articles)):
-            result = self.store_batch([prepare(article, key, self.grouper) for article, key in batch])
+            result = self.store_batch([prepare(*item[:2], self.grouper, *item[2:]) for item in batch])
             if on_batch is not None:
                 on_batch(result)
         self.finish()
@@ -295,7 +327,7 @@ class BulkLoader:
         w.insert(conn, "article_signatures", ("article_id", "signature"), signatures)
         w.insert(conn, "story_bands", ("key", "article_id"), bands)
         if merged:
-            conn.raw.executemany(conn._translate("UPDATE articles SET story_id = ? WHERE story_id = ?"), merged)
+            w.run_many(conn, "UPDATE articles SET story_id = ? WHERE story_id = ?", merged)
         for row in w.select_in(conn, "SELECT DISTINCT article_hash FROM curation WHERE {match}", "article_hash",
                                [p.hash for p in batch]):
             curation.replay_article(conn, row["article_hash"], now)
@@ -474,5 +506,5 @@ def _resolve_chunk(conn: Conn, writer: Writer, groups: list[list[dict[str, Any]]
             if row["speaker_id"] != target:
                 updates.append((target, row["id"]))
     if updates:
-        conn.raw.executemany(conn._translate("UPDATE mentions SET speaker_id = ? WHERE id = ?"), updates)
+        writer.run_many(conn, "UPDATE mentions SET speaker_id = ? WHERE id = ?", updates)
     return len(updates)
