@@ -86,7 +86,7 @@ def stories(target: str) -> set[frozenset[str]]:
 
 def bulk_load(target: str, articles: list[Article], batch: int = 4) -> None:
     with Store.open(target) as store:
-        BulkLoader(store, batch_articles=batch).load((a, content_hash(a.text)) for a in articles)
+        BulkLoader(store, batch_articles=batch).load(("article", a, content_hash(a.text)) for a in articles)
 
 
 def test_a_bulk_load_makes_the_corpus_add_article_makes(new_target):
@@ -125,7 +125,7 @@ def test_a_rerun_adds_nothing(new_target):
     before = corpus_state(target)
     with Store.open(target) as store:
         results = []
-        BulkLoader(store).load(((a, content_hash(a.text)) for a in corpus()), results.append)
+        BulkLoader(store).load((("article", a, content_hash(a.text)) for a in corpus()), results.append)
     assert sum(len(r.stored) for r in results) == 0 and sum(len(r.skipped) for r in results) == len(corpus())
     assert corpus_state(target) == before
 

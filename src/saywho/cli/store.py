@@ -365,6 +365,8 @@ def import_command(
     bulk: Annotated[bool, typer.Option(
         "--bulk", help="Store thousands of articles per transaction (COPY on PostgreSQL), for corpora of millions; "
         "also reads the Parquet tables of saywho spark run. Bare surnames are decided once, at the end.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, metavar="N",
+                                      help="With --bulk: processes reading and preparing articles.")] = 1,
     quiet: QuietOpt = False,
 ) -> None:
     """Store already-analysed articles (JSONL from export or extract) without analysing again.
@@ -383,7 +385,7 @@ def import_command(
     from saywho.store.ingest import IngestReport
 
     if bulk:
-        _bulk_import(inputs, db, quiet)
+        _bulk_import(inputs, db, jobs, quiet)
         return
     report = IngestReport()
     curation: list[dict[str, Any]] = []
@@ -399,7 +401,7 @@ def import_command(
         _report_stored(report, store, tally)
 
 
-def _bulk_import(inputs: list[str], db: str | None, quiet: bool) -> None:
+def _bulk_import(inputs: list[str], db: str | None, jobs: int, quiet: bool) -> None:
     """``import --bulk``: every input (export JSONL, or a Spark output folder) through
     saywho.store.bulk, then the export's curation lines."""
     from saywho.spark.tables import is_table_output, read_rejects
@@ -412,7 +414,7 @@ def _bulk_import(inputs: list[str], db: str | None, quiet: bool) -> None:
         tally = Tally(progress.log)
         started = time.perf_counter()
 
-        def articles() -> Iterator[tuple[Any, ...]]:
+        def sources() -> Iterator[tuple[Any, ...]]:
             for path in inputs:
                 if is_table_output(path):
                     yield from spark_items(path)
@@ -420,18 +422,21 @@ def _bulk_import(inputs: list[str], db: str | None, quiet: bool) -> None:
                         report.failed += 1
                         tally.record(error, quiet=True)
                 else:
-                    yield from _exported_articles(path, report, tally, curation)
+                    yield from _exported_sources(path, report, tally, curation)
+
+        def on_error(error: InputError) -> None:
+            tally.record(error)
+            report.failed += 1
 
         def on_batch(result) -> None:
-            for prepared in result.stored:
-                report.added(prepared.article, True)
-            for prepared in result.skipped:
-                report.added(prepared.article, False)
+            report.stored += len(result.stored)
+            report.attributions += sum(p.statements for p in result.stored)
+            report.skipped += len(result.skipped)
             report.seconds = time.perf_counter() - started
             progress.show(_progress_line(report))
 
         try:
-            BulkLoader(store).load(articles(), on_batch)
+            BulkLoader(store).load(sources(), on_batch, on_error, jobs=jobs)
         except KeyboardInterrupt:
             progress.stop()
             fail(f"interrupted: {report.summary()}; run the same command again to continue", EXIT_INTERRUPTED)
@@ -441,11 +446,9 @@ def _bulk_import(inputs: list[str], db: str | None, quiet: bool) -> None:
         _report_stored(report, store, tally)
 
 
-def _exported_articles(path: str, report, tally: Tally, curation: list[dict[str, Any]]) -> Iterator[tuple[Any, str, str]]:
-    """The articles of one exported JSONL file, its curation lines kept aside; a file or
-    line that cannot be read is one failure."""
-    from saywho.store.bulk import exported_item
-
+def _exported_sources(path: str, report, tally: Tally, curation: list[dict[str, Any]]) -> Iterator[tuple[Any, ...]]:
+    """The article lines of one exported JSONL file, its curation lines kept aside; a file
+    or curation line that cannot be read is one failure (article lines are read by the loader)."""
     try:
         handle = open(path, encoding="utf-8")  # noqa: SIM115  (opened apart from the `with` so only opening failures land here)
     except OSError as error:
@@ -456,15 +459,14 @@ def _exported_articles(path: str, report, tally: Tally, curation: list[dict[str,
         for number, line in enumerate(handle, 1):
             if not line.strip():
                 continue
-            try:
-                if line.startswith('{"curation":'):
+            if line.startswith('{"curation":'):
+                try:
                     curation.append(read_curation_line(line))
-                    continue
-                yield exported_item(line)
-            except ValueError as error:
-                what = "a curation entry" if line.startswith('{"curation":') else "an article record"
-                tally.record(InputError(f"{path}:{number}", f"not {what} ({error})"))
-                report.failed += 1
+                except ValueError as error:
+                    tally.record(InputError(f"{path}:{number}", f"not a curation entry ({error})"))
+                    report.failed += 1
+                continue
+            yield ("jsonl", f"{path}:{number}", line)
 
 
 def _import_file(store, path: str, report, progress: Progress, tally: Tally, started: float,

@@ -45,6 +45,7 @@ from importlib import resources
 from itertools import islice
 from typing import Any
 
+from saywho.errors import InputError
 from saywho.models import Article
 from saywho.store import curation
 from saywho.store import identities as rules
@@ -82,7 +83,6 @@ class Prepared:
     """One article turned into the values of its rows, ids still to be given."""
 
     hash: str
-    article: Article
     values: tuple[Any, ...]
     mentions: list[Mention]
     #: (local speaker id or None, the attribution's columns after mention_id).
@@ -90,6 +90,10 @@ class Prepared:
     signature: bytes | None = None
     bands: list[int] = field(default_factory=list)
     sig_array: Any = None
+
+    @property
+    def statements(self) -> int:
+        return len(self.attributions)
 
 
 ARTICLE_COLUMNS = ("id", "content_hash", "input", "title", "published", "published_date", "url", "publisher",
@@ -130,7 +134,7 @@ def prepare(article: Article, hash_: str, grouper: StoryGrouper | None, record: 
             a.type, a.act, a.content.text, a.content.start, a.content.end, a.cue.text if a.cue else None,
             a.source.text if a.source else None, when.text if when else None, when.date if when else None,
             float(a.confidence), int(a.headline), copy_key(a.content.text), seq)))
-    prepared = Prepared(hash_, article, values, mentions, attributions)
+    prepared = Prepared(hash_, values, mentions, attributions)
     if grouper is not None:
         signature = grouper.signature(article.text)
         if signature is not None:
@@ -152,13 +156,48 @@ def exported_item(line: str) -> tuple[Article, str, str]:
     return article, key, json.dumps(record, ensure_ascii=False)
 
 
-def spark_items(output: str) -> Iterator[tuple[Article, str, str]]:
-    """The articles of a ``saywho spark run`` output with their hash and record JSON."""
-    from saywho.spark.rows import article_from_row
+def spark_items(output: str) -> Iterator[Source]:
+    """The rows of a ``saywho spark run`` output's articles table, as sources to load."""
     from saywho.spark.tables import read_rows
 
     for row in read_rows(output, "articles", ("content_hash", "text", "record")):
-        yield article_from_row(row), row["content_hash"], row["record"]
+        yield ("spark", row)
+
+
+def jsonl_items(path: str, handle: Iterable[str]) -> Iterator[Source]:
+    """The article lines of an exported JSONL file, as sources to load (numbered for errors)."""
+    for number, line in enumerate(handle, 1):
+        if line.strip():
+            yield ("jsonl", f"{path}:{number}", line)
+
+
+#: What the loader reads: ``("jsonl", where, line)``, ``("spark", row)`` or
+#: ``("article", Article, content hash)``. Parsed where they are prepared, so that
+#: worker processes (``jobs``) do the parsing too.
+Source = tuple[Any, ...]
+
+_GROUPER: StoryGrouper | None = None
+
+
+def prepare_source(source: Source, group: bool = True) -> Prepared | InputError:
+    """A source parsed and prepared; an ``InputError`` for a line that is not an article."""
+    global _GROUPER
+    if group and _GROUPER is None:
+        _GROUPER = StoryGrouper()
+    grouper = _GROUPER if group else None
+    kind = source[0]
+    if kind == "article":
+        return prepare(source[1], source[2], grouper)
+    if kind == "spark":
+        from saywho.spark.rows import article_from_row
+
+        row = source[1]
+        return prepare(article_from_row(row), row["content_hash"], grouper, row["record"])
+    try:
+        article, key, record = exported_item(source[2])
+    except ValueError as error:
+        return InputError(source[1], f"not an article record ({error})")
+    return prepare(article, key, grouper, record)
 
 
 # --- writing -----------------------------------------------------------------------
@@ -240,18 +279,57 @@ class BulkLoader:
         self.batch_articles = batch_articles or settings()["batch_articles"]
         self.grouper = store.stories
 
-    def load(self, items: Iterable[tuple[Article, str] | tuple[Article, str, str]],
-             on_batch: Callable[[BatchResult], None] | None = None) -> None:
-        """Store every ``(article, content hash[, record JSON])``, a batch per transaction,
-        then decide the bare surnames; ``on_batch`` hears of each committed batch."""
+    def load(self, sources: Iterable[Source], on_batch: Callable[[BatchResult], None] | None = None,
+             on_error: Callable[[InputError], None] | None = None, jobs: int = 1) -> None:
+        """Store every source (see ``Source``), a batch per transaction, then decide the
+        bare surnames; ``on_batch`` hears of each committed batch, ``on_error`` of each
+        source that is not an article. With ``jobs`` > 1, worker processes parse and
+        prepare the next batch while this one is written (two batches in memory at most)."""
         self.store.group_pending()  # a corpus stored before stories existed, as import does
         self._tune()
-        iterator = iter(items)
-        while batch := list(islice(iterator, self.batch_articles)):
-            result = self.store_batch([prepare(*item[:2], self.grouper, *item[2:]) for item in batch])
-            if on_batch is not None:
-                on_batch(result)
+        iterator = iter(sources)
+        group = self.grouper is not None
+        pool = None
+        if jobs > 1:
+            import multiprocessing
+
+            pool = multiprocessing.get_context("spawn").Pool(jobs)
+        try:
+            pending = self._submit(pool, list(islice(iterator, self.batch_articles)), group)
+            while True:
+                prepared = pending() if pending else []
+                if not prepared:
+                    break
+                following = list(islice(iterator, self.batch_articles))
+                pending = self._submit(pool, following, group) if following else None
+                batch = []
+                for item in prepared:
+                    if isinstance(item, InputError):
+                        if on_error is not None:
+                            on_error(item)
+                    else:
+                        batch.append(item)
+                result = self.store_batch(batch)
+                if on_batch is not None:
+                    on_batch(result)
+                if pending is None:
+                    break
+        finally:
+            if pool is not None:
+                pool.terminate()
         self.finish()
+
+    @staticmethod
+    def _submit(pool, sources: list[Source], group: bool) -> Callable[[], list[Prepared | InputError]] | None:
+        """Start preparing ``sources``; return what waits for the result."""
+        if not sources:
+            return None
+        if pool is None:
+            return lambda: [prepare_source(s, group) for s in sources]
+        from functools import partial
+
+        running = pool.map_async(partial(prepare_source, group=group), sources, chunksize=64)
+        return running.get
 
     def _tune(self) -> None:
         """Settings of the loading connection: SQLite's page cache (PRAGMA, this connection only)."""
