@@ -6,8 +6,11 @@ mention; that is right for ingest (analysis is the bottleneck) but caps a load a
 hundred articles a second. Here a batch of articles (``data/bulk.json``) is prepared in
 Python first (rows, name keys, MinHash band keys, copy keys), then written at once:
 
-* PostgreSQL: ``COPY ... FROM STDIN`` into temporary staging tables, then one
-  ``INSERT ... SELECT`` per table; SQLite: ``executemany`` in one large transaction.
+* PostgreSQL: ``COPY ... FROM STDIN``; rows that may be there already (articles by
+  content hash, name keys) go through temporary staging tables and one
+  ``INSERT ... SELECT ... ON CONFLICT DO NOTHING``; the rest, whose ids are fresh from
+  the sequences, straight into their tables. SQLite: ``executemany`` in one large
+  transaction.
 * Ids are allocated per batch (``MAX(id)`` under SQLite's write lock, ``nextval`` of
   the sequences on PostgreSQL) so that every row of the batch is built before writing.
 * Speaker identity: the batch's name keys are looked up with one query, the missing
@@ -248,15 +251,25 @@ class Writer:
             cursor = conn.raw.executemany(
                 f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' for _ in columns)}) {conflict}", rows)
             return cursor.rowcount
+        if not conflict:
+            # Rows with fresh ids from the sequences cannot conflict: straight in.
+            self._copy(conn, table, names, rows)
+            return len(rows)
+        # Rows that may exist already (a content hash, a name key): COPY into a staging
+        # table, then one INSERT ... SELECT that skips them. Staging tables live as long
+        # as the connection and are emptied after use.
         stage = f"bulk_{table}"
-        # Staging tables live as long as the connection and are emptied at each commit.
         conn.raw.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} AS SELECT {names} FROM {table} WITH NO DATA")
-        with conn.raw.cursor().copy(f"COPY {stage} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(tuple(_no_nul(v) for v in row))
+        self._copy(conn, stage, names, rows)
         inserted = conn.raw.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} {conflict}").rowcount
         conn.raw.execute(f"TRUNCATE {stage}")
         return inserted
+
+    @staticmethod
+    def _copy(conn: Conn, table: str, names: str, rows: list[tuple[Any, ...]]) -> None:
+        with conn.raw.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(tuple(_no_nul(v) for v in row))
 
 
 def _no_nul(value: Any) -> Any:
@@ -332,11 +345,15 @@ class BulkLoader:
         return running.get
 
     def _tune(self) -> None:
-        """Settings of the loading connection: SQLite's page cache (PRAGMA, this connection only)."""
-        if isinstance(self.store.backend, SQLiteBackend):
-            with self.store.backend.write() as conn:
+        """Settings of the loading connection only: SQLite's page cache; on PostgreSQL,
+        commits that do not wait for the WAL flush (a server crash may lose the last
+        batches, which the rerun of an idempotent load stores again; never a half batch)."""
+        with self.store.backend.write() as conn:
+            if isinstance(self.store.backend, SQLiteBackend):
                 conn.raw.execute(f"PRAGMA cache_size = -{settings()['sqlite_cache_mib'] * 1024}")
                 conn.raw.execute("PRAGMA temp_store = MEMORY")
+            else:
+                conn.raw.execute("SET synchronous_commit = off")
 
     def finish(self) -> None:
         """The pass after the batches: bare surnames decided over the whole corpus."""
