@@ -221,3 +221,23 @@ def test_a_load_killed_anywhere_then_rerun_ends_as_an_uninterrupted_one(new_targ
             assert partial_is_whole_articles(partial, [row[:5] for row in expected[1]]), f"half an article after {kill_after}"
         subprocess.run(load_command(output, target, batch=3, pause=0), check=True, timeout=300)
         assert corpus_state(target) == expected, f"killed after {kill_after} articles, then rerun"
+
+
+def test_import_bulk_reads_an_export_with_its_curation_and_says_which_line_is_bad(new_target, tmp_path):
+    source = new_target()
+    bulk_load(source, corpus())
+    with Store.open(source) as store:
+        statement = store.backend.reader().value("SELECT id FROM attributions WHERE content LIKE '%Fares rise%'")
+        store.reassign_statement(statement, name="Jonas Berg Jr", kind="person")
+    export = tmp_path / "corpus.jsonl"
+    subprocess.run([sys.executable, "-m", "saywho.cli", "export", "--db", source, "-o", str(export)], check=True,
+                   capture_output=True, timeout=300)
+    lines = export.read_text(encoding="utf-8").splitlines(keepends=True)
+    export.write_text("".join([*lines[:3], "[1, 2]\n", *lines[3:]]), encoding="utf-8")
+    target = new_target()
+    result = subprocess.run([sys.executable, "-m", "saywho.cli", "import", str(export), "--bulk", "--db", target, "-j", "2"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, result.stderr  # the bad line fails, the rest is stored
+    assert f"{export}:4: not an article record" in result.stderr
+    assert f"stored {len(corpus())} articles" in result.stderr
+    assert corpus_state(target) == corpus_state(source)
