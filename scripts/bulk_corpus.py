@@ -41,6 +41,8 @@ def records(export: Path) -> list[dict[str, Any]]:
 
 
 def copies(source: list[dict[str, Any]], count: int, seed: int = 1) -> Iterator[dict[str, Any]]:
+    from saywho.store import content_hash
+
     rng = random.Random(seed)
     vocabulary = sorted({w for r in source[:500] for w in r["text"].split() if w.isalpha()})
     for number in range(count):
@@ -49,6 +51,7 @@ def copies(source: list[dict[str, Any]], count: int, seed: int = 1) -> Iterator[
         filler = " ".join(rng.choice(vocabulary) for _ in range(max(20, int(words * FILLER_SHARE))))
         record["text"] = f"{record['text']}\n\n{filler}.\n"
         record["input"] = f"{record['input']}#copy{number}"
+        record["content_hash"] = content_hash(record["text"])  # as saywho export writes it
         published = record.get("published")
         if published and published[:4].isdigit():
             record["published"] = f"{int(published[:4]) - number % 10}{published[4:]}"

@@ -126,7 +126,7 @@ def test_a_rerun_adds_nothing(new_target):
     with Store.open(target) as store:
         results = []
         BulkLoader(store).load((("article", a, content_hash(a.text)) for a in corpus()), results.append)
-    assert sum(len(r.stored) for r in results) == 0 and sum(len(r.skipped) for r in results) == len(corpus())
+    assert sum(len(r.stored) for r in results) == 0 and sum(r.skipped for r in results) == len(corpus())
     assert corpus_state(target) == before
 
 

@@ -431,7 +431,7 @@ def _bulk_import(inputs: list[str], db: str | None, jobs: int, quiet: bool) -> N
         def on_batch(result) -> None:
             report.stored += len(result.stored)
             report.attributions += sum(p.statements for p in result.stored)
-            report.skipped += len(result.skipped)
+            report.skipped += result.skipped
             report.seconds = time.perf_counter() - started
             progress.show(_progress_line(report))
 

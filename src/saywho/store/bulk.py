@@ -40,6 +40,7 @@ batch fail (nothing half-written; run the load again).
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -280,7 +281,23 @@ def _no_nul(value: Any) -> Any:
 @dataclass(slots=True)
 class BatchResult:
     stored: list[Prepared] = field(default_factory=list)
-    skipped: list[Prepared] = field(default_factory=list)
+    #: Articles stored already (by content hash): nothing written.
+    skipped: int = 0
+
+
+#: An export line's content hash, found without parsing the line (inside a JSON string a
+#: quote is escaped, so this only matches the record's own key).
+_EXPORTED_HASH = re.compile(r'"content_hash": "([0-9a-f]{64})"')
+
+
+def source_hash(source: Source) -> str | None:
+    """The content hash of a source when it can be read without preparing it."""
+    if source[0] == "spark":
+        return source[1]["content_hash"]
+    if source[0] == "article":
+        return source[2]
+    match = _EXPORTED_HASH.search(source[2])
+    return match.group(1) if match else None
 
 
 class BulkLoader:
@@ -308,13 +325,11 @@ class BulkLoader:
 
             pool = multiprocessing.get_context("spawn").Pool(jobs)
         try:
-            pending = self._submit(pool, list(islice(iterator, self.batch_articles)), group)
-            while True:
-                prepared = pending() if pending else []
-                if not prepared:
-                    break
-                following = list(islice(iterator, self.batch_articles))
-                pending = self._submit(pool, following, group) if following else None
+            pending, known = self._submit(pool, self._new_sources(iterator), group)
+            while pending is not None:
+                prepared = pending()
+                skipped = known
+                pending, known = self._submit(pool, self._new_sources(iterator), group)
                 batch = []
                 for item in prepared:
                     if isinstance(item, InputError):
@@ -323,26 +338,43 @@ class BulkLoader:
                     else:
                         batch.append(item)
                 result = self.store_batch(batch)
+                result.skipped += skipped
                 if on_batch is not None:
                     on_batch(result)
-                if pending is None:
-                    break
         finally:
             if pool is not None:
                 pool.terminate()
         self.finish()
 
+    def _new_sources(self, iterator: Iterator[Source]) -> tuple[list[Source], int]:
+        """The next batch of sources, less those whose content hash shows they are stored
+        (a rerun then costs reading, not preparing); the second value counts those."""
+        sources = list(islice(iterator, self.batch_articles))
+        hashes = [h for s in sources if (h := source_hash(s))]
+        if not hashes:
+            return sources, 0
+        conn = self.store.backend.reader()
+        known = {r["content_hash"] for r in self.writer.select_in(
+            conn, "SELECT content_hash FROM articles WHERE {match}", "content_hash", hashes)}
+        if not known:
+            return sources, 0
+        new = [s for s in sources if source_hash(s) not in known]
+        return new, len(sources) - len(new)
+
     @staticmethod
-    def _submit(pool, sources: list[Source], group: bool) -> Callable[[], list[Prepared | InputError]] | None:
-        """Start preparing ``sources``; return what waits for the result."""
+    def _submit(pool, batch: tuple[list[Source], int], group: bool
+                ) -> tuple[Callable[[], list[Prepared | InputError]] | None, int]:
+        """Start preparing a batch of sources; return what waits for the result (None at
+        the end of the input) and how many sources were left out as stored."""
+        sources, known = batch
         if not sources:
-            return None
+            return (lambda: []) if known else None, known
         if pool is None:
-            return lambda: [prepare_source(s, group) for s in sources]
+            return (lambda: [prepare_source(s, group) for s in sources]), known
         from functools import partial
 
         running = pool.map_async(partial(prepare_source, group=group), sources, chunksize=64)
-        return running.get
+        return running.get, known
 
     def _tune(self) -> None:
         """Settings of the loading connection only: SQLite's page cache; on PostgreSQL,
@@ -376,7 +408,7 @@ class BulkLoader:
                 conn, "SELECT content_hash FROM articles WHERE {match}", "content_hash", [p.hash for p in batch])}
             for prepared in batch:
                 if prepared.hash in known:
-                    result.skipped.append(prepared)
+                    result.skipped += 1
                 else:
                     known.add(prepared.hash)  # the same text twice in one batch: the first is stored
                     result.stored.append(prepared)
