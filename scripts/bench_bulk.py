@@ -30,7 +30,7 @@ def main() -> None:
     prepare_s = time.perf_counter() - started
     with Store.open(args.db) as store:
         loader = BulkLoader(store)
-        loader._tune()
+        loader.start()
         started = time.perf_counter()
         for start in range(0, len(prepared), loader.batch_articles):
             loader.store_batch(prepared[start : start + loader.batch_articles])
@@ -40,7 +40,7 @@ def main() -> None:
         finish_s = time.perf_counter() - started
     n = len(prepared)
     print(f"{store.dialect}: {n} articles; prepare {prepare_s:.1f} s ({n / prepare_s:.0f}/s, one process); "
-          f"write {write_s:.1f} s ({n / write_s:.0f}/s); surname pass {finish_s:.2f} s")
+          f"write {write_s:.1f} s ({n / write_s:.0f}/s); indexes and surname pass {finish_s:.2f} s")
 
 
 if __name__ == "__main__":
