@@ -15,6 +15,7 @@ from itertools import islice
 
 from saywho.store import Store
 from saywho.store.bulk import BulkLoader, Prepared, jsonl_items, prepare_source
+from saywho.store.stories import StoryGrouper
 
 
 def main() -> None:
@@ -26,7 +27,8 @@ def main() -> None:
     with open(args.input, encoding="utf-8") as handle:
         sources = list(islice(jsonl_items(args.input, handle), args.limit))
     started = time.perf_counter()
-    prepared = [p for s in sources if isinstance(p := prepare_source(s), Prepared)]
+    grouper = StoryGrouper()
+    prepared = [p for s in sources if isinstance(p := prepare_source(s, grouper), Prepared)]
     prepare_s = time.perf_counter() - started
     with Store.open(args.db) as store:
         loader = BulkLoader(store)

@@ -189,15 +189,8 @@ def jsonl_items(path: str, handle: Iterable[str]) -> Iterator[Source]:
 #: worker processes (``jobs``) do the parsing too.
 Source = tuple[Any, ...]
 
-_GROUPER: StoryGrouper | None = None
-
-
-def prepare_source(source: Source, group: bool = True) -> Prepared | InputError:
+def prepare_source(source: Source, grouper: StoryGrouper | None) -> Prepared | InputError:
     """A source parsed and prepared; an ``InputError`` for a line that is not an article."""
-    global _GROUPER
-    if group and _GROUPER is None:
-        _GROUPER = StoryGrouper()
-    grouper = _GROUPER if group else None
     kind = source[0]
     if kind == "article":
         return prepare(source[1], source[2], grouper)
@@ -343,18 +336,17 @@ class BulkLoader:
         self.store.group_pending()  # a corpus stored before stories existed, as import does
         self.start()
         iterator = iter(sources)
-        group = self.grouper is not None
         pool = None
         if jobs > 1:
             import multiprocessing
 
             pool = multiprocessing.get_context("spawn").Pool(jobs)
         try:
-            pending, known = self._submit(pool, self._new_sources(iterator), group)
+            pending, known = self._submit(pool, self._new_sources(iterator))
             while pending is not None:
                 prepared = pending()
                 skipped = known
-                pending, known = self._submit(pool, self._new_sources(iterator), group)
+                pending, known = self._submit(pool, self._new_sources(iterator))
                 batch = []
                 for item in prepared:
                     if isinstance(item, InputError):
@@ -386,19 +378,17 @@ class BulkLoader:
         new = [s for s in sources if source_hash(s) not in known]
         return new, len(sources) - len(new)
 
-    @staticmethod
-    def _submit(pool, batch: tuple[list[Source], int], group: bool
-                ) -> tuple[Callable[[], list[Prepared | InputError]] | None, int]:
+    def _submit(self, pool, batch: tuple[list[Source], int]) -> tuple[Callable[[], list[Prepared | InputError]] | None, int]:
         """Start preparing a batch of sources; return what waits for the result (None at
         the end of the input) and how many sources were left out as stored."""
         sources, known = batch
         if not sources:
             return (lambda: []) if known else None, known
         if pool is None:
-            return (lambda: [prepare_source(s, group) for s in sources]), known
+            return (lambda: [prepare_source(s, self.grouper) for s in sources]), known
         from functools import partial
 
-        running = pool.map_async(partial(prepare_source, group=group), sources, chunksize=64)
+        running = pool.map_async(partial(prepare_source, grouper=self.grouper), sources, chunksize=64)
         return running.get, known
 
     def start(self) -> None:
