@@ -12,6 +12,8 @@ True
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import re
@@ -73,6 +75,9 @@ class SearchQuery:
     all_copies: bool = False
     limit: int = 20
     offset: int = 0
+    #: The page after the one whose ``next_after`` this is (keyset paging: a deep page
+    #: costs what the first does, where OFFSET would walk every row before it).
+    after: str | None = None
 
     def validate(self) -> SearchQuery:
         # Normalised in place: 2019 as since is 2019-01-01, as until 2019-12-31.
@@ -86,6 +91,8 @@ class SearchQuery:
             raise StoreError(f"limit must be between 1 and {MAX_PAGE_SIZE}")
         if self.offset < 0:
             raise StoreError("offset must not be negative")
+        if self.after is not None:
+            read_cursor(self.after)
         return self
 
 
@@ -103,6 +110,53 @@ def checked_date(name: str, value: str | None, bound: str) -> str | None:
 class SearchPage:
     total: int
     rows: list[dict[str, Any]] = field(default_factory=list)
+    #: The cursor of the next page (SearchQuery.after), None on the last page.
+    next_after: str | None = None
+
+
+def make_cursor(key: Any, row_id: int) -> str:
+    """An opaque cursor: the sort key and id of a page's last row.
+
+    >>> read_cursor(make_cursor("2016-05-31", 7))
+    ('2016-05-31', 7)
+    """
+    raw = json.dumps([key, row_id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def read_cursor(cursor: str) -> tuple[Any, int]:
+    """A cursor's (sort key, id); StoreError for anything not made by make_cursor."""
+    try:
+        key, row_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not isinstance(row_id, int) or isinstance(key, bool) or not isinstance(key, str | int | float | None):
+            raise ValueError
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise StoreError("after must be the next_after cursor of a previous page of this search") from None
+    return key, row_id
+
+
+@dataclass(slots=True)
+class Order:
+    """A search's order: by ``key`` (ascending, or descending with NULLs last), then ``a.id``."""
+
+    sql: str
+    key: str
+    params: list[Any]
+    descending: bool
+
+    def after(self, cursor: str, key: str | None = None, row_id: str = "a.id") -> tuple[str, list[Any]]:
+        """The condition for rows after the cursor's row in this order (``key``/``row_id``
+        name the columns where they are aliased)."""
+        value, last_id = read_cursor(cursor)
+        key, params = (key, []) if key else (self.key, self.params)
+        if value is None:  # past the dated rows: only undated ones, by id
+            return f"({key} IS NULL AND {row_id} > ?)", [*params, last_id]
+        if isinstance(value, str) != (self.key == "ar.published_date"):
+            raise StoreError("after must be the next_after cursor of a previous page of this search")
+        if self.descending:  # NULLs (undated rows) come last
+            return (f"({key} IS NULL OR {key} < ? OR ({key} = ? AND {row_id} > ?))",
+                    [*params, *params, value, *params, value, last_id])
+        return f"({key} > ? OR ({key} = ? AND {row_id} > ?))", [*params, value, *params, value, last_id]
 
 
 #: How the speakers list may be sorted: the name a caller uses, the counted column.
@@ -177,25 +231,28 @@ _RESULT_FROM = "FROM attributions a" + _RESULT_JOINS
 _RESULT_FROM_FTS5 = "FROM attributions_fts f CROSS JOIN attributions a ON a.id = f.rowid" + _RESULT_JOINS
 
 
-def _collapsed_sql(from_: str, where: str, order: str) -> str:
+def _collapsed_sql(from_: str, where: str, order: str, key: str, after: str = "") -> str:
     """A search page with the copies of one statement as one row (the first in the
     search's order), ``copies`` (how many articles carry it among the results) and
     ``collapsed_total`` (how many such rows the search has).
 
     The hits are numbered once in the search's order and grouped once; only the page's
-    rows are joined back for display.
+    rows are joined back for display. ``after`` (on ``h.hit_key``, ``h.hit_id``) starts
+    the page after a cursor: a group is ordered by its first row, so the groups after
+    the last one shown are those whose first row comes after it.
     """
     return f"""
 WITH hits AS (
     SELECT a.id AS hit_id, a.article_id AS hit_article, ROW_NUMBER() OVER (ORDER BY {order}) AS hit_rank,
-           ar.story_id AS k_story, {SPEAKER_KEY} AS k_speaker, {CONTENT_KEY} AS k_content
+           ar.story_id AS k_story, {SPEAKER_KEY} AS k_speaker, {CONTENT_KEY} AS k_content, {key} AS hit_key
     {from_} {where}
 ), groups AS (
     SELECT MIN(hit_rank) AS first_rank, COUNT(DISTINCT hit_article) AS copies
     FROM hits GROUP BY k_story, k_speaker, k_content
 )
-{_RESULT_SELECT}, g.copies, COUNT(*) OVER () AS collapsed_total
+{_RESULT_SELECT}, g.copies, h.hit_key AS sort_key, (SELECT COUNT(*) FROM groups) AS collapsed_total
 FROM groups g JOIN hits h ON h.hit_rank = g.first_rank JOIN attributions a ON a.id = h.hit_id {_RESULT_JOINS}
+{"WHERE " + after if after else ""}
 ORDER BY g.first_rank LIMIT ? OFFSET ?
 """
 
@@ -349,8 +406,8 @@ class Store:
         stands in the text) and ``context_after``, up to ``context`` characters either side
         (None for a headline statement, whose offsets are in the title)."""
         query.validate()
-        where, params, _, _ = self._search_filters(query)
-        rows = self._page(query, query.limit, query.offset)
+        where, params, _ = self._search_filters(query)
+        rows, next_after = self._page(query, query.limit, query.offset, query.after)
         if query.all_copies:
             total = self._read().value(f"SELECT COUNT(*) AS n {self._fts_from(query)} {where}", params)
         elif rows:
@@ -370,7 +427,7 @@ class Store:
                 row["context_before"] = window.before if window else None
                 row["context_content"] = window.content if window else None
                 row["context_after"] = window.after if window else None
-        return SearchPage(total, rows)
+        return SearchPage(total, rows, next_after)
 
     def facets(self, query: SearchQuery, *, limit: int = 10) -> dict[str, list[dict[str, Any]]]:
         """Statements per speaker kind, type and publisher among a search's results, as
@@ -393,7 +450,7 @@ class Store:
         for facet in browse.FACET_COLUMNS:
             widened = replace(query)
             setattr(widened, facet, None)
-            where, params, _, _ = self._search_filters(widened)
+            where, params, _ = self._search_filters(widened)
             out[facet] = browse.facet_counts(conn, self._fts_from(widened), where, params, facet, limit,
                                              "COUNT(*)" if query.all_copies else COLLAPSED_COUNT)
         if cacheable:
@@ -403,53 +460,65 @@ class Store:
         return {facet: [dict(r) for r in rows] for facet, rows in out.items()}
 
     def iter_search(self, query: SearchQuery) -> Iterator[dict[str, Any]]:
-        """Every result of a search (no paging), for exports; fetched a page at a time."""
+        """Every result of a search (no paging), for exports; fetched a page at a time
+        (by cursor, so the last page costs what the first does)."""
         query.validate()
-        offset = 0
+        rows, after = self._page(query, MAX_PAGE_SIZE, query.offset, query.after)
         while True:
-            rows = self._page(query, MAX_PAGE_SIZE, offset)
             for row in rows:
                 row.pop("collapsed_total", None)
             yield from rows
-            if len(rows) < MAX_PAGE_SIZE:
+            if after is None:
                 return
-            offset += MAX_PAGE_SIZE
+            rows, after = self._page(query, MAX_PAGE_SIZE, 0, after)
 
-    def _page(self, query: SearchQuery, limit: int, offset: int) -> list[dict[str, Any]]:
-        where, params, order, order_params = self._search_filters(query)
+    def _page(self, query: SearchQuery, limit: int, offset: int, after: str | None) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of rows and the cursor of the next (None when this one is the last)."""
+        where, params, order = self._search_filters(query)
         conn = self._read()
         if query.all_copies:
+            if after:
+                condition, after_params = order.after(after)
+                where = f"{where} AND {condition}" if where else f"WHERE {condition}"
+                params = [*params, *after_params]
             rows = conn.all(
-                f"{_RESULT_SELECT}, 1 AS copies {self._fts_from(query)} {where} ORDER BY {order} LIMIT ? OFFSET ?",
-                [*params, *order_params, limit, offset],
+                f"{_RESULT_SELECT}, 1 AS copies, {order.key} AS sort_key {self._fts_from(query)} {where} "
+                f"ORDER BY {order.sql} LIMIT ? OFFSET ?",
+                [*order.params, *params, *order.params, limit, offset],
             )
         else:
-            rows = conn.all(_collapsed_sql(self._fts_from(query), where, order), [*order_params, *params, limit, offset])
+            condition, after_params = order.after(after, "h.hit_key", "h.hit_id") if after else ("", [])
+            rows = conn.all(_collapsed_sql(self._fts_from(query), where, order.sql, order.key, condition),
+                            [*order.params, *order.params, *params, *after_params, limit, offset])
+        next_after = make_cursor(rows[-1]["sort_key"], rows[-1]["id"]) if len(rows) == limit else None
+        for row in rows:
+            del row["sort_key"]
         self._add_marks(conn, rows)
-        return rows
+        return rows, next_after
 
     def _fts_from(self, query: SearchQuery) -> str:
         if query.text and self.dialect == "sqlite" and fts5_query(query.text):
             return _RESULT_FROM_FTS5
         return _RESULT_FROM
 
-    def _search_filters(self, query: SearchQuery) -> tuple[str, list[Any], str, list[Any]]:
+    def _search_filters(self, query: SearchQuery) -> tuple[str, list[Any], Order]:
         clauses: list[str] = []
         params: list[Any] = []
-        order = "ar.published_date IS NULL, ar.published_date DESC, a.id"
-        order_params: list[Any] = []
+        # Newest first, undated last; the id breaks ties, so that a cursor is exact.
+        order = Order("ar.published_date IS NULL, ar.published_date DESC, a.id", "ar.published_date", [], True)
         terms = search_terms(query.text or "")
         if terms and self.dialect == "sqlite":
             clauses.append("attributions_fts MATCH ?")
             params.append(fts5_query(query.text or ""))
-            order = "f.rank, a.id"
+            order = Order("f.rank, a.id", "f.rank", [], False)
         elif terms:
             # Same meaning as on SQLite: every word or "quoted phrase" must occur (stemmed).
             tsquery = " && ".join("phraseto_tsquery('english', ?)" for _ in terms)
             clauses.append(f"a.content_tsv @@ ({tsquery})")
             params.extend(terms)
-            order = f"ts_rank(a.content_tsv, ({tsquery})) DESC, a.id"
-            order_params.extend(terms)
+            # As float8: psycopg reads a float4 back rounded, and a cursor must hold the exact value.
+            rank = f"CAST(ts_rank(a.content_tsv, ({tsquery})) AS DOUBLE PRECISION)"
+            order = Order(f"{rank} DESC, a.id", rank, list(terms), True)
         if query.speaker:
             ids = self.speaker_ids(query.speaker)
             if ids is not None:
@@ -489,7 +558,7 @@ class Store:
             clauses.append("a.article_id = ?")
             params.append(query.article_id)
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-        return where, params, order, order_params
+        return where, params, order
 
     def _mentions_named(self, pattern: str) -> list[int]:
         """Mentions whose corpus speaker has a matching name or alias, or, for unnamed
