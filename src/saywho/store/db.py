@@ -269,14 +269,15 @@ def available_migrations(dialect: str) -> dict[int, str]:
 
 
 def split_statements(script: str) -> list[str]:
-    """Split an SQL script into statements (trigger bodies with inner ``;`` stay whole)."""
+    """Split an SQL script into statements (trigger bodies and PostgreSQL ``$$`` blocks
+    with inner ``;`` stay whole)."""
     statements: list[str] = []
     buffer = ""
     for line in script.splitlines(keepends=True):
         if not buffer and (not line.strip() or line.lstrip().startswith("--")):
             continue
         buffer += line
-        if sqlite3.complete_statement(buffer):
+        if sqlite3.complete_statement(buffer) and buffer.count("$$") % 2 == 0:
             statements.append(buffer.strip())
             buffer = ""
     if buffer.strip():

@@ -569,17 +569,18 @@ class Store:
         if cached is not None:
             return cached
         conn = self._read()
+        speakers, speakers_params = self._name_like("speakers", "id", "name", pattern)
+        aliases, aliases_params = self._name_like("mention_names", "n.rowid", "n.name", pattern)
         speaker_ids = {
             r["id"] for r in conn.all(
-                "SELECT id FROM speakers WHERE merged_into IS NULL AND lower(name) LIKE ? ESCAPE '\\' "
+                f"SELECT id FROM speakers WHERE merged_into IS NULL AND {speakers} "
                 "UNION SELECT m.speaker_id AS id FROM mention_names n JOIN mentions m ON m.id = n.mention_id "
-                "WHERE m.speaker_id IS NOT NULL AND lower(n.name) LIKE ? ESCAPE '\\'",
-                (pattern, pattern),
+                f"WHERE m.speaker_id IS NOT NULL AND {aliases}",
+                (*speakers_params, *aliases_params),
             )
         }
-        found = [r["id"] for r in conn.all(
-            "SELECT id FROM mentions WHERE speaker_id IS NULL AND lower(name) LIKE ? ESCAPE '\\'", (pattern,)
-        )]
+        unnamed, unnamed_params = self._name_like("mentions", "id", "name", pattern)
+        found = [r["id"] for r in conn.all(f"SELECT id FROM mentions WHERE speaker_id IS NULL AND {unnamed}", unnamed_params)]
         ids = sorted(speaker_ids)
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
@@ -591,6 +592,14 @@ class Store:
             self._names_cache.clear()
         self._names_cache[key] = found
         return found
+
+    def _name_like(self, table: str, row_id: str, column: str, pattern: str) -> tuple[str, list[Any]]:
+        """``lower(column) LIKE pattern`` as a condition an index serves: on PostgreSQL as
+        written (pg_trgm's GIN indexes, migration 0004), on SQLite through the table's
+        trigram index (FTS5 takes no ESCAPE, so a pattern with escaped wildcards scans)."""
+        if self.dialect == "sqlite" and "\\" not in pattern:
+            return f"{row_id} IN (SELECT rowid FROM {table}_trigram WHERE name LIKE ?)", [pattern]
+        return f"lower({column}) LIKE ? ESCAPE '\\'", [pattern]
 
     def speaker_ids(self, speaker: str) -> list[int] | None:
         """A numeric speaker filter as the ids it covers (a merged id means its target); None for a name."""
@@ -665,9 +674,11 @@ class Store:
     def _speakers(self, query: SpeakerQuery) -> SearchPage:
         clauses = ["s.merged_into IS NULL"]
         params: list[Any] = []
+        pattern = f"%{_like_escape(query.name.lower())}%" if query.name else None
+        named = self._name_like("speakers", "s.id", "s.name", pattern or "")[0]
         for clause, value in (
             ("s.kind = ?", query.kind),
-            ("lower(s.name) LIKE ? ESCAPE '\\'", f"%{_like_escape(query.name.lower())}%" if query.name else None),
+            (named, pattern),
             ("ar.published_date >= ?", query.since),
             ("ar.published_date <= ?", query.until),
         ):
