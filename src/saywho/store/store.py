@@ -638,10 +638,10 @@ class Store:
             row["confidence"] = round(float(row["confidence"]), 3)
 
     # --- speakers --------------------------------------------------------------------
-    def data_version(self) -> tuple[int, int, int]:
+    def data_version(self, conn: Conn | None = None) -> tuple[int, int, int]:
         """Changes whenever speakers or their counts can change (new article, merge, split,
         and the grouping of a corpus stored before stories, which goes in id order)."""
-        row = self._read().one(
+        row = (conn or self._read()).one(
             "SELECT (SELECT COALESCE(MAX(id), 0) FROM articles) AS articles, "
             "(SELECT COALESCE(MAX(id), 0) FROM speaker_edits) AS edits, "
             "(SELECT COALESCE(MAX(article_id), 0) FROM article_signatures) AS grouped"
@@ -671,7 +671,73 @@ class Store:
         self._speakers_cache[key] = page
         return SearchPage(page.total, [dict(r) for r in page.rows])
 
+    # --- materialised speaker counts (migration 0004) ---------------------------------------
+    def refresh_speaker_counts(self, *, force: bool = False) -> bool:
+        """Count every live speaker's statements, articles and latest date into
+        ``speaker_counts`` (the rules of _speaker_counts), unless they are counted for the
+        data as it is; True if counted. Ingest, import and bulk loads may call it once at
+        the end; otherwise the first speakers list asked for after a write does."""
+        with self.backend.write() as conn:
+            version = json.dumps(self.data_version(conn))
+            if not force and conn.value("SELECT version FROM speaker_counts_state WHERE id = 1") == version:
+                return False
+            conn.run("DELETE FROM speaker_counts")
+            conn.run(
+                "INSERT INTO speaker_counts (speaker_id, name, kind, attributions, articles, latest) "
+                f"SELECT id, name, kind, attributions, articles, latest FROM ({_speaker_counts('s.merged_into IS NULL')}) c"
+            )
+            conn.run("INSERT INTO speaker_counts_state (id, version) VALUES (1, ?) "
+                     "ON CONFLICT (id) DO UPDATE SET version = excluded.version", (version,))
+            return True
+
+    def _counts_fresh(self, conn: Conn) -> bool:
+        return conn.value("SELECT version FROM speaker_counts_state WHERE id = 1") == json.dumps(self.data_version(conn))
+
+    def _fresh_counts(self, conn: Conn) -> bool:
+        """Whether speaker_counts can answer: counted for this data, or counted now. A store
+        that cannot write (a read-only file or role) counts live instead."""
+        if self._counts_fresh(conn):
+            return True
+        try:
+            self.refresh_speaker_counts()
+        except self.backend.errors:
+            return False
+        return self._counts_fresh(conn)
+
     def _speakers(self, query: SpeakerQuery) -> SearchPage:
+        conn = self._read()
+        if not query.since and not query.until and self._fresh_counts(conn):
+            return self._speakers_counted(conn, query)
+        return self._speakers_live(query)
+
+    def _speakers_counted(self, conn: Conn, query: SpeakerQuery) -> SearchPage:
+        """The speakers list from the materialised counts: an indexed ORDER BY ... LIMIT."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if query.kind:
+            clauses.append("c.kind = ?")
+            params.append(query.kind)
+        if query.name:
+            named, named_params = self._name_like("speakers", "s.id", "s.name", f"%{_like_escape(query.name.lower())}%")
+            clauses.append(f"c.speaker_id IN (SELECT s.id FROM speakers s WHERE {named})")
+            params.extend(named_params)
+        if query.min_statements:
+            clauses.append("c.attributions >= ?")
+            params.append(query.min_statements)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        column = SPEAKER_SORTS[query.sort]
+        nulls = "c.latest IS NULL, " if column == "latest" else ""  # counts are never NULL, a latest date may be
+        order = f"{nulls}c.{column} {query.direction.upper()}, c.name, c.speaker_id"
+        rows = conn.all(
+            f"SELECT c.speaker_id AS id, c.name, c.kind, c.attributions, c.articles, c.latest FROM speaker_counts c "
+            f"{where} ORDER BY {order} LIMIT ? OFFSET ?",
+            [*params, query.limit, query.offset],
+        )
+        total = conn.value(f"SELECT COUNT(*) AS n FROM speaker_counts c {where}", params) or 0
+        self._describe(conn, rows)
+        return SearchPage(total, rows)
+
+    def _speakers_live(self, query: SpeakerQuery) -> SearchPage:
         clauses = ["s.merged_into IS NULL"]
         params: list[Any] = []
         pattern = f"%{_like_escape(query.name.lower())}%" if query.name else None
@@ -698,6 +764,11 @@ class Store:
         total = rows[0]["total"] if rows else conn.value(f"SELECT COUNT(*) AS n FROM ({counts}) c", [*params, *having_params])
         for row in rows:
             del row["total"]
+        self._describe(conn, rows)
+        return SearchPage(total or 0, rows)
+
+    def _describe(self, conn: Conn, rows: list[dict[str, Any]]) -> None:
+        """Each listed speaker's top aliases and descriptors."""
         if rows:
             ids = [r["id"] for r in rows]
             aliases = self._top_per_speaker(conn, ids, "mention_names", "name")
@@ -705,7 +776,6 @@ class Store:
             for row in rows:
                 row["aliases"] = [a for a, _ in aliases.get(row["id"], []) if a != row["name"]][:5]
                 row["descriptors"] = [d for d, _ in clean_descriptors(descriptors.get(row["id"], []))][:3]
-        return SearchPage(total or 0, rows)
 
     @staticmethod
     def _top_per_speaker(conn: Conn, ids: list[int], table: str, column: str) -> dict[int, list[tuple[str, int]]]:
@@ -748,7 +818,9 @@ class Store:
         row["aliases"] = [{"name": a, "mentions": n} for a, n in aliases]
         row["descriptors"] = [{"descriptor": d, "mentions": n} for d, n in clean_descriptors(descriptors)]
         row["keys"] = conn.all("SELECT key, origin FROM speaker_keys WHERE speaker_id = ? ORDER BY key", (speaker_id,))
-        counts = conn.one(_speaker_counts("s.id = ?"), (speaker_id,)) or {}
+        counted = self._counts_fresh(conn) and row["merged_into"] is None
+        counts = (conn.one("SELECT attributions, articles, latest FROM speaker_counts WHERE speaker_id = ?", (speaker_id,))
+                  if counted else None) or conn.one(_speaker_counts("s.id = ?"), (speaker_id,)) or {}
         row["attributions"] = counts.get("attributions", 0)
         row["articles"] = counts.get("articles", 0)
         row["latest"] = counts.get("latest")

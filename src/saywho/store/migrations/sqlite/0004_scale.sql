@@ -1,5 +1,5 @@
 -- saywho store, schema version 4 (SQLite): speaker-name filters through an index.
--- Keep in step with postgresql/0004_name_search.sql.
+-- Keep in step with postgresql/0004_scale.sql.
 
 -- A speaker filter ("--speaker clint") matches part of a name: lower(name) LIKE '%clint%',
 -- which no B-tree index serves, so it read every speaker, alias and mention (86 ms at
@@ -52,3 +52,24 @@ CREATE TRIGGER mentions_trigram_update AFTER UPDATE OF name ON mentions BEGIN
     INSERT INTO mentions_trigram (mentions_trigram, rowid, name) VALUES ('delete', old.id, old.name);
     INSERT INTO mentions_trigram (rowid, name) VALUES (new.id, new.name);
 END;
+
+-- The speakers list's counts, materialised: counting every statement per speaker
+-- (Store._speaker_counts' rules) takes seconds at a million articles, and every sort,
+-- filter and page of the list needed it again. Filled by Store.refresh_speaker_counts
+-- (after ingest and import, or by the first list asked for after a write); valid while
+-- speaker_counts_state.version equals Store.data_version, else the list counts live.
+CREATE TABLE speaker_counts (
+    speaker_id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    attributions INTEGER NOT NULL,
+    articles INTEGER NOT NULL,
+    latest TEXT
+);
+CREATE INDEX speaker_counts_statements ON speaker_counts (attributions DESC, name, speaker_id);
+CREATE INDEX speaker_counts_articles ON speaker_counts (articles DESC, name, speaker_id);
+CREATE INDEX speaker_counts_latest ON speaker_counts (latest DESC, name, speaker_id);
+CREATE TABLE speaker_counts_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    version TEXT NOT NULL
+);
