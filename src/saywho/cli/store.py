@@ -370,20 +370,31 @@ def export_command(
 def import_command(
     inputs: Annotated[list[str], typer.Argument(metavar="FILE", help="JSONL files written by saywho export (or extract -f jsonl).", show_default=False)],
     db: DbOption = None,
+    bulk: Annotated[bool, typer.Option(
+        "--bulk", help="Store thousands of articles per transaction (COPY on PostgreSQL), for corpora of millions; "
+        "also reads the Parquet tables of saywho spark run. Bare surnames are decided once, at the end.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, metavar="N",
+                                      help="With --bulk: processes reading and preparing articles.")] = 1,
     quiet: QuietOpt = False,
 ) -> None:
     """Store already-analysed articles (JSONL from export or extract) without analysing again.
 
     Moves a corpus between backends; speakers are resolved as on ingest, then the
     curation lines of the export (merges, splits, reassignments) are applied again.
+    With --bulk, a Spark output folder is read too; a rerun after an interruption
+    continues where it stopped.
 
-    Example:
+    Examples:
 
         saywho export --db corpus.db -o corpus.jsonl
         saywho import corpus.jsonl --db postgresql://saywho@localhost/saywho
+        saywho import spark-out/ --bulk --db postgresql://saywho@localhost/saywho
     """
     from saywho.store.ingest import IngestReport
 
+    if bulk:
+        _bulk_import(inputs, db, jobs, quiet)
+        return
     report = IngestReport()
     curation: list[dict[str, Any]] = []
     with opened(db, create=True) as store, Progress(not quiet) as progress:
@@ -396,6 +407,74 @@ def import_command(
         if curation:
             typer.echo(store.import_curation(curation).summary(), err=True)
         _report_stored(report, store, tally)
+
+
+def _bulk_import(inputs: list[str], db: str | None, jobs: int, quiet: bool) -> None:
+    """``import --bulk``: every input (export JSONL, or a Spark output folder) through
+    saywho.store.bulk, then the export's curation lines."""
+    from saywho.spark.tables import is_table_output, read_rejects
+    from saywho.store.bulk import BulkLoader, spark_items
+    from saywho.store.ingest import IngestReport
+
+    report = IngestReport()
+    curation: list[dict[str, Any]] = []
+    with opened(db, create=True) as store, Progress(not quiet) as progress:
+        tally = Tally(progress.log)
+        started = time.perf_counter()
+
+        def sources() -> Iterator[tuple[Any, ...]]:
+            for path in inputs:
+                if is_table_output(path):
+                    yield from spark_items(path)
+                    for error in read_rejects(path):
+                        report.failed += 1
+                        tally.record(error, quiet=True)
+                else:
+                    yield from _exported_sources(path, report, tally, curation)
+
+        def on_error(error: InputError) -> None:
+            tally.record(error)
+            report.failed += 1
+
+        def on_batch(result) -> None:
+            report.stored += len(result.stored)
+            report.attributions += sum(p.statements for p in result.stored)
+            report.skipped += result.skipped
+            report.seconds = time.perf_counter() - started
+            progress.show(_progress_line(report))
+
+        try:
+            BulkLoader(store).load(sources(), on_batch, on_error, jobs=jobs)
+        except KeyboardInterrupt:
+            progress.stop()
+            fail(f"interrupted: {report.summary()}; run the same command again to continue", EXIT_INTERRUPTED)
+        progress.stop()
+        if curation:
+            typer.echo(store.import_curation(curation).summary(), err=True)
+        _report_stored(report, store, tally)
+
+
+def _exported_sources(path: str, report, tally: Tally, curation: list[dict[str, Any]]) -> Iterator[tuple[Any, ...]]:
+    """The article lines of one exported JSONL file, its curation lines kept aside; a file
+    or curation line that cannot be read is one failure (article lines are read by the loader)."""
+    try:
+        handle = open(path, encoding="utf-8")  # noqa: SIM115  (opened apart from the `with` so only opening failures land here)
+    except OSError as error:
+        tally.record(InputError(path, error.strerror or str(error)))
+        report.failed += 1
+        return
+    with handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            if line.startswith('{"curation":'):
+                try:
+                    curation.append(read_curation_line(line))
+                except ValueError as error:
+                    tally.record(InputError(f"{path}:{number}", f"not a curation entry ({error})"))
+                    report.failed += 1
+                continue
+            yield ("jsonl", f"{path}:{number}", line)
 
 
 def _import_file(store, path: str, report, progress: Progress, tally: Tally, started: float,

@@ -117,14 +117,9 @@ def store_mentions(conn: Conn, article_id: int, article: Article, now: str) -> d
 
     Returns mention ids by the article's local speaker id.
     """
-    local: dict[str, Speaker] = {s.id: s for s in article.speakers}
-    for attribution in article.attributions:
-        ref = attribution.speaker
-        if ref is not None and ref.id not in local:
-            local[ref.id] = _speaker_from_ref(ref)
     mention_ids: dict[str, int] = {}
     surnames: set[str] = set()
-    for speaker in local.values():
+    for speaker in local_speakers(article):
         key = primary_key(speaker)
         speaker_id = None
         if key is not None and not key.key.startswith("surname:"):
@@ -216,15 +211,32 @@ def _speaker_for_key(conn: Conn, key: NameKey, speaker: Speaker, now: str) -> in
         if found is not None:
             conn.run("INSERT INTO speaker_keys (key, speaker_id) VALUES (?, ?) ON CONFLICT DO NOTHING", (key.key, found))
             return found
-    name = display_name(speaker.name, speaker.kind)
-    if speaker.kind == "person" and key_for(name, "person") != key:
-        name = next((display_name(n, "person") for n in speaker.aliases if key_for(n, "person") == key), name)
     speaker_id = conn.value(
-        "INSERT INTO speakers (name, kind, created_at) VALUES (?, ?, ?) RETURNING id", (name, speaker.kind, now)
+        "INSERT INTO speakers (name, kind, created_at) VALUES (?, ?, ?) RETURNING id",
+        (new_speaker_name(speaker, key), speaker.kind, now),
     )
     for k in [key.key, *acronyms]:
         conn.run("INSERT INTO speaker_keys (key, speaker_id) VALUES (?, ?) ON CONFLICT DO NOTHING", (k, speaker_id))
     return speaker_id
+
+
+def new_speaker_name(speaker: Speaker, key: NameKey) -> str:
+    """The name a new corpus speaker gets: the mention's own name, or for a person the
+    alias that gave the key ("Stephen Townsend" when the mention says "Townsend")."""
+    name = display_name(speaker.name, speaker.kind)
+    if speaker.kind == "person" and key_for(name, "person") != key:
+        name = next((display_name(n, "person") for n in speaker.aliases if key_for(n, "person") == key), name)
+    return name
+
+
+def local_speakers(article: Article) -> list[Speaker]:
+    """The article's speakers, plus any an attribution names without a speaker entry."""
+    local: dict[str, Speaker] = {s.id: s for s in article.speakers}
+    for attribution in article.attributions:
+        ref = attribution.speaker
+        if ref is not None and ref.id not in local:
+            local[ref.id] = _speaker_from_ref(ref)
+    return list(local.values())
 
 
 def _speaker_from_ref(ref: SpeakerRef) -> Speaker:

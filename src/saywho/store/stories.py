@@ -84,6 +84,13 @@ class StoryGrouper:
         lsh = MinHashLSH(threshold=self.config.threshold, num_perm=self.config.num_perm)
         return [(start, end) for start, end in lsh.hashranges]
 
+    @cached_property
+    def _permutations(self):
+        from datasketch import MinHash
+
+        drawn = MinHash(num_perm=self.config.num_perm)
+        return drawn.permutations, drawn.scheme
+
     def signature(self, text: str) -> np.ndarray | None:
         """The MinHash signature of a text's word shingles; None for a text without words."""
         import numpy as np
@@ -94,7 +101,10 @@ class StoryGrouper:
         shingles = word_shingles(normalise(text), self.config.shingle_words)
         if not shingles:
             return None
-        minhash = MinHash(num_perm=self.config.num_perm)
+        # The permutations are those MinHash(num_perm) draws from its fixed seed, drawn once:
+        # drawing them again for every article cost a third of the signature's time.
+        permutations, scheme = self._permutations
+        minhash = MinHash(num_perm=self.config.num_perm, permutations=permutations, scheme=scheme)
         minhash.update_batch(list(shingles))
         return np.asarray(minhash.hashvalues, dtype="<u4")
 
