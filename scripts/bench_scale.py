@@ -42,6 +42,8 @@ from saywho.store import SearchQuery, Store
 WORDS = SEARCH_WORDS[:12]
 DATE_RANGE = ("2019-01-01", "2019-12-31")
 DEEP_PAGE = 50
+#: A word in many statements, paged through for the server's memory figure.
+PAGED_WORD = "government"
 
 
 def fresh(store: Store) -> None:
@@ -81,9 +83,13 @@ def store_jobs(store: Store, rng: random.Random) -> dict[str, list[Callable[[], 
         "search + type": [lambda w=w: store.search(SearchQuery(text=w, type="direct")) for w in WORDS],
         f"search page {DEEP_PAGE} (cursor)": [lambda w=w, c=c: store.search(SearchQuery(text=w, after=c))
                                               for w, c in cursors.items() if c],
-        "speaker page": [lambda s=s: (store.speaker(s["id"]), store.search(SearchQuery(speaker=str(s["id"]))))
+        # What the web page asks: the speaker with counts and timeline, days, quoted with, statements.
+        "speaker page": [lambda s=s: (store.speaker(s["id"]), store.speaker_days(s["id"]), store.quoted_with(s["id"]),
+                                      store.search(SearchQuery(speaker=str(s["id"])), context=200))
                          for s in speakers[:10] + rng.sample(speakers, min(10, len(speakers)))],
-        "speakers list": [lambda: store.speakers(limit=20)],
+        "speakers list": [lambda: store.speakers(limit=20), lambda: store.speakers(limit=20, offset=100),
+                          lambda: store.speakers(sort="articles"), lambda: store.speakers(sort="latest"),
+                          lambda: store.speakers(kind="person", limit=20), lambda: store.speakers(name=names[-1][:4])],
         "article page": [lambda i=i: store.article(i) for i in articles],
     }
 
@@ -91,6 +97,10 @@ def store_jobs(store: Store, rng: random.Random) -> dict[str, list[Callable[[], 
 def time_store(db: str, repeat: int) -> dict[str, list[float]]:
     out: dict[str, list[float]] = {}
     with Store.open(db, create=False) as store:
+        # What the first speakers list after a write waits for (it rewrites the same counts).
+        started = time.perf_counter()
+        store.refresh_speaker_counts(force=True)
+        out["speaker counts recount"] = [time.perf_counter() - started]
         for kind, calls in store_jobs(store, random.Random(1)).items():
             for call in calls:
                 for _ in range(repeat):
@@ -112,7 +122,7 @@ def http_paths(base: str) -> dict[str, list[str]]:
         "search + dates": [f"/search?{urlencode({'q': w, 'since': since, 'until': until})}" for w in WORDS],
         "search + type": [f"/search?{urlencode({'q': w, 'type': 'direct'})}" for w in WORDS],
         "speaker page": [f"/speakers/{s['id']}" for s in speakers[:20]],
-        "speakers list": ["/speakers"],
+        "speakers list": ["/speakers", "/speakers?page=5", "/speakers?sort=articles", "/speakers?kind=person"],
         "article page": [f"/articles/{i}" for i in rng.sample(range(1, top + 1), min(40, top))],
     }
 
@@ -147,13 +157,14 @@ def rss_mib(pid: int) -> float:
     return float("nan")
 
 
-def rss_while_paging(base: str, pid: int, pages: int) -> list[float]:
-    """The server's RSS at the start, middle and end of paging through one search by its next links."""
+def rss_while_paging(base: str, pid: int, pages: int) -> tuple[list[float], int]:
+    """The server's RSS at the start, middle and end of paging through one search by its
+    cursors (every copy, PAGED_WORD), and how many pages there were."""
     readings = [rss_mib(pid)]
     with httpx.Client(base_url=base, timeout=120) as client:
         after = None
         for number in range(1, pages + 1):
-            params: dict[str, Any] = {"q": WORDS[1], "limit": 100}
+            params: dict[str, Any] = {"q": PAGED_WORD, "all": "true", "limit": 100}
             if after:
                 params["after"] = after
             body = client.get("/api/search", params=params).json()
@@ -163,7 +174,7 @@ def rss_while_paging(base: str, pid: int, pages: int) -> list[float]:
             if not after:
                 break
     readings.append(rss_mib(pid))
-    return readings
+    return readings, number
 
 
 def database_bytes(store: Store, db: str) -> int:
@@ -209,8 +220,9 @@ def main() -> int:
         print(f"\n{args.clients} concurrent clients for {args.duration:.0f} s "
               f"({sum(len(v) for v in samples.latencies.values())} requests, {sum(samples.errors.values())} errors):\n")
         print(table({f"HTTP {k}": v for k, v in samples.latencies.items()}))
-        readings = rss_while_paging(base, process.pid, args.pages)
-        print(f"\nserve RSS while paging through {args.pages} pages of 100: " + " → ".join(f"{r:.0f} MiB" for r in readings))
+        readings, paged = rss_while_paging(base, process.pid, args.pages)
+        print(f"\nserve RSS while paging through {paged} pages of 100 ({PAGED_WORD!r}, every copy): "
+              + " → ".join(f"{r:.0f} MiB" for r in readings))
         log_path.unlink(missing_ok=True)
     return 0
 
