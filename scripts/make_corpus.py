@@ -310,8 +310,11 @@ class Generator:
         aliases = list(base.get("aliases", [old]))
         if base["kind"] == "person" and len(old.split()) >= 2:
             new = names.setdefault(key, self.names.draw())
-            old_last, new_last = old.split()[-1], new.split()[-1]
-            aliases = [new if a == old else new_last if a == old_last else a for a in aliases]
+            # Aliases naming the old person ("Mr Trump", "Donald J. Trump") go; "he", "the
+            # senator" stay; the new name and surname stand in for the names.
+            old_words = {w.lower() for w in old.replace(".", " ").split() if len(w) > 2}
+            kept = [a for a in aliases if not old_words & {w.lower() for w in a.replace(".", " ").split()}]
+            aliases = list(dict.fromkeys([new, new.split()[-1], *kept]))
             old = new
         return {"id": local, "name": old, "kind": base["kind"], "descriptors": list(base.get("descriptors", [])),
                 "aliases": aliases, "attributions": 0}

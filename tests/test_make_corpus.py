@@ -101,3 +101,13 @@ def test_names_by_rank_are_distinct_far_into_the_tail():
     names = module.Names(config, [], seed=0)
     ranks = range(0, 2_000_000, 997)
     assert len({names.name(r) for r in ranks}) == len(ranks)
+
+
+def test_renamed_people_keep_no_alias_of_the_person_they_stand_in_for(base, tmp_path):
+    records = generate(base, tmp_path, 200, seed=4)
+    renamed = [s for r in records for s in r["speakers"]
+               if s["kind"] == "person" and s["name"] not in {"John Prescott", "Elizabeth Warren", "Angela Merkel"}]
+    assert renamed
+    for speaker in renamed:
+        assert not any(old in alias for alias in speaker["aliases"] for old in ("Prescott", "Warren", "Merkel")), speaker
+        assert speaker["name"] in speaker["aliases"]

@@ -268,7 +268,7 @@ class Store:
             backend.close()  # a refused database (newer schema, bad migration) leaves no connection open
             raise
         self._speakers_cache: dict[tuple, SearchPage] = {}
-        self._names_cache: dict[tuple, list[int]] = {}
+        self._names_cache: dict[tuple, tuple[list[int], list[int]]] = {}
         self._facets_cache: dict[tuple, dict[str, list[dict[str, Any]]]] = {}
         #: Groups wire copies into stories as articles are stored; None stores each
         #: article as its own story (only for measuring what grouping costs).
@@ -527,19 +527,30 @@ class Store:
             else:
                 # Names resolve to speaker ids first (one pass over names and aliases); unnamed
                 # speakers ("a spokesman") match on the mention's own name.
+                # The filter names the speakers (a few, even for someone quoted a hundred
+                # thousand times), not their mentions; a very common fragment ("a") lets the
+                # database join instead.
                 pattern = f"%{_like_escape(query.speaker.lower())}%"
-                mention_ids = self._mentions_named(pattern)
-                if len(mention_ids) <= MAX_INLINE_IDS:
-                    clauses.append(f"a.mention_id IN ({', '.join('?' for _ in mention_ids)})" if mention_ids else "1 = 0")
-                    params.extend(mention_ids)
-                else:  # a very common fragment ("a"): let the database join instead
-                    clauses.append(
-                        "a.mention_id IN (SELECT m3.id FROM mentions m3 LEFT JOIN speakers s3 ON s3.id = m3.speaker_id "
-                        "WHERE lower(m3.name) LIKE ? ESCAPE '\\' OR lower(s3.name) LIKE ? ESCAPE '\\' "
-                        "OR m3.speaker_id IN (SELECT m4.speaker_id FROM mention_names n4 JOIN mentions m4 ON m4.id = n4.mention_id "
-                        "WHERE lower(n4.name) LIKE ? ESCAPE '\\'))"
-                    )
-                    params.extend([pattern, pattern, pattern])
+                speaker_ids, unnamed = self._names_matching(pattern)
+                parts: list[str] = []
+                if len(speaker_ids) > MAX_INLINE_IDS:
+                    speakers, speakers_params = self._name_like("speakers", "s3.id", "s3.name", pattern)
+                    aliases, aliases_params = self._name_like("mention_names", "n4.rowid", "n4.name", pattern)
+                    parts.append(f"m.speaker_id IN (SELECT s3.id FROM speakers s3 WHERE s3.merged_into IS NULL AND {speakers}) "
+                                 "OR m.speaker_id IN (SELECT m4.speaker_id FROM mention_names n4 JOIN mentions m4 "
+                                 f"ON m4.id = n4.mention_id WHERE {aliases})")
+                    params.extend([*speakers_params, *aliases_params])
+                elif speaker_ids:
+                    parts.append(f"m.speaker_id IN ({', '.join('?' for _ in speaker_ids)})")
+                    params.extend(speaker_ids)
+                if len(unnamed) > MAX_INLINE_IDS:
+                    named, named_params = self._name_like("mentions", "m5.id", "m5.name", pattern)
+                    parts.append(f"a.mention_id IN (SELECT m5.id FROM mentions m5 WHERE m5.speaker_id IS NULL AND {named})")
+                    params.extend(named_params)
+                elif unnamed:
+                    parts.append(f"a.mention_id IN ({', '.join('?' for _ in unnamed)})")
+                    params.extend(unnamed)
+                clauses.append(f"({' OR '.join(parts)})" if parts else "1 = 0")
         # Filters that compare one column with one value, each applied when the query sets it.
         for clause, value in (
             ("lower(ar.publisher) = ?", query.publisher.lower() if query.publisher else None),
@@ -560,9 +571,9 @@ class Store:
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         return where, params, order
 
-    def _mentions_named(self, pattern: str) -> list[int]:
-        """Mentions whose corpus speaker has a matching name or alias, or, for unnamed
-        speakers ("a spokesman"), whose own name matches. Cached until the data changes:
+    def _names_matching(self, pattern: str) -> tuple[list[int], list[int]]:
+        """The live speakers with a matching name or alias, and the mentions of unnamed
+        speakers ("a spokesman") whose own name matches. Cached until the data changes:
         paging through one search repeats the same lookup."""
         key = (pattern, self.data_version())
         cached = self._names_cache.get(key)
@@ -580,14 +591,8 @@ class Store:
             )
         }
         unnamed, unnamed_params = self._name_like("mentions", "id", "name", pattern)
-        found = [r["id"] for r in conn.all(f"SELECT id FROM mentions WHERE speaker_id IS NULL AND {unnamed}", unnamed_params)]
-        ids = sorted(speaker_ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            found += [r["id"] for r in conn.all(
-                f"SELECT id FROM mentions WHERE speaker_id IN ({', '.join('?' for _ in chunk)})", chunk
-            )]
-        found.sort()
+        found = (sorted(speaker_ids), sorted(r["id"] for r in conn.all(
+            f"SELECT id FROM mentions WHERE speaker_id IS NULL AND {unnamed}", unnamed_params)))
         if len(self._names_cache) >= SPEAKERS_CACHE_SIZE:
             self._names_cache.clear()
         self._names_cache[key] = found
