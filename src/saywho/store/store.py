@@ -687,10 +687,17 @@ class Store:
             if not force and conn.value("SELECT version FROM speaker_counts_state WHERE id = 1") == version:
                 return False
             conn.run("DELETE FROM speaker_counts")
-            conn.run(
-                "INSERT INTO speaker_counts (speaker_id, name, kind, attributions, articles, latest) "
-                f"SELECT id, name, kind, attributions, articles, latest FROM ({_speaker_counts('s.merged_into IS NULL')}) c"
-            )
+            rows = conn.all(_speaker_counts("s.merged_into IS NULL"))
+            self._describe(conn, rows, every=True)
+            cursor = conn.raw.cursor()  # executemany: on a cursor for psycopg, on the connection for sqlite3 too
+            for start in range(0, len(rows), 1000):
+                cursor.executemany(
+                    conn._translate("INSERT INTO speaker_counts (speaker_id, name, kind, attributions, articles, latest, "
+                                    "aliases, descriptors) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+                    [(r["id"], r["name"], r["kind"], r["attributions"], r["articles"], r["latest"],
+                      json.dumps(r["aliases"], ensure_ascii=False), json.dumps(r["descriptors"], ensure_ascii=False))
+                     for r in rows[start : start + 1000]],
+                )
             conn.run("INSERT INTO speaker_counts_state (id, version) VALUES (1, ?) "
                      "ON CONFLICT (id) DO UPDATE SET version = excluded.version", (version,))
             return True
@@ -734,12 +741,14 @@ class Store:
         nulls = "c.latest IS NULL, " if column == "latest" else ""  # counts are never NULL, a latest date may be
         order = f"{nulls}c.{column} {query.direction.upper()}, c.name, c.speaker_id"
         rows = conn.all(
-            f"SELECT c.speaker_id AS id, c.name, c.kind, c.attributions, c.articles, c.latest FROM speaker_counts c "
-            f"{where} ORDER BY {order} LIMIT ? OFFSET ?",
+            f"SELECT c.speaker_id AS id, c.name, c.kind, c.attributions, c.articles, c.latest, c.aliases, c.descriptors "
+            f"FROM speaker_counts c {where} ORDER BY {order} LIMIT ? OFFSET ?",
             [*params, query.limit, query.offset],
         )
         total = conn.value(f"SELECT COUNT(*) AS n FROM speaker_counts c {where}", params) or 0
-        self._describe(conn, rows)
+        for row in rows:
+            row["aliases"] = json.loads(row["aliases"])
+            row["descriptors"] = json.loads(row["descriptors"])
         return SearchPage(total, rows)
 
     def _speakers_live(self, query: SpeakerQuery) -> SearchPage:
@@ -772,10 +781,11 @@ class Store:
         self._describe(conn, rows)
         return SearchPage(total or 0, rows)
 
-    def _describe(self, conn: Conn, rows: list[dict[str, Any]]) -> None:
-        """Each listed speaker's top aliases and descriptors."""
+    def _describe(self, conn: Conn, rows: list[dict[str, Any]], *, every: bool = False) -> None:
+        """Each listed speaker's top aliases and descriptors (``every``: rows holds every
+        speaker, so count them all in one pass rather than name them)."""
         if rows:
-            ids = [r["id"] for r in rows]
+            ids = None if every else [r["id"] for r in rows]
             aliases = self._top_per_speaker(conn, ids, "mention_names", "name")
             descriptors = self._top_per_speaker(conn, ids, "mention_descriptors", "descriptor")
             for row in rows:
@@ -783,13 +793,15 @@ class Store:
                 row["descriptors"] = [d for d, _ in clean_descriptors(descriptors.get(row["id"], []))][:3]
 
     @staticmethod
-    def _top_per_speaker(conn: Conn, ids: list[int], table: str, column: str) -> dict[int, list[tuple[str, int]]]:
-        marks = ", ".join("?" for _ in ids)
+    def _top_per_speaker(conn: Conn, ids: list[int] | None, table: str, column: str) -> dict[int, list[tuple[str, int]]]:
+        """Per speaker (these, or every one for None), its values of ``column`` with their
+        mention counts, most frequent first."""
+        where = f"m.speaker_id IN ({', '.join('?' for _ in ids)})" if ids is not None else "m.speaker_id IS NOT NULL"
         out: dict[int, list[tuple[str, int]]] = {}
-        for r in conn.all(
+        for r in conn.iter(
             f"SELECT m.speaker_id, t.{column} AS value, COUNT(*) AS n FROM {table} t JOIN mentions m ON m.id = t.mention_id "
-            f"WHERE m.speaker_id IN ({marks}) GROUP BY m.speaker_id, t.{column} ORDER BY n DESC, value",
-            ids,
+            f"WHERE {where} GROUP BY m.speaker_id, t.{column} ORDER BY n DESC, value",
+            ids or [],
         ):
             out.setdefault(r["speaker_id"], []).append((r["value"], r["n"]))
         return out

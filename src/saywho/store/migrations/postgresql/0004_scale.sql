@@ -52,7 +52,11 @@ CREATE TABLE speaker_counts (
     kind TEXT NOT NULL,
     attributions INTEGER NOT NULL,
     articles INTEGER NOT NULL,
-    latest TEXT
+    latest TEXT,
+    -- JSON lists: the top aliases and descriptors the list shows (Store._describe's rules),
+    -- which otherwise count every mention of the most quoted speakers on each page.
+    aliases TEXT NOT NULL DEFAULT '[]',
+    descriptors TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX speaker_counts_statements ON speaker_counts (attributions DESC, name, speaker_id);
 CREATE INDEX speaker_counts_articles ON speaker_counts (articles DESC, name, speaker_id);
