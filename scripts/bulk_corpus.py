@@ -81,7 +81,9 @@ def write_spark(items: Iterator[dict[str, Any]], output: Path, rows_per_file: in
 
     def flush() -> None:
         nonlocal part
-        pq.write_table(pa.Table.from_pylist(batch, schema=schema), output / "articles" / f"part-{part:05d}.parquet")
+        # Row groups of a few thousand articles, about the 128 MB Spark writes by default.
+        pq.write_table(pa.Table.from_pylist(batch, schema=schema), output / "articles" / f"part-{part:05d}.parquet",
+                       row_group_size=5_000)
         part += 1
         batch.clear()
 

@@ -84,6 +84,15 @@ def stories(target: str) -> set[frozenset[str]]:
         return {frozenset(g) for g in groups.values()}
 
 
+def index_names(target: str) -> set[str]:
+    with Store.open(target) as store:
+        if store.dialect == "sqlite":
+            sql = "SELECT name FROM sqlite_master WHERE type = 'index'"
+        else:
+            sql = "SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema()"
+        return {row["name"] for row in store.backend.reader().all(sql)}
+
+
 def bulk_load(target: str, articles: list[Article], batch: int = 4) -> None:
     with Store.open(target) as store:
         BulkLoader(store, batch_articles=batch).load(("article", a, content_hash(a.text)) for a in articles)
@@ -98,6 +107,7 @@ def test_a_bulk_load_makes_the_corpus_add_article_makes(new_target):
     bulk_load(bulk, articles)
     assert corpus_state(bulk) == corpus_state(reference)
     assert stories(bulk) == stories(reference)
+    assert index_names(bulk) == index_names(reference)  # built at the end of a load into an empty corpus
     assert frozenset({"AP-7.txt", "Reuters-7.txt", "AFP-7.txt"}) in stories(bulk)
     speaker = {row[3].strip('",'): row[5] for row in corpus_state(bulk)[1]}
     assert speaker["We hold the line"] == "Stephen Townsend" and speaker["The vote is close"] == "Clinton"
@@ -221,6 +231,7 @@ def test_a_load_killed_anywhere_then_rerun_ends_as_an_uninterrupted_one(new_targ
             assert partial_is_whole_articles(partial, [row[:5] for row in expected[1]]), f"half an article after {kill_after}"
         subprocess.run(load_command(output, target, batch=3, pause=0), check=True, timeout=300)
         assert corpus_state(target) == expected, f"killed after {kill_after} articles, then rerun"
+        assert index_names(target) == index_names(reference), f"killed after {kill_after} articles, then rerun"
 
 
 def test_import_bulk_reads_an_export_with_its_curation_and_says_which_line_is_bad(new_target, tmp_path):

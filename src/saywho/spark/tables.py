@@ -22,6 +22,8 @@ from saywho.spark.rows import article_from_row
 MANIFEST = "_saywho.json"  # same name as saywho.spark.job.MANIFEST (job imports pyspark; this must not)
 #: Rows read per batch: bounded memory on tables of millions of articles.
 BATCH_ROWS = 1_000
+#: Batches pyarrow reads ahead of the one being stored.
+READAHEAD_BATCHES = 2
 _ARTICLE_READ_COLUMNS = ("content_hash", "text", "record")
 
 
@@ -75,7 +77,10 @@ def _batches(output: str, table: str, columns: tuple[str, ...] | None = None) ->
     folder = f"{root.rstrip('/')}/{table}"
     try:
         dataset = ds.dataset(folder, filesystem=filesystem, format="parquet", partitioning="hive")
-        scanner = dataset.scanner(columns=list(columns) if columns else None, batch_size=BATCH_ROWS)
+        # One file and a few batches read ahead: pyarrow's defaults (4 files, 16 batches) held
+        # over a gigabyte of article texts while loading a large output.
+        scanner = dataset.scanner(columns=list(columns) if columns else None, batch_size=BATCH_ROWS,
+                                  batch_readahead=READAHEAD_BATCHES, fragment_readahead=1)
         for batch in scanner.to_batches():
             if batch.num_rows:
                 yield batch.to_pylist()

@@ -27,6 +27,9 @@ Python first (rows, name keys, MinHash band keys, copy keys), then written at on
 * Wire copies: band keys of the batch are looked up with one query, candidates are
   verified by their signatures and stories joined as connected components, as
   ``StoryGrouper.assign`` does one article at a time.
+* Into an empty corpus, the secondary indexes of the big tables are dropped first and
+  built once at the end (``deferred_indexes``); a load killed meanwhile leaves them
+  missing until it is run again.
 * Curation recorded for a loaded article is replayed in its batch's transaction.
 
 Idempotent and resumable like ingest: each batch is one transaction, an article whose
@@ -62,6 +65,12 @@ from saywho.store.stories import StoryGrouper, copy_key
 def settings() -> dict[str, Any]:
     """The tuned sizes of ``data/bulk.json``."""
     return json.loads(resources.files("saywho").joinpath("data/bulk.json").read_text(encoding="utf-8"))
+
+
+#: Tables whose secondary indexes a load into an empty corpus builds at the end.
+DEFERRED_TABLES = frozenset({"articles", "mentions", "mention_descriptors", "attributions", "story_bands"})
+#: Indexes the load itself reads: joining stories updates articles by story id.
+KEPT_INDEXES = frozenset({"articles_story"})
 
 
 # --- preparing articles (no database) ------------------------------------------------
@@ -180,15 +189,8 @@ def jsonl_items(path: str, handle: Iterable[str]) -> Iterator[Source]:
 #: worker processes (``jobs``) do the parsing too.
 Source = tuple[Any, ...]
 
-_GROUPER: StoryGrouper | None = None
-
-
-def prepare_source(source: Source, group: bool = True) -> Prepared | InputError:
+def prepare_source(source: Source, grouper: StoryGrouper | None) -> Prepared | InputError:
     """A source parsed and prepared; an ``InputError`` for a line that is not an article."""
-    global _GROUPER
-    if group and _GROUPER is None:
-        _GROUPER = StoryGrouper()
-    grouper = _GROUPER if group else None
     kind = source[0]
     if kind == "article":
         return prepare(source[1], source[2], grouper)
@@ -309,6 +311,22 @@ class BulkLoader:
         self.batch_articles = batch_articles or settings()["batch_articles"]
         self.grouper = store.stories
 
+    def deferred_indexes(self) -> dict[str, str]:
+        """The secondary indexes a load into an empty corpus builds at the end (name ->
+        ``CREATE INDEX IF NOT EXISTS`` statement), read from the migrations, so an index a
+        later migration adds is deferred too and one it drops is not brought back."""
+        from saywho.store.db import available_migrations, split_statements
+
+        found: dict[str, tuple[str, str]] = {}
+        for _, script in sorted(available_migrations(self.store.dialect).items()):
+            for statement in split_statements(script):
+                if created := re.match(r"CREATE INDEX (\w+) ON (\w+)", statement, re.IGNORECASE):
+                    found[created.group(1)] = (created.group(2), re.sub(
+                        r"^CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", statement, flags=re.IGNORECASE))
+                elif dropped := re.match(r"DROP INDEX (?:IF EXISTS )?(\w+)", statement, re.IGNORECASE):
+                    found.pop(dropped.group(1), None)
+        return {name: sql for name, (table, sql) in found.items() if table in DEFERRED_TABLES and name not in KEPT_INDEXES}
+
     def load(self, sources: Iterable[Source], on_batch: Callable[[BatchResult], None] | None = None,
              on_error: Callable[[InputError], None] | None = None, jobs: int = 1) -> None:
         """Store every source (see ``Source``), a batch per transaction, then decide the
@@ -316,20 +334,19 @@ class BulkLoader:
         source that is not an article. With ``jobs`` > 1, worker processes parse and
         prepare the next batch while this one is written (two batches in memory at most)."""
         self.store.group_pending()  # a corpus stored before stories existed, as import does
-        self._tune()
+        self.start()
         iterator = iter(sources)
-        group = self.grouper is not None
         pool = None
         if jobs > 1:
             import multiprocessing
 
             pool = multiprocessing.get_context("spawn").Pool(jobs)
         try:
-            pending, known = self._submit(pool, self._new_sources(iterator), group)
+            pending, known = self._submit(pool, self._new_sources(iterator))
             while pending is not None:
                 prepared = pending()
                 skipped = known
-                pending, known = self._submit(pool, self._new_sources(iterator), group)
+                pending, known = self._submit(pool, self._new_sources(iterator))
                 batch = []
                 for item in prepared:
                     if isinstance(item, InputError):
@@ -361,20 +378,29 @@ class BulkLoader:
         new = [s for s in sources if source_hash(s) not in known]
         return new, len(sources) - len(new)
 
-    @staticmethod
-    def _submit(pool, batch: tuple[list[Source], int], group: bool
-                ) -> tuple[Callable[[], list[Prepared | InputError]] | None, int]:
+    def _submit(self, pool, batch: tuple[list[Source], int]) -> tuple[Callable[[], list[Prepared | InputError]] | None, int]:
         """Start preparing a batch of sources; return what waits for the result (None at
         the end of the input) and how many sources were left out as stored."""
         sources, known = batch
         if not sources:
             return (lambda: []) if known else None, known
         if pool is None:
-            return (lambda: [prepare_source(s, group) for s in sources]), known
+            return (lambda: [prepare_source(s, self.grouper) for s in sources]), known
         from functools import partial
 
-        running = pool.map_async(partial(prepare_source, group=group), sources, chunksize=64)
+        running = pool.map_async(partial(prepare_source, grouper=self.grouper), sources, chunksize=64)
         return running.get, known
+
+    def start(self) -> None:
+        """Before the first batch: the loading connection's settings, and into an empty
+        corpus, the deferrable indexes dropped (building them once at the end is cheaper
+        than keeping them up to date row by row; ``finish`` builds any that are missing,
+        so a load killed meanwhile gets them back when it is run again)."""
+        self._tune()
+        with self.store.backend.write() as conn:
+            if conn.value("SELECT id FROM articles LIMIT 1") is None:
+                for name in self.deferred_indexes():
+                    conn.run(f"DROP INDEX IF EXISTS {name}")
 
     def _tune(self) -> None:
         """Settings of the loading connection only: SQLite's page cache; on PostgreSQL,
@@ -391,6 +417,11 @@ class BulkLoader:
         """The pass after the batches: bare surnames decided over the whole corpus."""
         from saywho.store.store import _now
 
+        with self.store.backend.write() as conn:
+            if self.store.dialect == "postgresql":
+                conn.run(f"SET LOCAL maintenance_work_mem = '{settings()['postgresql_index_memory_mib']}MB'")
+            for statement in self.deferred_indexes().values():
+                conn.run(statement)
         with self.store.backend.write() as conn:
             resolve_surnames(conn, self.writer, _now())
         # Counted once here, so that the first speakers list after a load does not wait for it.
