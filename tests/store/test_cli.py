@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -180,3 +181,23 @@ def test_import_moves_an_exported_corpus_to_another_backend_unchanged(tmp_path, 
     broken.write_text('{"not": "an article"}\n')
     result = run("import", str(broken), "--db", store_target)
     assert result.exit_code == 1 and "broken.jsonl:1" in result.output
+
+
+def test_search_pages_by_the_cursor_it_prints(ingested):
+    every = run("search", "--db", ingested, "--format", "jsonl", "--all")
+    expected = [json.loads(line)["id"] for line in every.stdout.splitlines()]
+    assert len(expected) > 3
+    seen: list[int] = []
+    args = ["search", "--db", ingested, "--format", "table", "--limit", "3"]
+    first = run(*args)
+    cursor = re.search(r"--after ([\w-]+)", first.stderr)
+    assert first.exit_code == 0 and cursor is not None and "next page: --offset 3 (or --after" in first.stderr
+    seen += [json.loads(line)["id"] for line in run("search", "--db", ingested, "-f", "jsonl", "--limit", "3").stdout.splitlines()]
+    while cursor is not None:
+        page = run("search", "--db", ingested, "-f", "jsonl", "--limit", "3", "--after", cursor.group(1))
+        assert page.exit_code == 0, page.output
+        seen += [json.loads(line)["id"] for line in page.stdout.splitlines()]
+        table = run(*args, "--after", cursor.group(1))
+        cursor = re.search(r"--after ([\w-]+)", table.stderr)
+    assert seen == expected
+    assert run("search", "--db", ingested, "--after", "bogus!").exit_code == 2

@@ -424,6 +424,8 @@ class BulkLoader:
                 conn.run(statement)
         with self.store.backend.write() as conn:
             resolve_surnames(conn, self.writer, _now())
+        # Counted once here, so that the first speakers list after a load does not wait for it.
+        self.store.refresh_speaker_counts()
         self.store._speakers_cache.clear()
         self.store._names_cache.clear()
         self.store._facets_cache.clear()

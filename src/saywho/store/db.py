@@ -88,6 +88,8 @@ class Backend:
     """One database: a locked writer connection and per-thread readers."""
 
     dialect: str
+    #: The driver's exceptions (a write refused by a read-only file or role, for instance).
+    errors: tuple[type[Exception], ...] = ()
 
     def __init__(self) -> None:
         self._local = threading.local()
@@ -165,6 +167,7 @@ class Backend:
 
 class SQLiteBackend(Backend):
     dialect = "sqlite"
+    errors: tuple[type[Exception], ...] = (sqlite3.Error,)
 
     def __init__(self, path: Path):
         super().__init__()
@@ -215,10 +218,11 @@ class PostgresBackend(Backend):
     def __init__(self, dsn: str):
         super().__init__()
         try:
-            import psycopg  # noqa: F401  (checked here so the error names the fix)
+            import psycopg  # (imported here so the error names the fix)
         except ImportError as error:  # pragma: no cover - depends on the install
             raise StoreError("PostgreSQL needs psycopg: pip install 'psycopg[binary]'") from error
         self.dsn = dsn
+        self.errors = (psycopg.Error,)
 
     def _connect(self, *, writer: bool) -> Conn:
         import psycopg
@@ -269,14 +273,15 @@ def available_migrations(dialect: str) -> dict[int, str]:
 
 
 def split_statements(script: str) -> list[str]:
-    """Split an SQL script into statements (trigger bodies with inner ``;`` stay whole)."""
+    """Split an SQL script into statements (trigger bodies and PostgreSQL ``$$`` blocks
+    with inner ``;`` stay whole)."""
     statements: list[str] = []
     buffer = ""
     for line in script.splitlines(keepends=True):
         if not buffer and (not line.strip() or line.lstrip().startswith("--")):
             continue
         buffer += line
-        if sqlite3.complete_statement(buffer):
+        if sqlite3.complete_statement(buffer) and buffer.count("$$") % 2 == 0:
             statements.append(buffer.strip())
             buffer = ""
     if buffer.strip():

@@ -12,6 +12,8 @@ True
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import re
@@ -73,6 +75,9 @@ class SearchQuery:
     all_copies: bool = False
     limit: int = 20
     offset: int = 0
+    #: The page after the one whose ``next_after`` this is (keyset paging: a deep page
+    #: costs what the first does, where OFFSET would walk every row before it).
+    after: str | None = None
 
     def validate(self) -> SearchQuery:
         # Normalised in place: 2019 as since is 2019-01-01, as until 2019-12-31.
@@ -86,6 +91,8 @@ class SearchQuery:
             raise StoreError(f"limit must be between 1 and {MAX_PAGE_SIZE}")
         if self.offset < 0:
             raise StoreError("offset must not be negative")
+        if self.after is not None:
+            read_cursor(self.after)
         return self
 
 
@@ -103,6 +110,53 @@ def checked_date(name: str, value: str | None, bound: str) -> str | None:
 class SearchPage:
     total: int
     rows: list[dict[str, Any]] = field(default_factory=list)
+    #: The cursor of the next page (SearchQuery.after), None on the last page.
+    next_after: str | None = None
+
+
+def make_cursor(key: Any, row_id: int) -> str:
+    """An opaque cursor: the sort key and id of a page's last row.
+
+    >>> read_cursor(make_cursor("2016-05-31", 7))
+    ('2016-05-31', 7)
+    """
+    raw = json.dumps([key, row_id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def read_cursor(cursor: str) -> tuple[Any, int]:
+    """A cursor's (sort key, id); StoreError for anything not made by make_cursor."""
+    try:
+        key, row_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not isinstance(row_id, int) or isinstance(key, bool) or not isinstance(key, str | int | float | None):
+            raise ValueError
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise StoreError("after must be the next_after cursor of a previous page of this search") from None
+    return key, row_id
+
+
+@dataclass(slots=True)
+class Order:
+    """A search's order: by ``key`` (ascending, or descending with NULLs last), then ``a.id``."""
+
+    sql: str
+    key: str
+    params: list[Any]
+    descending: bool
+
+    def after(self, cursor: str, key: str | None = None, row_id: str = "a.id") -> tuple[str, list[Any]]:
+        """The condition for rows after the cursor's row in this order (``key``/``row_id``
+        name the columns where they are aliased)."""
+        value, last_id = read_cursor(cursor)
+        key, params = (key, []) if key else (self.key, self.params)
+        if value is None:  # past the dated rows: only undated ones, by id
+            return f"({key} IS NULL AND {row_id} > ?)", [*params, last_id]
+        if isinstance(value, str) != (self.key == "ar.published_date"):
+            raise StoreError("after must be the next_after cursor of a previous page of this search")
+        if self.descending:  # NULLs (undated rows) come last
+            return (f"({key} IS NULL OR {key} < ? OR ({key} = ? AND {row_id} > ?))",
+                    [*params, *params, value, *params, value, last_id])
+        return f"({key} > ? OR ({key} = ? AND {row_id} > ?))", [*params, value, *params, value, last_id]
 
 
 #: How the speakers list may be sorted: the name a caller uses, the counted column.
@@ -177,25 +231,28 @@ _RESULT_FROM = "FROM attributions a" + _RESULT_JOINS
 _RESULT_FROM_FTS5 = "FROM attributions_fts f CROSS JOIN attributions a ON a.id = f.rowid" + _RESULT_JOINS
 
 
-def _collapsed_sql(from_: str, where: str, order: str) -> str:
+def _collapsed_sql(from_: str, where: str, order: str, key: str, after: str = "") -> str:
     """A search page with the copies of one statement as one row (the first in the
     search's order), ``copies`` (how many articles carry it among the results) and
     ``collapsed_total`` (how many such rows the search has).
 
     The hits are numbered once in the search's order and grouped once; only the page's
-    rows are joined back for display.
+    rows are joined back for display. ``after`` (on ``h.hit_key``, ``h.hit_id``) starts
+    the page after a cursor: a group is ordered by its first row, so the groups after
+    the last one shown are those whose first row comes after it.
     """
     return f"""
 WITH hits AS (
     SELECT a.id AS hit_id, a.article_id AS hit_article, ROW_NUMBER() OVER (ORDER BY {order}) AS hit_rank,
-           ar.story_id AS k_story, {SPEAKER_KEY} AS k_speaker, {CONTENT_KEY} AS k_content
+           ar.story_id AS k_story, {SPEAKER_KEY} AS k_speaker, {CONTENT_KEY} AS k_content, {key} AS hit_key
     {from_} {where}
 ), groups AS (
     SELECT MIN(hit_rank) AS first_rank, COUNT(DISTINCT hit_article) AS copies
     FROM hits GROUP BY k_story, k_speaker, k_content
 )
-{_RESULT_SELECT}, g.copies, COUNT(*) OVER () AS collapsed_total
+{_RESULT_SELECT}, g.copies, h.hit_key AS sort_key, (SELECT COUNT(*) FROM groups) AS collapsed_total
 FROM groups g JOIN hits h ON h.hit_rank = g.first_rank JOIN attributions a ON a.id = h.hit_id {_RESULT_JOINS}
+{"WHERE " + after if after else ""}
 ORDER BY g.first_rank LIMIT ? OFFSET ?
 """
 
@@ -211,7 +268,7 @@ class Store:
             backend.close()  # a refused database (newer schema, bad migration) leaves no connection open
             raise
         self._speakers_cache: dict[tuple, SearchPage] = {}
-        self._names_cache: dict[tuple, list[int]] = {}
+        self._names_cache: dict[tuple, tuple[list[int], list[int]]] = {}
         self._facets_cache: dict[tuple, dict[str, list[dict[str, Any]]]] = {}
         #: Groups wire copies into stories as articles are stored; None stores each
         #: article as its own story (only for measuring what grouping costs).
@@ -349,8 +406,8 @@ class Store:
         stands in the text) and ``context_after``, up to ``context`` characters either side
         (None for a headline statement, whose offsets are in the title)."""
         query.validate()
-        where, params, _, _ = self._search_filters(query)
-        rows = self._page(query, query.limit, query.offset)
+        where, params, _ = self._search_filters(query)
+        rows, next_after = self._page(query, query.limit, query.offset, query.after)
         if query.all_copies:
             total = self._read().value(f"SELECT COUNT(*) AS n {self._fts_from(query)} {where}", params)
         elif rows:
@@ -370,7 +427,7 @@ class Store:
                 row["context_before"] = window.before if window else None
                 row["context_content"] = window.content if window else None
                 row["context_after"] = window.after if window else None
-        return SearchPage(total, rows)
+        return SearchPage(total, rows, next_after)
 
     def facets(self, query: SearchQuery, *, limit: int = 10) -> dict[str, list[dict[str, Any]]]:
         """Statements per speaker kind, type and publisher among a search's results, as
@@ -393,7 +450,7 @@ class Store:
         for facet in browse.FACET_COLUMNS:
             widened = replace(query)
             setattr(widened, facet, None)
-            where, params, _, _ = self._search_filters(widened)
+            where, params, _ = self._search_filters(widened)
             out[facet] = browse.facet_counts(conn, self._fts_from(widened), where, params, facet, limit,
                                              "COUNT(*)" if query.all_copies else COLLAPSED_COUNT)
         if cacheable:
@@ -403,53 +460,65 @@ class Store:
         return {facet: [dict(r) for r in rows] for facet, rows in out.items()}
 
     def iter_search(self, query: SearchQuery) -> Iterator[dict[str, Any]]:
-        """Every result of a search (no paging), for exports; fetched a page at a time."""
+        """Every result of a search (no paging), for exports; fetched a page at a time
+        (by cursor, so the last page costs what the first does)."""
         query.validate()
-        offset = 0
+        rows, after = self._page(query, MAX_PAGE_SIZE, query.offset, query.after)
         while True:
-            rows = self._page(query, MAX_PAGE_SIZE, offset)
             for row in rows:
                 row.pop("collapsed_total", None)
             yield from rows
-            if len(rows) < MAX_PAGE_SIZE:
+            if after is None:
                 return
-            offset += MAX_PAGE_SIZE
+            rows, after = self._page(query, MAX_PAGE_SIZE, 0, after)
 
-    def _page(self, query: SearchQuery, limit: int, offset: int) -> list[dict[str, Any]]:
-        where, params, order, order_params = self._search_filters(query)
+    def _page(self, query: SearchQuery, limit: int, offset: int, after: str | None) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of rows and the cursor of the next (None when this one is the last)."""
+        where, params, order = self._search_filters(query)
         conn = self._read()
         if query.all_copies:
+            if after:
+                condition, after_params = order.after(after)
+                where = f"{where} AND {condition}" if where else f"WHERE {condition}"
+                params = [*params, *after_params]
             rows = conn.all(
-                f"{_RESULT_SELECT}, 1 AS copies {self._fts_from(query)} {where} ORDER BY {order} LIMIT ? OFFSET ?",
-                [*params, *order_params, limit, offset],
+                f"{_RESULT_SELECT}, 1 AS copies, {order.key} AS sort_key {self._fts_from(query)} {where} "
+                f"ORDER BY {order.sql} LIMIT ? OFFSET ?",
+                [*order.params, *params, *order.params, limit, offset],
             )
         else:
-            rows = conn.all(_collapsed_sql(self._fts_from(query), where, order), [*order_params, *params, limit, offset])
+            condition, after_params = order.after(after, "h.hit_key", "h.hit_id") if after else ("", [])
+            rows = conn.all(_collapsed_sql(self._fts_from(query), where, order.sql, order.key, condition),
+                            [*order.params, *order.params, *params, *after_params, limit, offset])
+        next_after = make_cursor(rows[-1]["sort_key"], rows[-1]["id"]) if len(rows) == limit else None
+        for row in rows:
+            del row["sort_key"]
         self._add_marks(conn, rows)
-        return rows
+        return rows, next_after
 
     def _fts_from(self, query: SearchQuery) -> str:
         if query.text and self.dialect == "sqlite" and fts5_query(query.text):
             return _RESULT_FROM_FTS5
         return _RESULT_FROM
 
-    def _search_filters(self, query: SearchQuery) -> tuple[str, list[Any], str, list[Any]]:
+    def _search_filters(self, query: SearchQuery) -> tuple[str, list[Any], Order]:
         clauses: list[str] = []
         params: list[Any] = []
-        order = "ar.published_date IS NULL, ar.published_date DESC, a.id"
-        order_params: list[Any] = []
+        # Newest first, undated last; the id breaks ties, so that a cursor is exact.
+        order = Order("ar.published_date IS NULL, ar.published_date DESC, a.id", "ar.published_date", [], True)
         terms = search_terms(query.text or "")
         if terms and self.dialect == "sqlite":
             clauses.append("attributions_fts MATCH ?")
             params.append(fts5_query(query.text or ""))
-            order = "f.rank, a.id"
+            order = Order("f.rank, a.id", "f.rank", [], False)
         elif terms:
             # Same meaning as on SQLite: every word or "quoted phrase" must occur (stemmed).
             tsquery = " && ".join("phraseto_tsquery('english', ?)" for _ in terms)
             clauses.append(f"a.content_tsv @@ ({tsquery})")
             params.extend(terms)
-            order = f"ts_rank(a.content_tsv, ({tsquery})) DESC, a.id"
-            order_params.extend(terms)
+            # As float8: psycopg reads a float4 back rounded, and a cursor must hold the exact value.
+            rank = f"CAST(ts_rank(a.content_tsv, ({tsquery})) AS DOUBLE PRECISION)"
+            order = Order(f"{rank} DESC, a.id", rank, list(terms), True)
         if query.speaker:
             ids = self.speaker_ids(query.speaker)
             if ids is not None:
@@ -458,19 +527,30 @@ class Store:
             else:
                 # Names resolve to speaker ids first (one pass over names and aliases); unnamed
                 # speakers ("a spokesman") match on the mention's own name.
+                # The filter names the speakers (a few, even for someone quoted a hundred
+                # thousand times), not their mentions; a very common fragment ("a") lets the
+                # database join instead.
                 pattern = f"%{_like_escape(query.speaker.lower())}%"
-                mention_ids = self._mentions_named(pattern)
-                if len(mention_ids) <= MAX_INLINE_IDS:
-                    clauses.append(f"a.mention_id IN ({', '.join('?' for _ in mention_ids)})" if mention_ids else "1 = 0")
-                    params.extend(mention_ids)
-                else:  # a very common fragment ("a"): let the database join instead
-                    clauses.append(
-                        "a.mention_id IN (SELECT m3.id FROM mentions m3 LEFT JOIN speakers s3 ON s3.id = m3.speaker_id "
-                        "WHERE lower(m3.name) LIKE ? ESCAPE '\\' OR lower(s3.name) LIKE ? ESCAPE '\\' "
-                        "OR m3.speaker_id IN (SELECT m4.speaker_id FROM mention_names n4 JOIN mentions m4 ON m4.id = n4.mention_id "
-                        "WHERE lower(n4.name) LIKE ? ESCAPE '\\'))"
-                    )
-                    params.extend([pattern, pattern, pattern])
+                speaker_ids, unnamed = self._names_matching(pattern)
+                parts: list[str] = []
+                if len(speaker_ids) > MAX_INLINE_IDS:
+                    speakers, speakers_params = self._name_like("speakers", "s3.id", "s3.name", pattern)
+                    aliases, aliases_params = self._name_like("mention_names", "n4.rowid", "n4.name", pattern)
+                    parts.append(f"m.speaker_id IN (SELECT s3.id FROM speakers s3 WHERE s3.merged_into IS NULL AND {speakers}) "
+                                 "OR m.speaker_id IN (SELECT m4.speaker_id FROM mention_names n4 JOIN mentions m4 "
+                                 f"ON m4.id = n4.mention_id WHERE {aliases})")
+                    params.extend([*speakers_params, *aliases_params])
+                elif speaker_ids:
+                    parts.append(f"m.speaker_id IN ({', '.join('?' for _ in speaker_ids)})")
+                    params.extend(speaker_ids)
+                if len(unnamed) > MAX_INLINE_IDS:
+                    named, named_params = self._name_like("mentions", "m5.id", "m5.name", pattern)
+                    parts.append(f"a.mention_id IN (SELECT m5.id FROM mentions m5 WHERE m5.speaker_id IS NULL AND {named})")
+                    params.extend(named_params)
+                elif unnamed:
+                    parts.append(f"a.mention_id IN ({', '.join('?' for _ in unnamed)})")
+                    params.extend(unnamed)
+                clauses.append(f"({' OR '.join(parts)})" if parts else "1 = 0")
         # Filters that compare one column with one value, each applied when the query sets it.
         for clause, value in (
             ("lower(ar.publisher) = ?", query.publisher.lower() if query.publisher else None),
@@ -489,39 +569,42 @@ class Store:
             clauses.append("a.article_id = ?")
             params.append(query.article_id)
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-        return where, params, order, order_params
+        return where, params, order
 
-    def _mentions_named(self, pattern: str) -> list[int]:
-        """Mentions whose corpus speaker has a matching name or alias, or, for unnamed
-        speakers ("a spokesman"), whose own name matches. Cached until the data changes:
+    def _names_matching(self, pattern: str) -> tuple[list[int], list[int]]:
+        """The live speakers with a matching name or alias, and the mentions of unnamed
+        speakers ("a spokesman") whose own name matches. Cached until the data changes:
         paging through one search repeats the same lookup."""
         key = (pattern, self.data_version())
         cached = self._names_cache.get(key)
         if cached is not None:
             return cached
         conn = self._read()
+        speakers, speakers_params = self._name_like("speakers", "id", "name", pattern)
+        aliases, aliases_params = self._name_like("mention_names", "n.rowid", "n.name", pattern)
         speaker_ids = {
             r["id"] for r in conn.all(
-                "SELECT id FROM speakers WHERE merged_into IS NULL AND lower(name) LIKE ? ESCAPE '\\' "
+                f"SELECT id FROM speakers WHERE merged_into IS NULL AND {speakers} "
                 "UNION SELECT m.speaker_id AS id FROM mention_names n JOIN mentions m ON m.id = n.mention_id "
-                "WHERE m.speaker_id IS NOT NULL AND lower(n.name) LIKE ? ESCAPE '\\'",
-                (pattern, pattern),
+                f"WHERE m.speaker_id IS NOT NULL AND {aliases}",
+                (*speakers_params, *aliases_params),
             )
         }
-        found = [r["id"] for r in conn.all(
-            "SELECT id FROM mentions WHERE speaker_id IS NULL AND lower(name) LIKE ? ESCAPE '\\'", (pattern,)
-        )]
-        ids = sorted(speaker_ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            found += [r["id"] for r in conn.all(
-                f"SELECT id FROM mentions WHERE speaker_id IN ({', '.join('?' for _ in chunk)})", chunk
-            )]
-        found.sort()
+        unnamed, unnamed_params = self._name_like("mentions", "id", "name", pattern)
+        found = (sorted(speaker_ids), sorted(r["id"] for r in conn.all(
+            f"SELECT id FROM mentions WHERE speaker_id IS NULL AND {unnamed}", unnamed_params)))
         if len(self._names_cache) >= SPEAKERS_CACHE_SIZE:
             self._names_cache.clear()
         self._names_cache[key] = found
         return found
+
+    def _name_like(self, table: str, row_id: str, column: str, pattern: str) -> tuple[str, list[Any]]:
+        """``lower(column) LIKE pattern`` as a condition an index serves: on PostgreSQL as
+        written (pg_trgm's GIN indexes, migration 0004), on SQLite through the table's
+        trigram index (FTS5 takes no ESCAPE, so a pattern with escaped wildcards scans)."""
+        if self.dialect == "sqlite" and "\\" not in pattern:
+            return f"{row_id} IN (SELECT rowid FROM {table}_trigram WHERE name LIKE ?)", [pattern]
+        return f"lower({column}) LIKE ? ESCAPE '\\'", [pattern]
 
     def speaker_ids(self, speaker: str) -> list[int] | None:
         """A numeric speaker filter as the ids it covers (a merged id means its target); None for a name."""
@@ -560,10 +643,10 @@ class Store:
             row["confidence"] = round(float(row["confidence"]), 3)
 
     # --- speakers --------------------------------------------------------------------
-    def data_version(self) -> tuple[int, int, int]:
+    def data_version(self, conn: Conn | None = None) -> tuple[int, int, int]:
         """Changes whenever speakers or their counts can change (new article, merge, split,
         and the grouping of a corpus stored before stories, which goes in id order)."""
-        row = self._read().one(
+        row = (conn or self._read()).one(
             "SELECT (SELECT COALESCE(MAX(id), 0) FROM articles) AS articles, "
             "(SELECT COALESCE(MAX(id), 0) FROM speaker_edits) AS edits, "
             "(SELECT COALESCE(MAX(article_id), 0) FROM article_signatures) AS grouped"
@@ -593,12 +676,89 @@ class Store:
         self._speakers_cache[key] = page
         return SearchPage(page.total, [dict(r) for r in page.rows])
 
+    # --- materialised speaker counts (migration 0004) ---------------------------------------
+    def refresh_speaker_counts(self, *, force: bool = False) -> bool:
+        """Count every live speaker's statements, articles and latest date into
+        ``speaker_counts`` (the rules of _speaker_counts), unless they are counted for the
+        data as it is; True if counted. Ingest, import and bulk loads may call it once at
+        the end; otherwise the first speakers list asked for after a write does."""
+        with self.backend.write() as conn:
+            version = json.dumps(self.data_version(conn))
+            if not force and conn.value("SELECT version FROM speaker_counts_state WHERE id = 1") == version:
+                return False
+            conn.run("DELETE FROM speaker_counts")
+            rows = conn.all(_speaker_counts("s.merged_into IS NULL"))
+            self._describe(conn, rows, every=True)
+            cursor = conn.raw.cursor()  # executemany: on a cursor for psycopg, on the connection for sqlite3 too
+            for start in range(0, len(rows), 1000):
+                cursor.executemany(
+                    conn._translate("INSERT INTO speaker_counts (speaker_id, name, kind, attributions, articles, latest, "
+                                    "aliases, descriptors) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+                    [(r["id"], r["name"], r["kind"], r["attributions"], r["articles"], r["latest"],
+                      json.dumps(r["aliases"], ensure_ascii=False), json.dumps(r["descriptors"], ensure_ascii=False))
+                     for r in rows[start : start + 1000]],
+                )
+            conn.run("INSERT INTO speaker_counts_state (id, version) VALUES (1, ?) "
+                     "ON CONFLICT (id) DO UPDATE SET version = excluded.version", (version,))
+            return True
+
+    def _counts_fresh(self, conn: Conn) -> bool:
+        return conn.value("SELECT version FROM speaker_counts_state WHERE id = 1") == json.dumps(self.data_version(conn))
+
+    def _fresh_counts(self, conn: Conn) -> bool:
+        """Whether speaker_counts can answer: counted for this data, or counted now. A store
+        that cannot write (a read-only file or role) counts live instead."""
+        if self._counts_fresh(conn):
+            return True
+        try:
+            self.refresh_speaker_counts()
+        except self.backend.errors:
+            return False
+        return self._counts_fresh(conn)
+
     def _speakers(self, query: SpeakerQuery) -> SearchPage:
+        conn = self._read()
+        if not query.since and not query.until and self._fresh_counts(conn):
+            return self._speakers_counted(conn, query)
+        return self._speakers_live(query)
+
+    def _speakers_counted(self, conn: Conn, query: SpeakerQuery) -> SearchPage:
+        """The speakers list from the materialised counts: an indexed ORDER BY ... LIMIT."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if query.kind:
+            clauses.append("c.kind = ?")
+            params.append(query.kind)
+        if query.name:
+            named, named_params = self._name_like("speakers", "s.id", "s.name", f"%{_like_escape(query.name.lower())}%")
+            clauses.append(f"c.speaker_id IN (SELECT s.id FROM speakers s WHERE {named})")
+            params.extend(named_params)
+        if query.min_statements:
+            clauses.append("c.attributions >= ?")
+            params.append(query.min_statements)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        column = SPEAKER_SORTS[query.sort]
+        nulls = "c.latest IS NULL, " if column == "latest" else ""  # counts are never NULL, a latest date may be
+        order = f"{nulls}c.{column} {query.direction.upper()}, c.name, c.speaker_id"
+        rows = conn.all(
+            f"SELECT c.speaker_id AS id, c.name, c.kind, c.attributions, c.articles, c.latest, c.aliases, c.descriptors "
+            f"FROM speaker_counts c {where} ORDER BY {order} LIMIT ? OFFSET ?",
+            [*params, query.limit, query.offset],
+        )
+        total = conn.value(f"SELECT COUNT(*) AS n FROM speaker_counts c {where}", params) or 0
+        for row in rows:
+            row["aliases"] = json.loads(row["aliases"])
+            row["descriptors"] = json.loads(row["descriptors"])
+        return SearchPage(total, rows)
+
+    def _speakers_live(self, query: SpeakerQuery) -> SearchPage:
         clauses = ["s.merged_into IS NULL"]
         params: list[Any] = []
+        pattern = f"%{_like_escape(query.name.lower())}%" if query.name else None
+        named = self._name_like("speakers", "s.id", "s.name", pattern or "")[0]
         for clause, value in (
             ("s.kind = ?", query.kind),
-            ("lower(s.name) LIKE ? ESCAPE '\\'", f"%{_like_escape(query.name.lower())}%" if query.name else None),
+            (named, pattern),
             ("ar.published_date >= ?", query.since),
             ("ar.published_date <= ?", query.until),
         ):
@@ -618,23 +778,30 @@ class Store:
         total = rows[0]["total"] if rows else conn.value(f"SELECT COUNT(*) AS n FROM ({counts}) c", [*params, *having_params])
         for row in rows:
             del row["total"]
+        self._describe(conn, rows)
+        return SearchPage(total or 0, rows)
+
+    def _describe(self, conn: Conn, rows: list[dict[str, Any]], *, every: bool = False) -> None:
+        """Each listed speaker's top aliases and descriptors (``every``: rows holds every
+        speaker, so count them all in one pass rather than name them)."""
         if rows:
-            ids = [r["id"] for r in rows]
+            ids = None if every else [r["id"] for r in rows]
             aliases = self._top_per_speaker(conn, ids, "mention_names", "name")
             descriptors = self._top_per_speaker(conn, ids, "mention_descriptors", "descriptor")
             for row in rows:
                 row["aliases"] = [a for a, _ in aliases.get(row["id"], []) if a != row["name"]][:5]
                 row["descriptors"] = [d for d, _ in clean_descriptors(descriptors.get(row["id"], []))][:3]
-        return SearchPage(total or 0, rows)
 
     @staticmethod
-    def _top_per_speaker(conn: Conn, ids: list[int], table: str, column: str) -> dict[int, list[tuple[str, int]]]:
-        marks = ", ".join("?" for _ in ids)
+    def _top_per_speaker(conn: Conn, ids: list[int] | None, table: str, column: str) -> dict[int, list[tuple[str, int]]]:
+        """Per speaker (these, or every one for None), its values of ``column`` with their
+        mention counts, most frequent first."""
+        where = f"m.speaker_id IN ({', '.join('?' for _ in ids)})" if ids is not None else "m.speaker_id IS NOT NULL"
         out: dict[int, list[tuple[str, int]]] = {}
-        for r in conn.all(
+        for r in conn.iter(
             f"SELECT m.speaker_id, t.{column} AS value, COUNT(*) AS n FROM {table} t JOIN mentions m ON m.id = t.mention_id "
-            f"WHERE m.speaker_id IN ({marks}) GROUP BY m.speaker_id, t.{column} ORDER BY n DESC, value",
-            ids,
+            f"WHERE {where} GROUP BY m.speaker_id, t.{column} ORDER BY n DESC, value",
+            ids or [],
         ):
             out.setdefault(r["speaker_id"], []).append((r["value"], r["n"]))
         return out
@@ -668,7 +835,9 @@ class Store:
         row["aliases"] = [{"name": a, "mentions": n} for a, n in aliases]
         row["descriptors"] = [{"descriptor": d, "mentions": n} for d, n in clean_descriptors(descriptors)]
         row["keys"] = conn.all("SELECT key, origin FROM speaker_keys WHERE speaker_id = ? ORDER BY key", (speaker_id,))
-        counts = conn.one(_speaker_counts("s.id = ?"), (speaker_id,)) or {}
+        counted = self._counts_fresh(conn) and row["merged_into"] is None
+        counts = (conn.one("SELECT attributions, articles, latest FROM speaker_counts WHERE speaker_id = ?", (speaker_id,))
+                  if counted else None) or conn.one(_speaker_counts("s.id = ?"), (speaker_id,)) or {}
         row["attributions"] = counts.get("attributions", 0)
         row["articles"] = counts.get("articles", 0)
         row["latest"] = counts.get("latest")

@@ -44,10 +44,12 @@ def search_query(
                       "wire copies of one story are one result, whose copies field says how many articles carry it."),
     limit: int = Query(20, ge=1, le=MAX_PAGE_SIZE),
     offset: int = Query(0, ge=0),
+    after: str | None = Query(None, max_length=400, description="The next_after cursor of the page before: the next "
+                              "page, as fast deep into the results as the first (offset counts from there)."),
 ) -> SearchQuery:
     return SearchQuery(text=q or None, speaker=speaker or None, publisher=publisher or None, since=since or None,
                        until=until or None, type=type, kind=kind, tag=tag or None, bookmarked=bookmarked,
-                       all_copies=all_copies, limit=limit, offset=offset)
+                       all_copies=all_copies, limit=limit, offset=offset, after=after or None)
 
 
 SearchDep = Annotated[SearchQuery, Depends(search_query)]
@@ -61,7 +63,8 @@ def stats(store: StoreDep, auth: AuthDep):
 @router.get("/search", response_model=schemas.SearchResults, summary="Search statements")
 def search(store: StoreDep, query: SearchDep):
     page = store.search(query)
-    return {"total": page.total, "limit": query.limit, "offset": query.offset, "results": page.rows}
+    return {"total": page.total, "limit": query.limit, "offset": query.offset, "results": page.rows,
+            "next_after": page.next_after}
 
 
 @router.get("/search.csv", summary="Every statement of a search, as CSV", response_class=StreamingResponse,

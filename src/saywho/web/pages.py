@@ -60,16 +60,19 @@ def offset(page_number: int) -> int:
     return (page_number - 1) * PAGE_SIZE
 
 
-def pager(total: int, page_number: int, params: dict[str, Any]) -> dict[str, Any]:
+def pager(total: int, page_number: int, params: dict[str, Any], after: str | None = None) -> dict[str, Any]:
+    """Page links; ``after``, the cursor of the page after this one, makes the next link
+    a keyset link (a deep page then costs what the first does)."""
     pages = max(1, -(-total // PAGE_SIZE))
     first = (page_number - 1) * PAGE_SIZE + 1 if total else 0
     last = min(total, page_number * PAGE_SIZE)
 
-    def link(n: int) -> str:
-        return "?" + urlencode({**{k: v for k, v in params.items() if v not in (None, "", False)}, "page": n})
+    def link(n: int, cursor: str | None = None) -> str:
+        given = {k: v for k, v in params.items() if v not in (None, "", False)}
+        return "?" + urlencode({**given, "page": n, **({"after": cursor} if cursor else {})})
 
     return {
         "page": page_number, "pages": pages, "first": first, "last": last, "total": total,
         "prev": link(page_number - 1) if page_number > 1 else None,
-        "next": link(page_number + 1) if page_number < pages else None,
+        "next": link(page_number + 1, after) if page_number < pages else None,
     }

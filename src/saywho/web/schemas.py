@@ -37,6 +37,7 @@ class SearchResults(BaseModel):
     limit: int
     offset: int
     results: list[Statement]
+    next_after: str | None = Field(None, description="Cursor of the next page (pass it as after); null on the last page.")
 
 
 class SpeakerSummary(BaseModel):

@@ -37,6 +37,7 @@ def search_page(
     bookmarked: bool = False,
     all_copies: bool = Query(False, alias="all"),
     page_number: int = Query(1, alias="page", ge=1),
+    after: str | None = Query(None, max_length=400),
 ):
     given = {"q": q, "speaker": speaker, "publisher": publisher, "since": since, "until": until,
              "type": type, "kind": kind, "tag": tag, "bookmarked": bookmarked, "all": all_copies}
@@ -44,12 +45,12 @@ def search_page(
     query = SearchQuery(text=params["q"], speaker=params["speaker"], publisher=params["publisher"],
                         since=params["since"], until=params["until"], type=params["type"], kind=params["kind"],
                         tag=params["tag"], bookmarked=bool(bookmarked), all_copies=all_copies,
-                        limit=PAGE_SIZE, offset=offset(page_number))
+                        limit=PAGE_SIZE, offset=0 if after else offset(page_number), after=after or None)
     settings = display.settings()
     results = store.search(query, context=settings.context_chars)
     facets = store.facets(query, limit=settings.facet_values)
     return page(
-        request, "search.html", params=params, results=results, pager=pager(results.total, page_number, params),
+        request, "search.html", params=params, results=results, pager=pager(results.total, page_number, params, results.next_after),
         publishers=store.publishers(), tags=store.tags(), active=active_filters(params),
         facets=facet_links(facets, params),
     )

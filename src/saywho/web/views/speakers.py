@@ -60,7 +60,8 @@ def _whole_number(value: str | None, what: str) -> int | None:
 
 @router.get("/speakers/{speaker_id}", response_class=HTMLResponse)
 def speaker_page(request: Request, store: StoreDep, speaker_id: int, q: str | None = None, type: str | None = None,
-                 since: str | None = None, until: str | None = None, page_number: int = Query(1, alias="page", ge=1)):
+                 since: str | None = None, until: str | None = None, page_number: int = Query(1, alias="page", ge=1),
+                 after: str | None = Query(None, max_length=400)):
     speaker = store.speaker(speaker_id)
     if speaker is None:
         raise HTTPException(404, f"no speaker {speaker_id}")
@@ -71,12 +72,12 @@ def speaker_page(request: Request, store: StoreDep, speaker_id: int, q: str | No
               "until": (until or "").strip() or None}
     statements = store.search(SearchQuery(speaker=str(speaker_id), text=params["q"], type=params["type"],
                                           since=params["since"], until=params["until"], limit=PAGE_SIZE,
-                                          offset=offset(page_number)),
+                                          offset=0 if after else offset(page_number), after=after or None),
                               context=display.settings().context_chars)
     return page(request, "speaker.html", speaker=speaker, statements=statements, params=params,
                 filtered=any(params.values()), timeline=render.timeline(store.speaker_days(speaker_id)),
                 quoted_with=store.quoted_with(speaker_id, QUOTED_WITH_SHOWN),
-                pager=pager(statements.total, page_number, params))
+                pager=pager(statements.total, page_number, params, statements.next_after))
 
 
 @router.post("/speakers/{speaker_id}/merge")
