@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -32,3 +35,32 @@ def raw_extractor():
     from saywho.pipeline import Extractor, Options
 
     return Extractor(Options(raw=True))
+
+
+@pytest.fixture
+def new_target(request, tmp_path) -> Iterator:
+    """A factory of fresh, empty database locations on the test's backend (``sqlite`` unless
+    parametrised indirectly with ``postgresql``); PostgreSQL schemas are dropped afterwards."""
+    from store.store_builders import PG_DSN
+
+    backend = getattr(request, "param", "sqlite")
+    schemas: list[str] = []
+
+    def make() -> str:
+        if backend == "sqlite":
+            return str(tmp_path / f"{uuid.uuid4().hex[:8]}.db")
+        import psycopg
+
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(PG_DSN, autocommit=True) as admin:
+            admin.execute(f'CREATE SCHEMA "{schema}"')
+        schemas.append(schema)
+        return f"{PG_DSN}{'&' if '?' in PG_DSN else '?'}options={quote(f'-csearch_path={schema}')}"
+
+    yield make
+    if schemas:
+        import psycopg
+
+        with psycopg.connect(PG_DSN, autocommit=True) as admin:
+            for schema in schemas:
+                admin.execute(f'DROP SCHEMA "{schema}" CASCADE')

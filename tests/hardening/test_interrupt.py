@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import random
 import time
-import uuid
-from collections.abc import Iterator
-from urllib.parse import quote
 
 import pytest
 
@@ -19,37 +16,11 @@ from saywho.testing.interrupt import (
     run_to_end,
     write_corpus,
 )
-from store.store_builders import BACKENDS, PG_DSN
+from store.store_builders import BACKENDS
 
 ARTICLES = 24
 #: Kill points per backend: one in start-up, the rest after a random number of commits.
 KILLS = 3
-
-
-@pytest.fixture
-def new_target(request, tmp_path) -> Iterator:
-    """A factory of fresh, empty database locations on the test's backend."""
-    backend = getattr(request, "param", "sqlite")
-    schemas: list[str] = []
-
-    def make() -> str:
-        if backend == "sqlite":
-            return str(tmp_path / f"{uuid.uuid4().hex[:8]}.db")
-        import psycopg
-
-        schema = f"t_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(PG_DSN, autocommit=True) as admin:
-            admin.execute(f'CREATE SCHEMA "{schema}"')
-        schemas.append(schema)
-        return f"{PG_DSN}{'&' if '?' in PG_DSN else '?'}options={quote(f'-csearch_path={schema}')}"
-
-    yield make
-    if schemas:
-        import psycopg
-
-        with psycopg.connect(PG_DSN, autocommit=True) as admin:
-            for schema in schemas:
-                admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 @pytest.mark.slow

@@ -10,10 +10,7 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 
@@ -21,35 +18,9 @@ from saywho.models import Article
 from saywho.store import Store, content_hash
 from saywho.store.bulk import BulkLoader, spark_items
 from saywho.testing.interrupt import corpus_state, partial_is_whole_articles, stored_articles
-from store.store_builders import BACKENDS, PG_DSN, Quote, build_article, story
+from store.store_builders import BACKENDS, Quote, build_article, story
 
 pytestmark = pytest.mark.parametrize("new_target", BACKENDS, indirect=True)
-
-
-@pytest.fixture
-def new_target(request, tmp_path) -> Iterator:
-    """A factory of fresh, empty database locations on the test's backend."""
-    backend = request.param
-    schemas: list[str] = []
-
-    def make() -> str:
-        if backend == "sqlite":
-            return str(tmp_path / f"{uuid.uuid4().hex[:8]}.db")
-        import psycopg
-
-        schema = f"t_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(PG_DSN, autocommit=True) as admin:
-            admin.execute(f'CREATE SCHEMA "{schema}"')
-        schemas.append(schema)
-        return f"{PG_DSN}{'&' if '?' in PG_DSN else '?'}options={quote(f'-csearch_path={schema}')}"
-
-    yield make
-    if schemas:
-        import psycopg
-
-        with psycopg.connect(PG_DSN, autocommit=True) as admin:
-            for schema in schemas:
-                admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 def corpus() -> list[Article]:

@@ -481,32 +481,16 @@ def _exported_sources(path: str, report, tally: Tally, curation: list[dict[str, 
 def _import_file(store, path: str, report, progress: Progress, tally: Tally, started: float,
                  curation: list[dict[str, Any]]) -> None:
     """Add one exported JSONL file's articles; a file or line that cannot be read is one failure."""
-    try:
-        handle = open(path, encoding="utf-8")  # noqa: SIM115  (opened apart from the `with` so only opening failures land here)
-    except OSError as error:
-        tally.record(InputError(path, error.strerror or str(error)))
-        report.failed += 1
-        return
-    with handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            if line.startswith('{"curation":'):
-                try:
-                    curation.append(read_curation_line(line))
-                except ValueError as error:
-                    tally.record(InputError(f"{path}:{number}", f"not a curation entry ({error})"))
-                    report.failed += 1
-                continue
-            try:
-                article, key = read_exported_record(line)
-            except ValueError as error:
-                tally.record(InputError(f"{path}:{number}", f"not an article record ({error})"))
-                report.failed += 1
-                continue
-            report.added(article, store.add_article(article, key) is not None)
-            report.seconds = time.perf_counter() - started
-            progress.show(_progress_line(report))
+    for _, where, line in _exported_sources(path, report, tally, curation):
+        try:
+            article, key = read_exported_record(line)
+        except ValueError as error:
+            tally.record(InputError(where, f"not an article record ({error})"))
+            report.failed += 1
+            continue
+        report.added(article, store.add_article(article, key) is not None)
+        report.seconds = time.perf_counter() - started
+        progress.show(_progress_line(report))
 
 
 def read_curation_line(line: str) -> dict[str, Any]:
