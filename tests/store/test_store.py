@@ -214,6 +214,9 @@ def test_speaker_timeline_counts_statements_per_month(store):
     add(store, build_article([Quote("Jane Smith", "Two"), Quote("Jane Smith", "Three")], published="2016-07-09", input="b"))
     (jane,) = speaker_of(store, "Jane Smith")
     assert store.speaker(jane)["timeline"] == [{"month": "2016-05", "attributions": 1}, {"month": "2016-07", "attributions": 2}]
+    # The web page bins per day itself and asks for the rest only.
+    page = store.speaker(jane, timeline=False)
+    assert "timeline" not in page and page["attributions"] == 3
 
 
 # --- search -----------------------------------------------------------------------------

@@ -824,8 +824,10 @@ class Store:
             )
         raise StoreError(f"breakdown must be by kind or descriptor, not {by!r}")
 
-    def speaker(self, speaker_id: int) -> dict[str, Any] | None:
-        """One speaker: names, descriptors (cleaned for reading), keys, counts and a monthly timeline."""
+    def speaker(self, speaker_id: int, *, timeline: bool = True) -> dict[str, Any] | None:
+        """One speaker: names, descriptors (cleaned for reading), keys, counts and, unless
+        ``timeline`` is False, a monthly timeline (a scan of all their statements: the web
+        page draws its own bins from :meth:`speaker_days` and skips it)."""
         conn = self._read()
         row = conn.one("SELECT id, name, kind, merged_into FROM speakers WHERE id = ?", (speaker_id,))
         if row is None:
@@ -841,6 +843,8 @@ class Store:
         row["attributions"] = counts.get("attributions", 0)
         row["articles"] = counts.get("articles", 0)
         row["latest"] = counts.get("latest")
+        if not timeline:
+            return row
         row["timeline"] = conn.all(
             f"SELECT substr(ar.published_date, 1, 7) AS month, {STATEMENT_COUNT} AS attributions FROM attributions a "
             "JOIN mentions m ON m.id = a.mention_id JOIN articles ar ON ar.id = a.article_id "

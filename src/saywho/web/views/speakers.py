@@ -62,7 +62,7 @@ def _whole_number(value: str | None, what: str) -> int | None:
 def speaker_page(request: Request, store: StoreDep, speaker_id: int, q: str | None = None, type: str | None = None,
                  since: str | None = None, until: str | None = None, page_number: int = Query(1, alias="page", ge=1),
                  after: str | None = Query(None, max_length=400)):
-    speaker = store.speaker(speaker_id)
+    speaker = store.speaker(speaker_id, timeline=False)
     if speaker is None:
         raise HTTPException(404, f"no speaker {speaker_id}")
     if speaker["merged_into"] is not None:
