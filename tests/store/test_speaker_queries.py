@@ -111,6 +111,16 @@ def test_quoted_with_counts_shared_articles(newsroom):
     assert newsroom.quoted_with(cy) == []
 
 
+@on_both
+def test_quoted_with_forgets_a_speaker_whose_only_statement_there_was_given_to_another(newsroom):
+    from saywho.store import SearchQuery
+
+    (ann,) = speaker_of(newsroom, "Ann Lee")
+    (four,) = newsroom.search(SearchQuery(text="Four")).rows
+    newsroom.reassign_statement(four["id"], speaker_id=ann)  # Bob said nothing in article a after all
+    assert newsroom.quoted_with(ann) == []
+
+
 @pytest.mark.parametrize(("descriptor", "shown"), [
     ("Tory co", False),          # "Tory co-chairman" cut at the entity's start
     ("former ex", False),

@@ -156,6 +156,14 @@ def test_speakers_count_stories_and_statements_once_per_story(store):
     assert page["timeline"] == [{"month": "2016-05", "attributions": 3}]
 
 
+def test_speakers_quoted_together_count_their_shared_story_once(store):
+    quote = [Quote("Jane Smith", "We will cut taxes next year"), Quote("Tom Jones", "Taxes are too high")]
+    add(store, story(1, quote, publisher="Reuters"))
+    add(store, story(1, quote, publisher="BBC", edit=" Updated."))
+    jane = next(r["id"] for r in store.speakers().rows if r["name"] == "Jane Smith")
+    assert [(r["name"], r["articles"]) for r in store.quoted_with(jane)] == [("Tom Jones", 1)]
+
+
 def test_export_and_import_keep_the_stories(store, tmp_path):
     quote = [Quote("Jane Smith", "We will cut taxes next year")]
     add(store, story(1, quote, publisher="Reuters"))

@@ -867,11 +867,13 @@ class Store:
 
     def quoted_with(self, speaker_id: int, limit: int = 10) -> list[dict[str, Any]]:
         """The speakers most often quoted in the same articles as this one: per other live
-        speaker, the number of articles quoting both (one query; the articles come from
-        the speaker's own statements through the mentions index)."""
+        speaker, the number of stories quoting both (wire copies of a story count once, as
+        on the speakers list). One query; the articles come from the speaker's own
+        statements through the mentions index."""
         return self._read().all(
-            "SELECT s.id, s.name, s.kind, COUNT(DISTINCT a.article_id) AS articles FROM attributions a "
+            f"SELECT s.id, s.name, s.kind, {STORY_COUNT} AS articles FROM attributions a "
             "JOIN mentions m ON m.id = a.mention_id JOIN speakers s ON s.id = m.speaker_id "
+            "JOIN articles ar ON ar.id = a.article_id "
             "WHERE s.id <> ? AND s.merged_into IS NULL AND a.article_id IN ("
             "SELECT a2.article_id FROM attributions a2 JOIN mentions m2 ON m2.id = a2.mention_id WHERE m2.speaker_id = ?) "
             "GROUP BY s.id, s.name, s.kind ORDER BY articles DESC, s.name, s.id LIMIT ?",
