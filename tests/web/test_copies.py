@@ -39,3 +39,11 @@ def test_the_search_page_says_also_in_and_offers_every_copy(client):
 def test_the_speakers_list_counts_the_story_once(client):
     listed = client.get("/api/speakers").json()["results"][0]
     assert (listed["attributions"], listed["articles"]) == (2, 2)
+
+
+def test_an_article_page_lists_the_other_copies_of_its_story(client):
+    agency = client.get("/articles/1").text
+    copies = agency[agency.index("Also published as"):agency.index("</ul>", agency.index("Also published as"))]
+    assert 'href="/articles/2"' in copies and 'href="/articles/3"' in copies and "Gazette" in copies and "Herald" in copies
+    assert 'href="/articles/4"' not in copies  # a story of its own
+    assert "Also published as" not in client.get("/articles/4").text

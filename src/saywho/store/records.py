@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Generic, TypedDict, TypeVar
+from typing import Any, Generic, TypedDict, TypeVar
 
 from saywho.models import Article
 
@@ -131,6 +131,8 @@ class ArticleRecord(TypedDict):
     reassigned: dict[int, CorpusSpeakerRef]
     #: Tags and bookmark by statement id.
     marks: dict[int, Marks]
+    #: The other articles of its story (wire copies), oldest first: id, title, publisher, published_date.
+    copies: list[dict[str, Any]]
 
 
 Row = TypeVar("Row")

@@ -958,12 +958,18 @@ class Store:
         """One stored article: its record, attribution ids and each speaker's corpus speaker."""
         conn = self._read()
         row = conn.one(
-            "SELECT id, content_hash, input, title, published, published_date, publisher, url, text, record, ingested_at "
-            "FROM articles WHERE id = ?",
+            "SELECT id, content_hash, input, title, published, published_date, publisher, url, text, record, ingested_at, "
+            "story_id FROM articles WHERE id = ?",
             (article_id,),
         )
         if row is None:
             return None
+        # The other copies of its story (the same agency story on other sites), oldest first.
+        row["copies"] = conn.all(
+            "SELECT id, title, publisher, published_date FROM articles WHERE story_id = ? AND id <> ? "
+            "ORDER BY published_date, id LIMIT ?",
+            (row.pop("story_id"), article_id, MAX_PAGE_SIZE),
+        )
         record = json.loads(row.pop("record"))
         record["text"] = row.pop("text")
         row["article"] = Article.from_dict(record)
