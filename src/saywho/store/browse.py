@@ -114,4 +114,5 @@ def article_filters(title: str | None, publisher: str | None, since: str | None,
 
 
 def like_escape(text: str) -> str:
+    """``text`` matched literally inside a LIKE pattern (with ``ESCAPE '\\'``)."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -533,15 +533,13 @@ class BulkLoader:
         stories = {article_id: article_id for article_id in article_ids}
         if self.grouper is None:
             return stories, []
-        import numpy as np
-
-        threshold = self.grouper.config.threshold
+        grouper = self.grouper
         keys = sorted({k for p in batch for k in p.bands})
         stored_by_key: dict[int, list[int]] = defaultdict(list)
         for row in self.writer.select_in(conn, "SELECT key, article_id FROM story_bands WHERE {match}", "key", keys):
             stored_by_key[row["key"]].append(row["article_id"])
         others = sorted({a for ids in stored_by_key.values() for a in ids})
-        stored = {r["id"]: (r["story_id"], np.frombuffer(bytes(r["signature"]), dtype="<u4")) for r in self.writer.select_in(
+        stored = {r["id"]: (r["story_id"], grouper.stored_signature(r["signature"])) for r in self.writer.select_in(
             conn, "SELECT ar.id, ar.story_id, s.signature FROM articles ar JOIN article_signatures s ON s.article_id = ar.id "
             "WHERE s.signature IS NOT NULL AND {match}", "ar.id", others)}
         parent: dict[int, int] = {}
@@ -570,12 +568,12 @@ class BulkLoader:
                     if other not in seen and other in stored:
                         seen.add(other)
                         story, signature = stored[other]
-                        if float(np.mean(signature == prepared.sig_array)) >= threshold:
+                        if grouper.same_story(signature, prepared.sig_array):
                             union(article_id, story)
                 for other in earlier[key]:
                     if -other not in seen:
                         seen.add(-other)
-                        if float(np.mean(signatures[other] == prepared.sig_array)) >= threshold:
+                        if grouper.same_story(signatures[other], prepared.sig_array):
                             union(article_id, other)
                 earlier[key].append(article_id)
         merged = []

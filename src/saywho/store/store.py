@@ -530,7 +530,7 @@ class Store:
                 # The filter names the speakers (a few, even for someone quoted a hundred
                 # thousand times), not their mentions; a very common fragment ("a") lets the
                 # database join instead.
-                pattern = f"%{_like_escape(query.speaker.lower())}%"
+                pattern = f"%{browse.like_escape(query.speaker.lower())}%"
                 speaker_ids, unnamed = self._names_matching(pattern)
                 parts: list[str] = []
                 if len(speaker_ids) > MAX_INLINE_IDS:
@@ -730,7 +730,7 @@ class Store:
             clauses.append("c.kind = ?")
             params.append(query.kind)
         if query.name:
-            named, named_params = self._name_like("speakers", "s.id", "s.name", f"%{_like_escape(query.name.lower())}%")
+            named, named_params = self._name_like("speakers", "s.id", "s.name", f"%{browse.like_escape(query.name.lower())}%")
             clauses.append(f"c.speaker_id IN (SELECT s.id FROM speakers s WHERE {named})")
             params.extend(named_params)
         if query.min_statements:
@@ -754,7 +754,7 @@ class Store:
     def _speakers_live(self, query: SpeakerQuery) -> SearchPage:
         clauses = ["s.merged_into IS NULL"]
         params: list[Any] = []
-        pattern = f"%{_like_escape(query.name.lower())}%" if query.name else None
+        pattern = f"%{browse.like_escape(query.name.lower())}%" if query.name else None
         named = self._name_like("speakers", "s.id", "s.name", pattern or "")[0]
         for clause, value in (
             ("s.kind = ?", query.kind),
@@ -1078,10 +1078,6 @@ def fts5_query(text: str) -> str:
     '"troop levels" "OR" "x"'
     """
     return " ".join(f'"{term}"' for term in search_terms(text))
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _date_of(published: str | None) -> str | None:

@@ -114,6 +114,17 @@ class StoryGrouper:
         minhash.update_batch(list(shingles))
         return np.asarray(minhash.hashvalues, dtype="<u4")
 
+    @staticmethod
+    def stored_signature(blob: bytes) -> np.ndarray:
+        """A signature as ``article_signatures`` holds it, back as the array it was."""
+        import numpy as np
+
+        return np.frombuffer(bytes(blob), dtype="<u4")
+
+    def same_story(self, one: np.ndarray, other: np.ndarray) -> bool:
+        """Whether two signatures' estimated Jaccard similarity reaches the threshold."""
+        return float((one == other).mean()) >= self.config.threshold
+
     def band_keys(self, signature: np.ndarray) -> list[int]:
         """One signed 64-bit key per band: the band's number and values, hashed."""
         keys = []
@@ -124,8 +135,6 @@ class StoryGrouper:
 
     def assign(self, conn: Conn, article_id: int, text: str) -> int:
         """Group one stored article (in the caller's transaction); return its story id."""
-        import numpy as np
-
         signature = self.signature(text)
         conn.run(
             "INSERT INTO article_signatures (article_id, signature) VALUES (?, ?)",
@@ -140,8 +149,7 @@ class StoryGrouper:
                 f"WHERE ar.id IN (SELECT article_id FROM story_bands WHERE key IN ({marks})) AND ar.id <> ?",
                 [*keys, article_id],
             ):
-                other = np.frombuffer(bytes(row["signature"]), dtype="<u4")
-                if float(np.mean(other == signature)) >= self.config.threshold:
+                if self.same_story(self.stored_signature(row["signature"]), signature):
                     stories.add(row["story_id"])
             for key in keys:
                 conn.run("INSERT INTO story_bands (key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING", (key, article_id))
