@@ -259,6 +259,21 @@ def test_linking_pairs_contents_cues_and_sources(text, marked, expected):
     assert got == expected
 
 
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("\u201cThe plan will work,\u201d", "direct"),
+        # reported words running into a partial quote: the quote mark at its end does not make it direct
+        ("that \u201cthe plan will work,\u201d", "mixed"),
+        ("that the plan will work", "indirect"),
+    ],
+)
+def test_the_tagger_types_a_content_as_the_rules_do(content, expected):
+    text = f"Ann said {content} on Monday."
+    (found,) = tagger.link_spans(spans_of(text, ("source", "Ann", 0), ("cue", "said", 0), ("content", content, 0)), text)
+    assert found.type == expected
+
+
 def test_belief_cues_are_marked_as_beliefs():
     text = "Ann thinks rents fall."
     (found,) = tagger.link_spans(spans_of(text, ("source", "Ann", 0), ("cue", "thinks", 0), ("content", "rents fall", 0)), text)
