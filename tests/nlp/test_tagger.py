@@ -404,6 +404,24 @@ def test_a_tagger_attribution_without_source_takes_the_rules_source():
     ]
 
 
+def test_an_unsupported_passive_with_no_agent_is_dropped_given_the_parse(nlp):
+    # No one is credited with the first blame; the tagger's source would be a neighbour's.
+    text = "The forces have been blamed for causing casualties. The forces were blamed by the agency for causing deaths."
+    no_agent = attribution_in(text, "causing casualties", "have been blamed for")
+    by_agent = attribution_in(text, "causing deaths", "were blamed by", "the agency")
+    kept = tagger.combine([no_agent, by_agent], [], text, doc=nlp(text))
+    assert [(a.content.text, a.source and a.source.text) for a in kept] == [("causing deaths", "the agency")]
+    # without the parse (as a sweep without one runs) nothing tells the passive apart
+    assert len(tagger.combine([no_agent, by_agent], [], text)) == 2
+
+
+def test_a_passive_with_no_agent_that_the_rules_also_found_is_kept(nlp):
+    text = "The mayor was asked whether rents would fall."
+    tagged = attribution_in(text, "whether rents would fall", "was asked")
+    ruled = attribution_in(text, "whether rents would fall", "was asked")
+    assert described(tagger.combine([tagged], [ruled], text, doc=nlp(text))) == [("whether rents would fall", "was asked", None)]
+
+
 @pytest.mark.parametrize(
     "rules_type, tagger_confidence, expected_content",
     [

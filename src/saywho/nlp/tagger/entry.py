@@ -54,4 +54,4 @@ def find_attributions_model(doc: Doc, *, title: str | None = None) -> list[Attri
     in_body = link_spans([s for s in spans if s.start >= title_end], text, model.calibration, quotes)
     found = [a for a in in_title if a.cue is not None] + in_body
     by_rules = rules.find_attributions(doc, title=title)
-    return combine(found, by_rules, text, model.config.combining)
+    return combine(found, by_rules, text, model.config.combining, doc)
