@@ -373,7 +373,7 @@ def test_error_context_marks_the_span_on_one_line():
 
 @pytest.fixture
 def app(monkeypatch):
-    def fake_saywho(articles, jobs=1, model=None, mode="rules"):
+    def fake_saywho(articles, jobs=1, model=None, engine="tagger"):
         predictions = [cityhall_predictions(a.text) if a.name == CITYHALL else [] for a in articles]
         return SystemRun("saywho", predictions, 1.0)
 
@@ -487,9 +487,15 @@ def test_agreement_scores_saywho_against_each_annotator_on_the_same_articles(app
     assert overlap["content"]["matched"] == 3
 
 
-def test_agreement_rejects_an_unknown_mode(app):
-    result = CliRunner().invoke(app, ["eval", "agreement", str(FIXTURE), "--saywho", "--mode", "bert"])
-    assert result.exit_code == 1 and "unknown mode 'bert'" in result.output
+def test_agreement_rejects_an_unknown_engine(app):
+    result = CliRunner().invoke(app, ["eval", "agreement", str(FIXTURE), "--saywho", "--engine", "bert"])
+    assert result.exit_code == 1 and "unknown engine 'bert'" in result.output
+
+
+def test_agreement_takes_the_deprecated_mode_with_a_warning(app):
+    result = CliRunner().invoke(app, ["eval", "agreement", str(FIXTURE), "--saywho", "--mode", "model"])
+    assert "saywho: warning: --mode is deprecated: use --engine tagger" in result.output
+    assert "saywho (tagger) against each annotator" in result.output
 
 
 def test_agreement_without_an_article_annotated_twice_fails_clearly(app, tmp_path):

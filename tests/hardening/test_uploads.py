@@ -93,3 +93,19 @@ def test_files_of_many_articles_are_sent_to_ingest(client, name, data):
 def test_an_empty_upload_is_a_400(client):
     response = upload(client, "empty.txt", b"")
     assert response.status_code == 400 and "upload:empty.txt: empty" in response.json()["detail"]
+
+
+def test_an_upload_is_analysed_by_the_default_engine_the_tagger(client, monkeypatch):
+    import saywho.pipeline
+
+    seen: list[str] = []
+    annotate = saywho.pipeline.annotate
+
+    def recording(doc, **kwargs):
+        seen.append(kwargs["engine"])
+        return annotate(doc, **kwargs)
+
+    monkeypatch.setattr(saywho.pipeline, "annotate", recording)
+    article = stored_article(client, upload(client, "said.txt", SAID.encode()))
+    assert seen == ["tagger"]
+    assert [a["cue"]["text"] for a in article["attributions"]] == ["said"]
