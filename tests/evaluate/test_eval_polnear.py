@@ -406,6 +406,14 @@ def test_command_json_output(app, tmp_path):
     assert len(lines) > len(report["errors"]) and json.loads(lines[0])["article"]
 
 
+@pytest.mark.parametrize(("flags", "engine"), [((), "tagger"), (("--engine", "rules"), "rules")])
+def test_command_names_the_engine_it_ran(app, flags, engine):
+    as_json = CliRunner().invoke(app, ["eval", "polnear", str(FIXTURE), "--format", "json", *flags])
+    assert json.loads(as_json.stdout)["engine"] == engine
+    table = CliRunner().invoke(app, ["eval", "polnear", str(FIXTURE), *flags])
+    assert f"saywho ({engine} engine):" in table.output
+
+
 def test_command_table_output_and_limit(app):
     result = CliRunner().invoke(app, ["eval", "polnear", str(FIXTURE), "--limit", "1", "--errors", "2"])
     assert result.exit_code == 0, result.output

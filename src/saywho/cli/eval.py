@@ -280,6 +280,7 @@ def evaluate_polnear(
         runs.append(run_textacy(articles, model=model))
     return {
         "folder": str(folder),
+        "engine": engine,
         "articles": len(articles),
         "gold_attributions": sum(len(a.gold) for a in articles),
         "skipped_events": sum(a.skipped_events for a in articles),
@@ -297,7 +298,7 @@ def _report_dict(report: dict) -> dict:
         scores["articles_per_second"] = round(report["articles"] / run.seconds, 2) if run.seconds else None
         scores["failures"] = run.failures
         systems[name] = scores
-    return {key: report[key] for key in ("folder", "articles", "gold_attributions", "skipped_events")} | {
+    return {key: report[key] for key in ("folder", "engine", "articles", "gold_attributions", "skipped_events")} | {
         "systems": systems
     }
 
@@ -349,7 +350,8 @@ def _print_report(console: Console, report: dict) -> None:
         scores: Scores = report["scores"][name]
         speed = report["articles"] / run.seconds if run.seconds else 0.0
         note = f", could not analyse {len(run.failures)} articles" if run.failures else ""
-        console.print(f"\n[bold]{name}[/]: {run.seconds:.1f} s, {speed:.1f} articles/s{note}")
+        label = f"{name} ({report['engine']} engine)" if name == "saywho" else name
+        console.print(f"\n[bold]{escape(label)}[/]: {run.seconds:.1f} s, {speed:.1f} articles/s{note}")
         _print_tables(console, name, scores)
 
 
