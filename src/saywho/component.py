@@ -5,7 +5,7 @@
 >>> _ = nlp.add_pipe("saywho_attributions")
 >>> doc = nlp('"Rates will rise," the bank said.')
 >>> [(a.cue.text, a.speaker.name) for a in doc._.attributions]
-[('said', 'the bank')]
+[('said', 'bank')]
 
 The component needs a parser, a tagger and NER upstream. It sets
 ``doc._.attributions`` (list of :class:`saywho.models.Attribution`) and
