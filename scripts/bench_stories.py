@@ -79,15 +79,15 @@ def analyse(documents: list[Document], tmp: Path) -> None:
     """Ingest with analysis, grouping on and off twice in turn (after a warm-up run that
     loads the model and fills the disk cache), and the time spent grouping: on a shared
     machine the runs' rates vary more than grouping costs, so each run is shown."""
-    print(f"\nIngest of the first {len(documents)} inputs, --mode rules, one process:\n")
+    print(f"\nIngest of the first {len(documents)} inputs, --engine rules, one process:\n")
     print("| grouping | stored | articles/s | of which grouping, s |\n|---|---|---|---|")
     with Store.open(str(tmp / "warm-up.db")) as store:
-        ingest(store, list(documents[:20]), options=Options(mode="rules"), jobs=1)
+        ingest(store, list(documents[:20]), options=Options(engine="rules"), jobs=1)
     for run, grouping in enumerate((True, False, True, False)):
         with Store.open(str(tmp / f"ingest-{run}.db")) as store:
             timed = TimedGrouper()
             store.stories = timed if grouping else None
-            result = ingest(store, list(documents), options=Options(mode="rules"), jobs=1)
+            result = ingest(store, list(documents), options=Options(engine="rules"), jobs=1)
             print(f"| {'on' if grouping else 'off'} | {result.stored} | {result.rate:.2f} | "
                   f"{timed.spent:.2f} of {result.seconds:.1f} |")
 

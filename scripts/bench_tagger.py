@@ -7,14 +7,14 @@ after a warm-up; medians reported. Modes:
 
 ``rules``        saywho's pipeline with the rule-based extractor (clean, spaCy parse,
                  attributions, speakers, dates)
-``model``        the same pipeline with the trained tagger for attributions (ONNX int8)
+``tagger``       the same pipeline with the trained tagger for attributions (ONNX int8)
 ``tagger-only``  the trained tagger alone on raw text, no spaCy (no speaker resolution)
 ``bert-base``    a BERT-base-sized token classifier (12 layers, 768 hidden, 9 labels,
                  random weights: no BERT-base checkpoint is available offline, and
                  speed does not depend on the weights) run with torch on the same
                  windows; the tagger forward pass only, nothing else of the pipeline
 
-Accuracy (``--dev``): exact/overlap F1 per role on PolNeAR dev for ``rules`` and ``model``.
+Accuracy (``--dev``): exact/overlap F1 per role on PolNeAR dev for the ``rules`` and ``tagger`` engines.
 
     python scripts/bench_tagger.py --dev ../shared/data/polnear/dev --limit 200 --repeats 3 \
         --markdown docs/_bench_model.md
@@ -37,8 +37,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BBC = ROOT.parent / "shared" / "data" / "bbc-news"
-#: The extractors (``saywho.pipeline.MODES``, not imported here: spaCy loads only in the runs) and two baselines.
-MODES = ("rules", "model", "tagger-only", "bert-base")
+#: The engines (``saywho.pipeline.ENGINES``, not imported here: spaCy loads only in the runs) and two baselines.
+MODES = ("rules", "tagger", "tagger-only", "bert-base")
 #: Articles run before the clock starts (model load, lazy imports, allocator warm-up).
 WARMUP = 5
 
@@ -52,11 +52,11 @@ def pick_articles(folder: Path, limit: int) -> list[str]:
     return [p.read_text(encoding="utf-8", errors="replace") for p in paths[::step][:limit]]
 
 
-def pipeline_runner(mode: str):
+def pipeline_runner(engine: str):
     from saywho.models import Document
     from saywho.pipeline import Extractor, Options
 
-    extractor = Extractor(Options(mode=mode))
+    extractor = Extractor(Options(engine=engine))
 
     def run(texts: list[str]) -> int:
         documents = (Document(input=f"bbc-{i}", text=t) for i, t in enumerate(texts))
@@ -114,7 +114,7 @@ def child(mode: str, bbc: Path, limit: int, repeats: int) -> None:
     """Time one mode in this process and print JSON (run by the parent in a fresh process)."""
     os.environ["SAYWHO_THREADS"] = "1"
     texts = pick_articles(bbc, limit)
-    run = {"rules": lambda: pipeline_runner("rules"), "model": lambda: pipeline_runner("model"),
+    run = {"rules": lambda: pipeline_runner("rules"), "tagger": lambda: pipeline_runner("tagger"),
            "tagger-only": tagger_runner, "bert-base": bert_runner}[mode]()
     run(texts[:WARMUP])
     seconds = []
@@ -154,10 +154,10 @@ def dev_scores(dev: Path) -> dict[str, dict]:
     articles = load_polnear(dev)
     bounds = sentence_bounds([a.text for a in articles])
     out = {}
-    from saywho.pipeline import MODES as EXTRACTORS
+    from saywho.pipeline import ENGINES as EXTRACTORS
 
     for mode in EXTRACTORS:
-        scores = score_run(articles, run_saywho(articles, mode=mode), bounds)
+        scores = score_run(articles, run_saywho(articles, engine=mode), bounds)
         out[mode] = {
             "exact": {r: c.f1 for r, c in scores.roles["exact"].items()},
             "overlap": {r: c.f1 for r, c in scores.roles["overlap"].items()},
@@ -178,7 +178,7 @@ def markdown(speed: dict[str, dict], accuracy: dict[str, dict], command: str) ->
     for mode in MODES:
         if mode not in speed and mode not in accuracy:
             continue
-        acc = accuracy.get("model" if mode == "tagger-only" else mode)
+        acc = accuracy.get("tagger" if mode == "tagger-only" else mode)
         f1 = (
             " / ".join(f"{acc['exact'][r]:.3f}" for r in ("source", "cue", "content")) if acc and mode != "tagger-only" else "—"
         )
@@ -190,11 +190,11 @@ def markdown(speed: dict[str, dict], accuracy: dict[str, dict], command: str) ->
         rate = f"{sp['per_second']:.2f}" if sp else "—"
         mem = f"{sp['peak_mb']:.0f} MB" if sp else "—"
         lines.append(f"| {mode} | {f1} | {ov} | {att} | {rate} | {mem} |")
-    if "model" in speed and "bert-base" in speed:
-        ratio = speed["model"]["per_second"] / speed["bert-base"]["per_second"]
-        lines += ["", f"Model mode end to end is **{ratio:.1f}x** the speed of the BERT-base-sized tagger's forward pass alone (same run)."]
-    if accuracy.get("model"):
-        sent = accuracy["model"]["sentence_exact"]
+    if "tagger" in speed and "bert-base" in speed:
+        ratio = speed["tagger"]["per_second"] / speed["bert-base"]["per_second"]
+        lines += ["", f"The tagger engine end to end is **{ratio:.1f}x** the speed of the BERT-base-sized tagger's forward pass alone (same run)."]
+    if accuracy.get("tagger"):
+        sent = accuracy["tagger"]["sentence_exact"]
         lines += ["", "Sentence-level exact F1 (model): " + ", ".join(f"{r} {sent[r]:.3f}" for r in ("source", "cue", "content"))]
     return "\n".join(lines) + "\n"
 

@@ -87,11 +87,11 @@ def analysed_base(base: Path, data: Path, bbc_per_section: int, polnear: int) ->
     if not base.exists():
         from saywho.ingest import iter_documents
         from saywho.models import Document
-        from saywho.pipeline import get_extractor
+        from saywho.pipeline import Options, get_extractor
 
         paths = base_texts(data, bbc_per_section, polnear)
         print(f"analysing {len(paths)} base articles (once; cached in {base})", file=sys.stderr)
-        extractor = get_extractor()
+        extractor = get_extractor(Options(engine="rules"))  # the fast engine: the base is about volume, not accuracy
         base.parent.mkdir(parents=True, exist_ok=True)
         partial = base.with_suffix(".partial")
         with partial.open("w", encoding="utf-8") as handle:

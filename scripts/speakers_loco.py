@@ -3,10 +3,10 @@
 For each BBC News category of the speaker set, the distances in ``SpeakerConfig``
 are chosen on the other four (best speaker accuracy + kind accuracy over a small
 grid) and measured on the one left out, beside the shipped configuration's
-figures on it. Parsing and attribution finding run once per article and mode;
+figures on it. Parsing and attribution finding run once per article and engine;
 only resolution reruns per configuration.
 
-    python scripts/speakers_loco.py ../shared/data/bbc-speakers/dev.jsonl --mode rules --mode model
+    python scripts/speakers_loco.py ../shared/data/bbc-speakers/dev.jsonl --engine rules --engine tagger
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from saywho.evaluate.speakers import CATEGORIES, SpeakerCounts, load_speaker_set, score
 from saywho.nlp import speakers
-from saywho.pipeline import MODES, Extractor, Options, find_statements
+from saywho.pipeline import ENGINES, Extractor, Options, find_statements
 
 GRID = {
     "lookback_sentences": (2, 4, 8, 12),
@@ -27,13 +27,13 @@ GRID = {
 }
 
 
-def prepared(articles, mode):
-    extractor = Extractor(Options(raw=True, mode=mode))
+def prepared(articles, engine):
+    extractor = Extractor(Options(raw=True, engine=engine))
     out = []
     for article in articles:
         shell, analysed = extractor._prepare(article.document())
         doc = extractor._parse(analysed)
-        out.append((doc, find_statements(doc, title=shell.title, mode=mode)))
+        out.append((doc, find_statements(doc, title=shell.title, engine=engine)))
     return out
 
 
@@ -53,15 +53,15 @@ def figure(counts: SpeakerCounts) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("set", type=Path)
-    parser.add_argument("--mode", action="append", choices=MODES)
+    parser.add_argument("--engine", action="append", choices=ENGINES)
     args = parser.parse_args()
     articles = load_speaker_set(args.set)
     shipped = speakers.SpeakerConfig.default()
     configs = [speakers.SpeakerConfig(*values) for values in itertools.product(*GRID.values())]
-    for mode in args.mode or ["rules"]:
-        parsed = prepared(articles, mode)
+    for engine in args.engine or ["rules"]:
+        parsed = prepared(articles, engine)
         runs = {config: score(articles, resolved(parsed, config)) for config in configs}
-        print(f"\n{mode}: held-out category | distances chosen on the other four | speaker / kind accuracy there | shipped distances there")
+        print(f"\n{engine}: held-out category | distances chosen on the other four | speaker / kind accuracy there | shipped distances there")
         for held_out in CATEGORIES:
             def others(config, runs=runs, held_out=held_out):  # bound now: used within this iteration
                 total = SpeakerCounts()

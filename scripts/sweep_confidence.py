@@ -27,7 +27,7 @@ THRESHOLDS = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 
 def run_unfiltered(articles: list[PolnearArticle]) -> SystemRun:
     """saywho in raw mode (as ``saywho eval polnear`` runs it) with no candidate cut-off."""
-    extractor = Extractor(Options(raw=True), rules_config=RulesConfig(min_confidence=0.0))
+    extractor = Extractor(Options(raw=True, engine="rules"), rules_config=RulesConfig(min_confidence=0.0))  # the rules' own cut-off
     started = time.perf_counter()
     predictions: list[list[Attribution]] = []
     failures: dict[str, str] = {}

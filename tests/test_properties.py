@@ -2,7 +2,6 @@
 
 import json
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -36,23 +35,22 @@ def check_article(article):
         assert a.type in ("direct", "indirect", "mixed")
 
 
-@SETTINGS
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(news_like, hostile))
 def test_extract_raises_only_input_errors_and_spans_index_the_text(text):
     try:
-        article = saywho.extract(text)
+        article = saywho.extract(text)  # the default engine, the tagger
     except saywho.InputError as error:
         assert error.reason  # documented: e.g. a text that is nothing but scraping junk
         return
     check_article(article)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@SETTINGS
 @given(st.one_of(news_like, hostile))
-def test_model_mode_raises_only_input_errors_and_spans_index_the_text(text):
-    pytest.importorskip("onnxruntime")
+def test_the_rules_engine_raises_only_input_errors_and_spans_index_the_text(text):
     try:
-        article = saywho.extract(text, options=saywho.Options(mode="model"))
+        article = saywho.extract(text, options=saywho.Options(engine="rules"))
     except saywho.InputError as error:
         assert error.reason
         return

@@ -5,22 +5,27 @@
 >>> _ = nlp.add_pipe("saywho_attributions")
 >>> doc = nlp('"Rates will rise," the bank said.')
 >>> [(a.cue.text, a.speaker.name) for a in doc._.attributions]
-[('said', 'the bank')]
+[('said', 'bank')]
 
 The component needs a parser, a tagger and NER upstream. It sets
 ``doc._.attributions`` (list of :class:`saywho.models.Attribution`) and
-``doc._.speakers`` (list of :class:`saywho.models.Speaker`). With
-``config={"mode": "model"}`` it runs the trained tagger on the pipeline's own
-parse (more accurate, slower, needs onnxruntime: docs/model.md).
+``doc._.speakers`` (list of :class:`saywho.models.Speaker`). It runs the trained
+tagger on the pipeline's own parse, combined with the rules (``engine``: "tagger", the
+default); ``config={"engine": "rules"}`` runs the rules alone, the fast mode
+(docs/model.md). The old ``config={"mode": ...}`` still works for one release, with a
+DeprecationWarning.
 """
 
 from __future__ import annotations
+
+import warnings
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from saywho.errors import SaywhoError
-from saywho.pipeline import MODES, annotate, is_mode
+from saywho.options import DEPRECATED_MODES, engine_for_mode, mode_deprecation
+from saywho.pipeline import ENGINES, annotate, is_engine
 
 
 def set_doc_extensions() -> None:
@@ -31,16 +36,23 @@ def set_doc_extensions() -> None:
 
 
 class AttributionComponent:
-    def __init__(self, name: str = "saywho_attributions", min_confidence: float = 0.0, mode: str = "rules"):
-        if not is_mode(mode):
-            raise SaywhoError(f"unknown mode {mode!r} for {name}: use one of {', '.join(MODES)}")
+    def __init__(
+        self, name: str = "saywho_attributions", min_confidence: float = 0.0, engine: str = "tagger", mode: str | None = None
+    ):
+        if mode is not None:  # the deprecated spelling, kept for one release
+            if mode not in DEPRECATED_MODES:
+                raise SaywhoError(f"unknown mode {mode!r} for {name}: use engine, one of {', '.join(ENGINES)}")
+            warnings.warn(mode_deprecation(mode), DeprecationWarning, stacklevel=2)
+            engine = engine_for_mode(mode)
+        if not is_engine(engine):
+            raise SaywhoError(f"unknown engine {engine!r} for {name}: use one of {', '.join(ENGINES)}")
         self.name = name
         self.min_confidence = min_confidence
-        self.mode = mode
+        self.engine = engine
         set_doc_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
-        attributions, speakers = annotate(doc, mode=self.mode)
+        attributions, speakers = annotate(doc, engine=self.engine)
         doc._.attributions = [a for a in attributions if a.confidence >= self.min_confidence]
         doc._.speakers = speakers
         return doc
@@ -48,9 +60,11 @@ class AttributionComponent:
 
 @Language.factory(
     "saywho_attributions",
-    default_config={"min_confidence": 0.0, "mode": "rules"},
+    default_config={"min_confidence": 0.0, "engine": "tagger", "mode": None},
     assigns=["doc._.attributions", "doc._.speakers"],
     requires=["token.dep", "token.lemma", "doc.ents"],
 )
-def make_attribution_component(nlp: Language, name: str, min_confidence: float, mode: str) -> AttributionComponent:
-    return AttributionComponent(name, min_confidence, mode)
+def make_attribution_component(
+    nlp: Language, name: str, min_confidence: float, engine: str, mode: str | None
+) -> AttributionComponent:
+    return AttributionComponent(name, min_confidence, engine, mode)

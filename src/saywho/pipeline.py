@@ -26,10 +26,10 @@ from saywho.nlp.model import doc_text, load_model
 # Defined apart so the command line can read them without loading spaCy; re-exported here.
 from saywho.options import DEFAULT_MAX_CHARS as DEFAULT_MAX_CHARS
 from saywho.options import DEFAULT_TIME_LIMIT as DEFAULT_TIME_LIMIT
-from saywho.options import MODES as MODES
-from saywho.options import Mode as Mode
+from saywho.options import ENGINES as ENGINES
+from saywho.options import Engine as Engine
 from saywho.options import Options as Options
-from saywho.options import is_mode as is_mode
+from saywho.options import is_engine as is_engine
 
 #: Articles longer than this (characters) are analysed paragraph-block by block so
 #: memory stays flat; spaCy's own limit is 1,000,000.
@@ -109,7 +109,7 @@ class Extractor:
 
     def _finish(self, article: Article, doc: Doc) -> Article:
         found, article.speakers = annotate(
-            doc, title=article.title, published=article.published, mode=self.options.mode, rules_config=self.rules_config
+            doc, title=article.title, published=article.published, engine=self.options.engine, rules_config=self.rules_config
         )
         if doc_text(doc) != article.text:
             # Over-long words were broken for the tokenizer, or (raw mode) junk lines blanked:
@@ -128,11 +128,11 @@ def annotate(
     *,
     title: str | None = None,
     published: str | None = None,
-    mode: str = "rules",
+    engine: str = "tagger",
     rules_config: rules.RulesConfig | None = None,
 ) -> tuple[list[Attribution], list[Speaker]]:
     """Attributions, their speakers and dates for a parsed Doc (shared by Extractor and the spaCy component)."""
-    found = find_statements(doc, title=title, mode=mode, rules_config=rules_config)
+    found = find_statements(doc, title=title, engine=engine, rules_config=rules_config)
     found_speakers = speakers.resolve(doc, found)
     for item in found:
         item.when = dates.find_when(doc, item, published=published)
@@ -140,16 +140,18 @@ def annotate(
 
 
 def find_statements(
-    doc: Doc, *, title: str | None = None, mode: str = "rules", rules_config: rules.RulesConfig | None = None
+    doc: Doc, *, title: str | None = None, engine: str = "tagger", rules_config: rules.RulesConfig | None = None
 ) -> list[Attribution]:
     """The statements of a parsed Doc, speech or belief, one per quoted piece, speakers not yet resolved
-    (``rules_config`` applies to the rules mode; model mode combines with the shipped rules)."""
-    if mode == "model":
-        from saywho.nlp.tagger import find_attributions_model  # onnxruntime only when asked for
+    (``rules_config`` applies to the rules engine; the tagger combines with the shipped rules)."""
+    if engine == "tagger":
+        from saywho.nlp.tagger import find_attributions_model  # onnxruntime loads only when the tagger runs
 
         found = find_attributions_model(doc, title=title)
-    else:
+    elif engine == "rules":
         found = rules.find_attributions(doc, title=title, config=rules_config)
+    else:
+        raise ValueError(f"unknown engine {engine!r}; choose {' or '.join(ENGINES)}")
     for item in found:
         item.act = acts.speech_act(doc, item)
     return statements.split_statements(found, doc_text(doc))

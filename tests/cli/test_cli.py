@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -196,5 +197,50 @@ def test_input_errors_cross_process_boundaries_with_jobs_2(tmp_path):
     assert [Path(json.loads(line)["input"]).name for line in result.stdout.splitlines()] == ["b.txt"]
 
 
-def test_unknown_mode_is_a_usage_error():
+def test_unknown_engine_is_a_usage_error():
+    result = run("extract", COUNCIL, "--engine", "model")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "saywho: error: unknown engine 'model'; choose tagger or rules"
+
+
+def test_unknown_deprecated_mode_is_a_usage_error():
     assert run("extract", COUNCIL, "--mode", "magic").exit_code == 2
+
+
+@pytest.fixture
+def engines_run(monkeypatch):
+    """The engine each analysed article was given (analysis runs in this process with --jobs 1)."""
+    import saywho.pipeline
+
+    seen: list[str] = []
+    annotate = saywho.pipeline.annotate
+
+    def recording(doc, **kwargs):
+        seen.append(kwargs["engine"])
+        return annotate(doc, **kwargs)
+
+    monkeypatch.setattr(saywho.pipeline, "annotate", recording)
+    return seen
+
+
+@pytest.mark.parametrize("command", ["extract", "ingest"])
+@pytest.mark.parametrize(("flags", "engine"), [((), "tagger"), (("--engine", "rules"), "rules"), (("--engine", "tagger"), "tagger")])
+def test_the_tagger_is_the_default_engine_and_rules_is_asked_for_by_name(command, flags, engine, engines_run, tmp_path):
+    target = ["--db", str(tmp_path / "corpus.db")] if command == "ingest" else ["--format", "jsonl"]
+    result = run(command, COUNCIL, *target, *flags)
+    assert result.exit_code == 0, result.output
+    assert engines_run == [engine]
+    assert "deprecated" not in result.stderr
+
+
+@pytest.mark.parametrize(("mode", "engine"), [("model", "tagger"), ("rules", "rules")])
+def test_the_deprecated_mode_option_still_works_and_says_so_once(mode, engine, engines_run):
+    result = run("extract", COUNCIL, "--format", "jsonl", "--mode", mode)
+    assert result.exit_code == 0, result.output
+    assert engines_run == [engine]
+    assert result.stderr.splitlines() == [f"saywho: warning: --mode is deprecated: use --engine {engine}"]
+
+
+def test_the_deprecated_mode_option_is_hidden_from_help():
+    help_text = run("extract", "--help").output
+    assert "--engine" in help_text and not re.search(r"--mode\b", help_text)

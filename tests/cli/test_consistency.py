@@ -84,10 +84,17 @@ def test_the_language_the_skip_message_suggests_is_accepted(command, tmp_path):
         assert "stored 1 articles" in kept.stderr
 
 
-def test_an_unknown_mode_is_refused_before_any_work_on_ingest(tmp_path):
+def test_an_unknown_engine_is_refused_before_any_work_on_ingest(tmp_path):
+    result = runner.invoke(app, ["ingest", FRENCH, "--db", str(tmp_path / "corpus.db"), "--engine", "magic"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "saywho: error: unknown engine 'magic'; choose tagger or rules"
+    assert not (tmp_path / "corpus.db").exists()
+
+
+def test_an_unknown_deprecated_mode_is_refused_naming_the_engines(tmp_path):
     result = runner.invoke(app, ["ingest", FRENCH, "--db", str(tmp_path / "corpus.db"), "--mode", "magic"])
     assert result.exit_code == 2
-    assert result.stderr.strip() == "saywho: error: unknown mode 'magic'; choose rules or model"
+    assert result.stderr.strip() == "saywho: error: unknown mode 'magic'; choose model or rules (or --engine tagger or rules)"
     assert not (tmp_path / "corpus.db").exists()
 
 

@@ -373,7 +373,7 @@ def test_error_context_marks_the_span_on_one_line():
 
 @pytest.fixture
 def app(monkeypatch):
-    def fake_saywho(articles, jobs=1, model=None, mode="rules"):
+    def fake_saywho(articles, jobs=1, model=None, engine="tagger"):
         predictions = [cityhall_predictions(a.text) if a.name == CITYHALL else [] for a in articles]
         return SystemRun("saywho", predictions, 1.0)
 
@@ -404,6 +404,14 @@ def test_command_json_output(app, tmp_path):
     assert {e["kind"] for e in report["errors"]} >= {"boundary", "missed", "spurious"}
     lines = errors_file.read_text(encoding="utf-8").splitlines()
     assert len(lines) > len(report["errors"]) and json.loads(lines[0])["article"]
+
+
+@pytest.mark.parametrize(("flags", "engine"), [((), "tagger"), (("--engine", "rules"), "rules")])
+def test_command_names_the_engine_it_ran(app, flags, engine):
+    as_json = CliRunner().invoke(app, ["eval", "polnear", str(FIXTURE), "--format", "json", *flags])
+    assert json.loads(as_json.stdout)["engine"] == engine
+    table = CliRunner().invoke(app, ["eval", "polnear", str(FIXTURE), *flags])
+    assert f"saywho ({engine} engine):" in table.output
 
 
 def test_command_table_output_and_limit(app):
@@ -487,9 +495,15 @@ def test_agreement_scores_saywho_against_each_annotator_on_the_same_articles(app
     assert overlap["content"]["matched"] == 3
 
 
-def test_agreement_rejects_an_unknown_mode(app):
-    result = CliRunner().invoke(app, ["eval", "agreement", str(FIXTURE), "--saywho", "--mode", "bert"])
-    assert result.exit_code == 1 and "unknown mode 'bert'" in result.output
+def test_agreement_rejects_an_unknown_engine(app):
+    result = CliRunner().invoke(app, ["eval", "agreement", str(FIXTURE), "--saywho", "--engine", "bert"])
+    assert result.exit_code == 1 and "unknown engine 'bert'" in result.output
+
+
+def test_agreement_takes_the_deprecated_mode_with_a_warning(app):
+    result = CliRunner().invoke(app, ["eval", "agreement", str(FIXTURE), "--saywho", "--mode", "model"])
+    assert "saywho: warning: --mode is deprecated: use --engine tagger" in result.output
+    assert "saywho (tagger) against each annotator" in result.output
 
 
 def test_agreement_without_an_article_annotated_twice_fails_clearly(app, tmp_path):

@@ -94,6 +94,16 @@ def test_command_scores_the_fixture_set():
     }
 
 
+@pytest.mark.parametrize(("flags", "engine"), [((), "tagger"), (("--engine", "rules"), "rules"), (("--mode", "model"), "tagger")])
+def test_command_names_the_engine_it_ran(flags, engine):
+    result = CliRunner().invoke(
+        app, ["eval", "speakers", str(FIXTURE / "set.jsonl"), "--articles", str(FIXTURE / "articles"), "-f", "json", *flags]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["engine"] == engine
+    assert ("deprecated" in result.stderr) == ("--mode" in flags)
+
+
 def test_command_prints_a_table_and_errors():
     result = CliRunner().invoke(
         app, ["eval", "speakers", str(FIXTURE / "set.jsonl"), "--articles", str(FIXTURE / "articles"), "--errors", "5"]

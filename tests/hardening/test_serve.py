@@ -126,3 +126,21 @@ def test_an_address_that_is_not_ours_is_one_line_and_exit_2(monkeypatch, corpus)
     result = runner.invoke(app, ["serve", "--db", corpus, "--host", "192.0.2.1", "--port", "8000"])  # TEST-NET-1
     assert result.exit_code == 2
     assert "192.0.2.1 is not an address of this machine" in result.stderr and result.stderr.count("\n") == 1
+
+
+# --- the engine that analyses uploads ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("flags", "engine"), [((), "tagger"), (("--engine", "rules"), "rules")])
+def test_uploads_are_analysed_by_the_tagger_unless_serve_is_told_the_fast_mode(served, corpus, flags, engine):
+    result, calls = served("--db", corpus, *flags)
+    assert result.exit_code == 0, result.output
+    ((served_app, _),) = calls
+    assert served_app.state.upload_options.engine == engine
+
+
+def test_an_unknown_engine_is_one_line_and_exit_2(monkeypatch, corpus):
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: pytest.fail("uvicorn must not start"))
+    result = runner.invoke(app, ["serve", "--db", corpus, "--engine", "model"])
+    assert result.exit_code == 2
+    assert result.stderr == "saywho: error: unknown engine 'model'; choose tagger or rules\n"

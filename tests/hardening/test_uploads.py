@@ -93,3 +93,39 @@ def test_files_of_many_articles_are_sent_to_ingest(client, name, data):
 def test_an_empty_upload_is_a_400(client):
     response = upload(client, "empty.txt", b"")
     assert response.status_code == 400 and "upload:empty.txt: empty" in response.json()["detail"]
+
+
+@pytest.fixture
+def engines_run(monkeypatch) -> list[str]:
+    """The engine each analysed upload was given."""
+    import saywho.pipeline
+
+    seen: list[str] = []
+    annotate = saywho.pipeline.annotate
+
+    def recording(doc, **kwargs):
+        seen.append(kwargs["engine"])
+        return annotate(doc, **kwargs)
+
+    monkeypatch.setattr(saywho.pipeline, "annotate", recording)
+    return seen
+
+
+def test_an_upload_is_analysed_by_the_default_engine_the_tagger(client, engines_run):
+    article = stored_article(client, upload(client, "said.txt", SAID.encode()))
+    assert engines_run == ["tagger"]
+    assert [a["cue"]["text"] for a in article["attributions"]] == ["said"]
+
+
+def test_a_server_started_with_the_rules_engine_analyses_uploads_with_it(tmp_path, engines_run):
+    db = str(tmp_path / "rules.db")
+    Store.open(db).close()
+    with TestClient(create_app(db, token=TOKEN, engine="rules")) as rules_client:
+        stored_article(rules_client, upload(rules_client, "said.txt", SAID.encode()))  # the API
+        rules_client.post("/login", data={"token": TOKEN}, follow_redirects=False)
+        form = rules_client.post(  # the browser's upload form
+            "/upload", files={"file": ("form.txt", b'"Rents will fall," the mayor said.', "text/plain")},
+            data={"csrf": rules_client.app.state.auth.csrf_token()}, follow_redirects=False,
+        )
+    assert form.status_code == 303, form.text
+    assert engines_run == ["rules", "rules"]

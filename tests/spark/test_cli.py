@@ -16,6 +16,8 @@ runner = CliRunner()
         (["news/"], "give at least one INPUT and the OUTPUT folder"),
         (["news/", "out/", "--cores", "2", "--master", "yarn"], "--cores is for local runs"),
         (["news/", "out/", "--published", "yesterday"], "--published 'yesterday' is not a YYYY-MM-DD date"),
+        (["news/", "out/", "--engine", "model"], "unknown engine 'model'; choose tagger or rules"),
+        (["news/", "out/", "--mode", "fast"], "unknown mode 'fast'"),
     ],
 )
 def test_bad_usage_exits_2_with_a_reason(args, message):

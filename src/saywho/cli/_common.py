@@ -1,5 +1,5 @@
 """What every saywho command shares, one place per concern: exit codes, the error line,
-the options declared once, the date and mode checks, the output checks and writer guard,
+the options declared once, the date and engine checks, the output checks and writer guard,
 the tally of skipped and failed inputs, and the progress display.
 
 Nothing here (nor in the command modules' top level) imports spaCy, the NLP pipeline or
@@ -24,7 +24,16 @@ from saywho.errors import InputError
 from saywho.ingest.options import DEFAULT_MAX_BYTES, IngestOptions
 from saywho.ingest.outcomes import SkippedInput
 from saywho.isodates import parse_date
-from saywho.options import DEFAULT_MAX_CHARS, DEFAULT_TIME_LIMIT, MODES, Options
+from saywho.options import (
+    DEFAULT_MAX_CHARS,
+    DEFAULT_TIME_LIMIT,
+    DEPRECATED_MODES,
+    ENGINES,
+    Engine,
+    Options,
+    engine_for_mode,
+    is_engine,
+)
 from saywho.output import output_target, printable
 
 # --- exit codes (documented in docs/cli.md and the README) ---------------------------
@@ -178,14 +187,16 @@ MinConfidenceOpt = Annotated[
 ]
 SpeechOnlyOpt = Annotated[bool, typer.Option("--speech-only", help="Leave out thoughts and beliefs ('X believes'), keep what was said.")]
 ModelOpt = Annotated[str | None, typer.Option("--model", metavar="NAME", help="spaCy pipeline to use (default: installed small English).")]
-ModeOpt = Annotated[
+EngineOpt = Annotated[
     str,
     typer.Option(
-        "--mode",
-        metavar="MODE",
-        help="rules (fast) or model: the trained tagger, more accurate and slower (needs the model extra, docs/model.md).",
+        "--engine",
+        metavar="ENGINE",
+        help="tagger: the trained tagger with the rules, the more accurate; rules: the rules alone, the fast mode (docs/model.md).",
     ),
 ]
+#: The old spelling of --engine, kept hidden for one release (model is now tagger).
+ModeAliasOpt = Annotated[str | None, typer.Option("--mode", hidden=True, metavar="MODE", help="Deprecated: use --engine.")]
 LanguageOpt = Annotated[
     list[str] | None,
     typer.Option("--language", "-l", metavar="CODE", help="Language (ISO 639-1) to keep; repeat for several. Default: en."),
@@ -203,7 +214,8 @@ ANALYSIS_OPTIONS: dict[str, Any] = {
     "min_confidence": 0.0,
     "speech_only": False,
     "model": None,
-    "mode": "rules",
+    "engine": "tagger",
+    "mode": None,
     "language": None,
     "all_languages": False,
     "max_bytes": DEFAULT_MAX_BYTES,
@@ -213,18 +225,18 @@ ANALYSIS_OPTIONS: dict[str, Any] = {
 
 
 def analysis_options(
-    *, raw: bool, keep_junk: bool, min_confidence: float, speech_only: bool, model: str | None, mode: str,
-    max_chars: int, time_limit: float,
+    *, raw: bool, keep_junk: bool, min_confidence: float, speech_only: bool, model: str | None, engine: str,
+    mode: str | None, max_chars: int, time_limit: float,
 ) -> Options:
-    """The analysis the shared options ask for; an unknown ``--mode`` is a usage error."""
-    check_mode(mode)
+    """The analysis the shared options ask for; an unknown ``--engine`` is a usage error."""
+    engine = chosen_engine(engine, mode)
     return Options(
         raw=raw,
         keep_junk=keep_junk,
         model=model,
         min_confidence=min_confidence,
         beliefs=not speech_only,
-        mode=mode,  # type: ignore[arg-type]  # checked just above
+        engine=engine,
         max_chars=max_chars,
         time_limit=time_limit,
     )
@@ -238,9 +250,17 @@ def reading_options(*, language: list[str] | None, all_languages: bool, max_byte
 # --- checks of option values -----------------------------------------------------------
 
 
-def check_mode(mode: str, *, code: int = EXIT_USAGE) -> None:
-    if mode not in MODES:  # the extractors saywho.options.Mode names
-        fail(f"unknown mode {mode!r}; choose {' or '.join(MODES)}", code)
+def chosen_engine(engine: str, mode: str | None, *, code: int = EXIT_USAGE) -> Engine:
+    """``--engine``, or the engine the deprecated ``--mode`` names (said once on stderr);
+    an unknown value of either is refused with ``code``."""
+    if mode is not None:
+        if mode not in DEPRECATED_MODES:
+            fail(f"unknown mode {mode!r}; choose {' or '.join(DEPRECATED_MODES)} (or --engine {' or '.join(ENGINES)})", code)
+        typer.echo(message_line("warning", f"--mode is deprecated: use --engine {engine_for_mode(mode)}"), err=True)
+        return engine_for_mode(mode)
+    if not is_engine(engine):  # the extractors saywho.options.Engine names
+        fail(f"unknown engine {engine!r}; choose {' or '.join(ENGINES)}", code)
+    return engine
 
 
 def published_date(value: str | None) -> str | None:

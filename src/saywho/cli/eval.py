@@ -13,11 +13,12 @@ import typer
 from saywho.cli._common import (
     EXIT_INPUT_FAILED,
     EXIT_USAGE,
+    EngineOpt,
     JobsOpt,
     JsonAliasOpt,
+    ModeAliasOpt,
     ModelOpt,
-    ModeOpt,
-    check_mode,
+    chosen_engine,
     command_group,
     fail,
     message_line,
@@ -92,13 +93,14 @@ def polnear(
     ] = False,
     sentences: Sentences = True,
     model: ModelOpt = None,
-    mode: ModeOpt = "rules",
+    engine: EngineOpt = "tagger",
+    mode: ModeAliasOpt = None,
 ) -> None:
     """Precision, recall and F1 of source, cue and content, and of whole attributions, on PolNeAR."""
     chosen = report_format(fmt, as_json)
-    check_mode(mode, code=EXIT_INPUT_FAILED)  # eval exits 1 on whatever stops it
+    engine = chosen_engine(engine, mode, code=EXIT_INPUT_FAILED)  # eval exits 1 on whatever stops it
     try:
-        report = evaluate_polnear(folder, limit=limit, jobs=jobs, textacy=textacy, sentences=sentences, model=model, mode=mode)
+        report = evaluate_polnear(folder, limit=limit, jobs=jobs, textacy=textacy, sentences=sentences, model=model, engine=engine)
     except InputError as error:
         fail(str(error), EXIT_INPUT_FAILED)
     saywho_scores = report["scores"]["saywho"]
@@ -128,7 +130,8 @@ def agreement(
     ] = False,
     jobs: JobsOpt = 1,
     model: ModelOpt = None,
-    mode: ModeOpt = "rules",
+    engine: EngineOpt = "tagger",
+    mode: ModeAliasOpt = None,
 ) -> None:
     """How far PolNeAR's annotators agree with each other, scored as saywho is.
 
@@ -139,7 +142,7 @@ def agreement(
     annotator's file, as if it were one more annotator.
     """
     chosen = report_format(fmt, as_json)
-    check_mode(mode, code=EXIT_INPUT_FAILED)  # eval exits 1 on whatever stops it
+    engine = chosen_engine(engine, mode, code=EXIT_INPUT_FAILED)  # eval exits 1 on whatever stops it
     from saywho.evaluate.polnear import (
         against_each_annotator,
         annotated_more_than_once,
@@ -155,7 +158,7 @@ def agreement(
         pairs = {"annotators": (golds, run)}
         if saywho:
             firsts = [files[0] for files in groups]
-            pairs["saywho"] = against_each_annotator(groups, run_saywho(firsts, jobs=jobs, model=model, mode=mode))
+            pairs["saywho"] = against_each_annotator(groups, run_saywho(firsts, jobs=jobs, model=model, engine=engine))
     except InputError as error:
         fail(str(error), EXIT_INPUT_FAILED)
     texts = {files[0].name: files[0].text for files in groups}  # each article's sentences once
@@ -175,7 +178,7 @@ def agreement(
         soft_wrap=True,
     )
     for name, article_scores in scores.items():
-        label = "annotators against each other" if name == "annotators" else f"saywho ({mode}) against each annotator"
+        label = "annotators against each other" if name == "annotators" else f"saywho ({engine}) against each annotator"
         console.print(f"\n[bold]{label}[/]: {len(pairs[name][0])} pairs")
         _print_tables(console, name, article_scores)
 
@@ -191,7 +194,8 @@ def speakers(
     as_json: JsonAliasOpt = False,
     errors: Annotated[int, typer.Option(metavar="N", help="Print up to N attributions whose speaker or kind is wrong.", min=0)] = 0,
     model: ModelOpt = None,
-    mode: ModeOpt = "rules",
+    engine: EngineOpt = "tagger",
+    mode: ModeAliasOpt = None,
 ) -> None:
     """Who said it: recall, precision, speaker accuracy and kind accuracy on a speaker set.
 
@@ -201,25 +205,25 @@ def speakers(
     aside) is in saywho's; kinds must be equal. Per BBC category and overall.
     """
     chosen = report_format(fmt, as_json)
-    check_mode(mode, code=EXIT_INPUT_FAILED)  # eval exits 1 on whatever stops it
+    engine = chosen_engine(engine, mode, code=EXIT_INPUT_FAILED)  # eval exits 1 on whatever stops it
     from saywho.evaluate.speakers import load_speaker_set
     from saywho.evaluate.speakers import run_saywho as run_saywho_speakers
     from saywho.evaluate.speakers import score as score_speakers
 
     try:
         dataset = load_speaker_set(path, articles, limit)
-        scores = score_speakers(dataset, run_saywho_speakers(dataset, jobs=jobs, model=model, mode=mode))
+        scores = score_speakers(dataset, run_saywho_speakers(dataset, jobs=jobs, model=model, engine=engine))
     except InputError as error:
         fail(str(error), EXIT_INPUT_FAILED)
     if chosen == "json":
-        out = {"set": str(path), "articles": len(dataset), "mode": mode} | scores.to_dict()
+        out = {"set": str(path), "articles": len(dataset), "engine": engine} | scores.to_dict()
         if errors:
             out["errors"] = [e.to_dict() for e in scores.errors[:errors]]
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return
     console = _console()
-    console.print(f"[bold]{escape(str(path))}[/]: {len(dataset)} articles, saywho {mode} mode", soft_wrap=True)
+    console.print(f"[bold]{escape(str(path))}[/]: {len(dataset)} articles, saywho, {engine} engine", soft_wrap=True)
     console.print(_speaker_table(scores))
     if errors:
         _print_speaker_errors(console, scores, errors)
@@ -264,18 +268,19 @@ def evaluate_polnear(
     textacy: bool = False,
     sentences: bool = True,
     model: str | None = None,
-    mode: str = "rules",
+    engine: str = "tagger",
 ) -> dict:
     """Load the corpus, run the systems, score them; the data behind both outputs."""
     from saywho.evaluate.polnear import load_polnear, run_saywho, run_textacy, score_run, sentence_bounds
 
     articles = load_polnear(folder, limit)
     bounds = sentence_bounds([a.text for a in articles]) if sentences else None
-    runs: list[SystemRun] = [run_saywho(articles, jobs=jobs, model=model, mode=mode)]
+    runs: list[SystemRun] = [run_saywho(articles, jobs=jobs, model=model, engine=engine)]
     if textacy:
         runs.append(run_textacy(articles, model=model))
     return {
         "folder": str(folder),
+        "engine": engine,
         "articles": len(articles),
         "gold_attributions": sum(len(a.gold) for a in articles),
         "skipped_events": sum(a.skipped_events for a in articles),
@@ -293,7 +298,7 @@ def _report_dict(report: dict) -> dict:
         scores["articles_per_second"] = round(report["articles"] / run.seconds, 2) if run.seconds else None
         scores["failures"] = run.failures
         systems[name] = scores
-    return {key: report[key] for key in ("folder", "articles", "gold_attributions", "skipped_events")} | {
+    return {key: report[key] for key in ("folder", "engine", "articles", "gold_attributions", "skipped_events")} | {
         "systems": systems
     }
 
@@ -345,7 +350,8 @@ def _print_report(console: Console, report: dict) -> None:
         scores: Scores = report["scores"][name]
         speed = report["articles"] / run.seconds if run.seconds else 0.0
         note = f", could not analyse {len(run.failures)} articles" if run.failures else ""
-        console.print(f"\n[bold]{name}[/]: {run.seconds:.1f} s, {speed:.1f} articles/s{note}")
+        label = f"{name} ({report['engine']} engine)" if name == "saywho" else name
+        console.print(f"\n[bold]{escape(label)}[/]: {run.seconds:.1f} s, {speed:.1f} articles/s{note}")
         _print_tables(console, name, scores)
 
 

@@ -19,6 +19,7 @@ from saywho.cli._common import (
     EXIT_INTERRUPTED,
     EXIT_USAGE,
     AllLanguagesOpt,
+    EngineOpt,
     InputsArg,
     JobsOpt,
     KeepJunkOpt,
@@ -26,8 +27,8 @@ from saywho.cli._common import (
     MaxBytesOpt,
     MaxCharsOpt,
     MinConfidenceOpt,
+    ModeAliasOpt,
     ModelOpt,
-    ModeOpt,
     OutputOpt,
     ParentsOpt,
     Progress,
@@ -81,7 +82,8 @@ def extract(
     min_confidence: MinConfidenceOpt = A["min_confidence"],
     speech_only: SpeechOnlyOpt = A["speech_only"],
     model: ModelOpt = A["model"],
-    mode: ModeOpt = A["mode"],
+    engine: EngineOpt = A["engine"],
+    mode: ModeAliasOpt = A["mode"],
     language: LanguageOpt = A["language"],
     all_languages: AllLanguagesOpt = A["all_languages"],
     max_bytes: MaxBytesOpt = A["max_bytes"],
@@ -102,7 +104,7 @@ def extract(
     chosen = _output_format(fmt, output)
     published = published_date(published)
     options = analysis_options(raw=raw, keep_junk=keep_junk, min_confidence=min_confidence, speech_only=speech_only,
-                               model=model, mode=mode, max_chars=max_chars, time_limit=time_limit)
+                               model=model, engine=engine, mode=mode, max_chars=max_chars, time_limit=time_limit)
     reading = reading_options(language=language, all_languages=all_languages, max_bytes=max_bytes)
     check_output(output, parents)
     progress = Progress(not quiet and (len(inputs) > PROGRESS_MIN_INPUTS or any(Path(i).is_dir() for i in inputs)))

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from saywho.cli._common import EXIT_USAGE, fail, message_line
+from saywho.cli._common import EXIT_USAGE, chosen_engine, fail, message_line
 from saywho.cli.store import DbOption, opened
 
 
@@ -42,6 +42,12 @@ def serve_command(
             show_default=False,
         ),
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine", metavar="ENGINE", help="What analyses uploads: tagger (the more accurate) or rules (the fast mode; docs/model.md)."
+        ),
+    ] = "tagger",
 ) -> None:
     """Browse and search the corpus in a web browser, with a JSON API (/api, /openapi.json).
 
@@ -63,8 +69,10 @@ def serve_command(
         fail(f"--token must be at least {MIN_TOKEN_LENGTH} characters", EXIT_USAGE)
     from saywho.web.limits import ServerLimits
 
+    engine = chosen_engine(engine, None)  # what uploads are analysed with
     _check_address(host, port)
-    app = create_app(db, token=token, limits=ServerLimits(rate=rate_limit), allowed_hosts=allowed_hosts(host, allowed_host or []))
+    app = create_app(db, token=token, limits=ServerLimits(rate=rate_limit), allowed_hosts=allowed_hosts(host, allowed_host or []),
+                     engine=engine)
     mode = "writes need the token" if token else "read-only (no --token)"
     typer.echo(f"saywho: serving {store.backend.dialect} corpus on http://{host}:{port}/ ({mode})", err=True)
     if host in WILDCARD_HOSTS and not allowed_host:

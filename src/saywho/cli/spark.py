@@ -24,13 +24,14 @@ from saywho.cli._common import (
     EXIT_OUTPUT_FAILED,
     EXIT_USAGE,
     AllLanguagesOpt,
+    EngineOpt,
     KeepJunkOpt,
     LanguageOpt,
     MaxBytesOpt,
     MaxCharsOpt,
     MinConfidenceOpt,
+    ModeAliasOpt,
     ModelOpt,
-    ModeOpt,
     PublishedOpt,
     RawOpt,
     SpeechOnlyOpt,
@@ -139,7 +140,8 @@ def run_command(
     min_confidence: MinConfidenceOpt = A["min_confidence"],
     speech_only: SpeechOnlyOpt = A["speech_only"],
     model: ModelOpt = A["model"],
-    mode: ModeOpt = A["mode"],
+    engine: EngineOpt = A["engine"],
+    mode: ModeAliasOpt = A["mode"],
     language: LanguageOpt = A["language"],
     all_languages: AllLanguagesOpt = A["all_languages"],
     max_bytes: MaxBytesOpt = A["max_bytes"],
@@ -165,7 +167,7 @@ def run_command(
         fail("--cores is for local runs (local[N]); with --master, set spark.executor.cores with --conf", EXIT_USAGE)
     published = published_date(published)
     analysis = analysis_options(raw=raw, keep_junk=keep_junk, min_confidence=min_confidence, speech_only=speech_only,
-                                model=model, mode=mode, max_chars=max_chars, time_limit=time_limit)
+                                model=model, engine=engine, mode=mode, max_chars=max_chars, time_limit=time_limit)
     job = _job()
     options = job.JobOptions(
         ingest=reading_options(language=language, all_languages=all_languages, max_bytes=max_bytes),

@@ -23,6 +23,7 @@ from saywho.cli._common import (
     EXIT_INTERRUPTED,
     EXIT_USAGE,
     AllLanguagesOpt,
+    EngineOpt,
     InputsArg,
     JobsOpt,
     KeepJunkOpt,
@@ -30,8 +31,8 @@ from saywho.cli._common import (
     MaxBytesOpt,
     MaxCharsOpt,
     MinConfidenceOpt,
+    ModeAliasOpt,
     ModelOpt,
-    ModeOpt,
     OutputOpt,
     ParentsOpt,
     Progress,
@@ -167,7 +168,8 @@ def ingest_command(
     min_confidence: MinConfidenceOpt = A["min_confidence"],
     speech_only: SpeechOnlyOpt = A["speech_only"],
     model: ModelOpt = A["model"],
-    mode: ModeOpt = A["mode"],
+    engine: EngineOpt = A["engine"],
+    mode: ModeAliasOpt = A["mode"],
     language: LanguageOpt = A["language"],
     all_languages: AllLanguagesOpt = A["all_languages"],
     max_bytes: MaxBytesOpt = A["max_bytes"],
@@ -191,7 +193,7 @@ def ingest_command(
 
     published = published_date(published)
     options = analysis_options(raw=raw, keep_junk=keep_junk, min_confidence=min_confidence, speech_only=speech_only,
-                               model=model, mode=mode, max_chars=max_chars, time_limit=time_limit)
+                               model=model, engine=engine, mode=mode, max_chars=max_chars, time_limit=time_limit)
     reading = reading_options(language=language, all_languages=all_languages, max_bytes=max_bytes)
     try:
         table = Metadata.load(metadata) if metadata else None

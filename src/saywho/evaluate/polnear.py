@@ -226,12 +226,12 @@ class SystemRun:
 
 
 def run_saywho(
-    articles: Sequence[PolnearArticle], jobs: int = 1, model: str | None = None, mode: str = "rules"
+    articles: Sequence[PolnearArticle], jobs: int = 1, model: str | None = None, engine: str = "tagger"
 ) -> SystemRun:
     """saywho end to end in raw mode, so offsets index the file text."""
     from saywho.pipeline import Options, analyse_parallel, get_extractor
 
-    options = Options(raw=True, model=model, mode=mode)  # type: ignore[arg-type]
+    options = Options(raw=True, model=model, engine=engine)  # type: ignore[arg-type]
     if jobs <= 1:
         get_extractor(options)  # load the model before the clock starts, as textacy's run does
     started = time.perf_counter()

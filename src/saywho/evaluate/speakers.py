@@ -290,11 +290,11 @@ def score(articles: Sequence[SpeakerArticle], predictions: Sequence[Sequence[Att
     return scores
 
 
-def run_saywho(articles: Sequence[SpeakerArticle], jobs: int = 1, model: str | None = None, mode: str = "rules") -> list[list[Attribution]]:
+def run_saywho(articles: Sequence[SpeakerArticle], jobs: int = 1, model: str | None = None, engine: str = "tagger") -> list[list[Attribution]]:
     """saywho end to end in raw mode, so offsets index the file text."""
     from saywho.pipeline import Options, analyse_parallel
 
-    options = Options(raw=True, model=model, mode=mode)  # type: ignore[arg-type]
+    options = Options(raw=True, model=model, engine=engine)  # type: ignore[arg-type]
     predictions: list[list[Attribution]] = []
     for article, result in zip(articles, analyse_parallel((a.document() for a in articles), options, jobs)):
         if isinstance(result, InputError):

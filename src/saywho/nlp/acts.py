@@ -55,7 +55,7 @@ def speech_act(doc: Doc, attribution: Attribution) -> SpeechAct:
     cue_text = attribution.cue.text.lower()
     if cue_text.startswith("according") or cue_text.strip() in (":", "-", "\u2013", "\u2014", "\u2015"):
         return "speech"
-    head = _cue_head(doc, attribution)
+    head = cue_head(doc, attribution)
     if head is None:
         return attribution.act
     lemma = head.lemma_.lower()
@@ -67,14 +67,21 @@ def speech_act(doc: Doc, attribution: Attribution) -> SpeechAct:
         return "belief"  # "found it hard", "agreed a deal"; but "the survey found that ..." is speech
     if any(child.dep_ == "neg" for child in head.children):
         return "belief"
-    if any(child.dep_ == "auxpass" for child in head.children) and not any(child.dep_ == "agent" for child in head.children):
+    if agentless_passive(head):
         return "belief"  # "it is understood", "is said to", "was asked": no one speaks
     if lemma not in OBJECT_SPEECH_LEMMAS and _plain_noun_phrase(doc, attribution):
         return "belief"
     return "speech"
 
 
-def _cue_head(doc: Doc, attribution: Attribution) -> Token | None:
+def agentless_passive(head: Token) -> bool:
+    """A passive with no agent ("it is understood", "X was declared Y", "X have been blamed
+    for Y"): the text credits no one with it."""
+    return any(child.dep_ == "auxpass" for child in head.children) and not any(child.dep_ == "agent" for child in head.children)
+
+
+def cue_head(doc: Doc, attribution: Attribution) -> Token | None:
+    """The word heading an attribution's cue: its first verb that is not an auxiliary, else its first noun."""
     assert attribution.cue is not None
     tokens = [t for start, end in attribution.cue.spans if (span := doc.char_span(start, end, alignment_mode="expand")) is not None for t in span]
     verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() not in ("be", "have", "do", "will", "would", "can", "could", "may", "might", "must", "should")]

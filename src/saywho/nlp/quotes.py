@@ -13,6 +13,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from saywho.models import AttributionType
+
 #: Opening mark -> the closing marks that end it.
 _PAIRS: dict[str, str] = {
     "\u201c": "\u201d\u201c\"",  # “ ... ” (some sites close with a second “ or a straight ")
@@ -165,3 +167,26 @@ class QuoteIndex:
         first = max(0, bisect.bisect_right(self._starts, start) - 1)
         last = bisect.bisect_left(self._starts, end)
         return [q for q in self.quotes[first:last] if q.start < end and start < q.end]
+
+
+def content_type(ranges: list[tuple[int, int]], quotes: QuoteIndex, text: str) -> AttributionType:
+    """``direct`` when every letter of the content is inside quotes and each range opens
+    with a quote, ``mixed`` when some are (``that "a future footprint ..."``: reported words
+    running into a quote), ``indirect`` when none are. Shared by the rules and the tagger's
+    linking, so both type a content the same way."""
+    quoted = 0
+    total = 0
+    for start, end in ranges:
+        total += sum(1 for c in text[start:end] if c.isalnum())
+        for quote in quotes.overlapping(start, end):
+            quoted += sum(1 for c in text[max(start, quote.start) : min(end, quote.end)] if c.isalnum())
+    if total == 0 or quoted == 0:
+        return "indirect"
+    if quoted == total and all(_starts_with_quote(start, quotes) for start, _ in ranges):
+        return "direct"
+    return "mixed"
+
+
+def _starts_with_quote(start: int, quotes: QuoteIndex) -> bool:
+    quote = quotes.containing(start)
+    return quote is not None and (quote.start == start or any(r[0] == start for r in quote.ranges))

@@ -30,7 +30,7 @@ from spacy.tokens import Doc, Token
 from saywho.models import Attribution, AttributionType, SpeechAct, TextSpan
 from saywho.nlp.lexicon import BELIEF_LEMMAS, CORE_SPEECH_VERBS, MIN_PRIOR, CueLexicon, load_lexicon
 from saywho.nlp.model import doc_quotes, doc_text
-from saywho.nlp.quotes import QUOTE_CHARS, Quote, QuoteIndex
+from saywho.nlp.quotes import QUOTE_CHARS, Quote, QuoteIndex, content_type
 
 #: Dependency labels of a cue's children that can carry its content, best first.
 CONTENT_DEPS = ("ccomp", "parataxis", "xcomp", "dobj", "oprd", "attr")
@@ -605,32 +605,13 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _type(ranges: list[tuple[int, int]], quotes: QuoteIndex, text: str) -> AttributionType:
-    quoted = 0
-    total = 0
-    for start, end in ranges:
-        total += sum(1 for c in text[start:end] if c.isalnum())
-        for quote in quotes.overlapping(start, end):
-            quoted += sum(1 for c in text[max(start, quote.start) : min(end, quote.end)] if c.isalnum())
-    if total == 0 or quoted == 0:
-        return "indirect"
-    if quoted == total and all(_starts_with_quote(text, s, quotes) for s, _ in ranges):
-        return "direct"
-    return "mixed"
-
-
-def _starts_with_quote(text: str, start: int, quotes: QuoteIndex) -> bool:
-    quote = quotes.containing(start)
-    return quote is not None and (quote.start == start or any(r[0] == start for r in quote.ranges))
-
-
 def _to_attribution(candidate: _Candidate, quotes: QuoteIndex, text: str) -> Attribution | None:
     cue_range = (candidate.cue_tokens[0].idx, candidate.cue_tokens[-1].idx + len(candidate.cue_tokens[-1]))
     content = [r for r in candidate.content if not _overlaps(r, cue_range)]
     if not content:
         return None
     # A transcript line is verbatim speech even without quote marks.
-    kind: AttributionType = "direct" if candidate.content_dep == "label" else _type(content, quotes, text)
+    kind: AttributionType = "direct" if candidate.content_dep == "label" else content_type(content, quotes, text)
     confidence = BASE_CONFIDENCE + PRIOR_WEIGHT * candidate.prior
     if candidate.source is not None:
         confidence += SOURCE_BONUS

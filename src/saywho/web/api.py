@@ -21,7 +21,7 @@ from saywho.store import RESULT_COLUMNS, SearchQuery, Store
 from saywho.store.curation import MAX_SUGGESTIONS
 from saywho.store.store import MAX_PAGE_SIZE
 from saywho.web import schemas
-from saywho.web.deps import AuthDep, StoreDep, api_writer
+from saywho.web.deps import AuthDep, StoreDep, UploadOptionsDep, api_writer
 from saywho.web.uploads import store_upload
 
 router = APIRouter(prefix="/api", tags=["corpus"])
@@ -139,13 +139,14 @@ def article(store: StoreDep, article_id: int):
              summary="Analyse and store one article (an HTML page or text, read as saywho ingest reads files)")
 def upload(
     store: StoreDep,
+    options: UploadOptionsDep,
     file: Annotated[UploadFile, File(description="The article: an HTML page (its body is extracted) "
                                                  "or text in any common encoding.")],
     title: str | None = Form(None),
     published: str | None = Form(None, description="YYYY-MM-DD"),
     publisher: str | None = Form(None),
 ):
-    stored = store_upload(store, file, title or None, published or None, publisher or None)
+    stored = store_upload(store, file, title or None, published or None, publisher or None, options)
     return {"id": stored.id, "created": stored.created, "attributions": stored.attributions}
 
 

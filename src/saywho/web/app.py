@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from saywho import __version__
+from saywho.options import Engine, Options
 from saywho.store import Store
 from saywho.web import api, views
 from saywho.web.errors import add_error_handlers
@@ -28,12 +29,13 @@ from saywho.web.security import SECURITY_HEADERS, Auth
 
 def create_app(
     db: str | None = None, *, token: str | None = None, store: Store | None = None, limits: ServerLimits | None = None,
-    allowed_hosts: list[str] | None = None,
+    allowed_hosts: list[str] | None = None, engine: Engine = "tagger",
 ) -> FastAPI:
     """The web app over the store at ``db`` (or an open ``store``); writes need ``token``;
     ``limits`` bound each client's request size and rate (defaults: see web/limits.py);
     ``allowed_hosts`` are the Host headers answered (others get 400; ``saywho serve``
-    always passes them, see security.allowed_hosts; None answers any, for embedding)."""
+    always passes them, see security.allowed_hosts; None answers any, for embedding);
+    ``engine`` analyses uploads (the tagger by default, "rules" the fast mode)."""
     app = FastAPI(
         title="saywho",
         version=__version__,
@@ -45,6 +47,7 @@ def create_app(
     app.state.store = store or Store.open(db, create=False)
     app.state.auth = Auth(token)
     app.state.templates = build_templates()
+    app.state.upload_options = Options(engine=engine)
     # Starlette runs the middleware added last first: security headers go on every
     # response, the Host check's and the limits' refusals included.
     app.add_middleware(LimitsMiddleware, limits=limits or ServerLimits())

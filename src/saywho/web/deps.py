@@ -1,4 +1,4 @@
-"""What handlers are given: the store and the write policy, from the app that serves them.
+"""What handlers are given: the store, the write policy and the analysis of uploads, from the app that serves them.
 
 ``create_app`` puts them on ``app.state``; handlers ask for them with ``Depends`` so one
 module of routes serves any number of apps (each test builds its own over its own store).
@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from saywho.options import Options
 from saywho.store import Store
 from saywho.web.security import Auth
 
@@ -22,8 +23,13 @@ def get_auth(request: Request) -> Auth:
     return request.app.state.auth
 
 
+def get_upload_options(request: Request) -> Options:
+    return request.app.state.upload_options
+
+
 StoreDep = Annotated[Store, Depends(get_store)]
 AuthDep = Annotated[Auth, Depends(get_auth)]
+UploadOptionsDep = Annotated[Options, Depends(get_upload_options)]
 
 
 def api_writer(request: Request, auth: AuthDep) -> None:

@@ -16,6 +16,7 @@ from saywho.errors import InputError
 from saywho.ingest import IngestOptions, tag_language
 from saywho.isodates import parse_date
 from saywho.models import Document
+from saywho.options import Options
 from saywho.store import Store, content_hash
 from saywho.store.ingest import ingest
 
@@ -38,17 +39,19 @@ class StoredUpload:
 
 
 def store_upload(
-    store: Store, file: UploadFile, title: str | None, published: str | None, publisher: str | None
+    store: Store, file: UploadFile, title: str | None, published: str | None, publisher: str | None,
+    options: Options | None = None,
 ) -> StoredUpload:
     """Analyse one uploaded article (HTML or text) and store it, unless its text is stored already.
 
     Anything wrong with the upload (too large, a bad date, binary, another language, too
-    long to analyse) is a 400 or 413 naming the file and the problem."""
+    long to analyse) is a 400 or 413 naming the file and the problem. ``options``: the
+    analysis (``Options()``, the tagger, unless the server was started with another engine)."""
     document = upload_document(file, title, published, publisher)
     key = content_hash(document)  # only to find the article afterwards: ingest hashes it itself
     failures: list[InputError] = []
     with _analysis:
-        report = ingest(store, [document], on_error=failures.append)
+        report = ingest(store, [document], options=options, on_error=failures.append)
     if failures:  # too long, nothing but scraping junk: the sender's to fix
         raise HTTPException(400, str(failures[0]))
     article_id = store.article_id_for_hash(key)

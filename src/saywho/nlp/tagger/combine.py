@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from saywho.models import Attribution, TextSpan
 from saywho.nlp.tagger.config import CombiningConfig, TaggerConfig
 
+if TYPE_CHECKING:  # spaCy is only needed by callers that pass a Doc
+    from spacy.tokens import Doc
+
 
 def combine(
-    found: list[Attribution], by_rules: list[Attribution], text: str, config: CombiningConfig | None = None
+    found: list[Attribution],
+    by_rules: list[Attribution],
+    text: str,
+    config: CombiningConfig | None = None,
+    doc: Doc | None = None,
 ) -> list[Attribution]:
     """The tagger's attributions, refined by the rules' on the same text.
 
@@ -22,7 +31,10 @@ def combine(
     * without a cue: it takes cue and source of the rules' attribution sharing
       its content (a signed quote ``"..." ― Name``, a transcript line);
     * with no rules' attribution sharing its content: it must reach
-      ``config.unsupported_min_confidence``.
+      ``config.unsupported_min_confidence``, and (given the parse, ``doc``) its cue must
+      not be a passive with no agent (``X was declared Y``, ``X have been blamed for Y``):
+      the text credits no one, so the tagger's source is a neighbour's and the speaker
+      would be the previous one's (the rules, reading the same parse, give it no source).
 
     Rules' attributions the tagger missed are added from ``config.rules_add_confidence``,
     and every cue reaches over the words that join it to its content
@@ -36,7 +48,9 @@ def combine(
     kept: list[Attribution] = []
     for attribution in found:
         sharing_content = [r for r in body_rules if _shares(r.content, attribution.content)]
-        if not sharing_content and attribution.confidence < config.unsupported_min_confidence:
+        if not sharing_content and (
+            attribution.confidence < config.unsupported_min_confidence or (doc is not None and _credits_no_one(doc, attribution))
+        ):
             continue
         _refine(attribution, sharing_content, body_rules, config)
         if not any(k.content.spans == attribution.content.spans and k.cue == attribution.cue for k in kept):
@@ -71,6 +85,16 @@ def _refine(
     unsure = attribution.confidence < config.rules_content_below
     if _shares(match.content, attribution.content) and (match.type == "direct" or unsure):
         attribution.content, attribution.type = match.content, match.type
+
+
+def _credits_no_one(doc: Doc, attribution: Attribution) -> bool:
+    """Whether the parse reads the attribution's cue as a passive with no agent."""
+    from saywho.nlp.acts import agentless_passive, cue_head
+
+    if attribution.cue is None:
+        return False
+    head = cue_head(doc, attribution)
+    return head is not None and agentless_passive(head)
 
 
 def _keep_content_after_cue(attribution: Attribution, text: str) -> None:

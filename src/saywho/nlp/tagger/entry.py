@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from saywho.models import Attribution
-from saywho.nlp.model import doc_text
+from saywho.nlp.model import doc_quotes, doc_text
+from saywho.nlp.quotes import QuoteIndex
 from saywho.nlp.tagger.combine import combine
 from saywho.nlp.tagger.decoding import decode_spans
 from saywho.nlp.tagger.linking import link_spans
@@ -48,8 +49,9 @@ def find_attributions_model(doc: Doc, *, title: str | None = None) -> list[Attri
     # of the first cue in the body, and a content in it with no cue of its own is the rules'
     # business (they credit a headline quote to the body quote it repeats).
     title_end = rules.title_end(text, title)
-    in_title = link_spans([s for s in spans if s.start < title_end], text, model.calibration)
-    in_body = link_spans([s for s in spans if s.start >= title_end], text, model.calibration)
+    quotes = QuoteIndex(doc_quotes(doc))
+    in_title = link_spans([s for s in spans if s.start < title_end], text, model.calibration, quotes)
+    in_body = link_spans([s for s in spans if s.start >= title_end], text, model.calibration, quotes)
     found = [a for a in in_title if a.cue is not None] + in_body
     by_rules = rules.find_attributions(doc, title=title)
-    return combine(found, by_rules, text, model.config.combining)
+    return combine(found, by_rules, text, model.config.combining, doc)

@@ -13,9 +13,9 @@ import re
 
 import numpy as np
 
-from saywho.models import Attribution, AttributionType, SpeechAct, TextSpan
+from saywho.models import Attribution, SpeechAct, TextSpan
 from saywho.nlp.lexicon import belief_in_text
-from saywho.nlp.quotes import QUOTE_CHARS
+from saywho.nlp.quotes import QuoteIndex, content_type, find_quotes
 from saywho.nlp.tagger.calibration import Calibration
 from saywho.nlp.tagger.spans import PARAGRAPH_BREAK, TaggedSpan
 
@@ -139,25 +139,18 @@ def _reassign_continuations(
         del by_cue[cue]
 
 
-def _attribution_type(text: str, pieces: list[TaggedSpan]) -> AttributionType:
-    quoted = []
-    for piece in pieces:
-        stripped = text[piece.start : piece.end].strip(" ,.;:—–-")
-        quoted.append(bool(stripped) and (stripped[0] in QUOTE_CHARS or stripped[-1] in QUOTE_CHARS))
-    if all(quoted):
-        return "direct"
-    return "mixed" if any(quoted) or any(re.search("[\u201c\u201d\"]", p.text) for p in pieces) else "indirect"
-
-
 def link_spans(
-    spans: list[TaggedSpan], text: str, calibration: Calibration | None = None
+    spans: list[TaggedSpan], text: str, calibration: Calibration | None = None, quotes: QuoteIndex | None = None
 ) -> list[Attribution]:
     """Attributions from tagged spans: content -> nearest cue -> nearest source.
 
     Contents with no cue near them are kept without cue or source (PolNeAR
     annotates some), cues with no content are dropped (an attribution is its content).
+    The type is the rules' (:func:`~saywho.nlp.quotes.content_type`) on ``quotes``, the
+    text's quoted passages (found here when not given: a caller with a parse passes its own).
     """
     calibration = calibration or Calibration()
+    quotes = quotes if quotes is not None else QuoteIndex(find_quotes(text))
     cues = [s for s in spans if s.role == "cue"]
     sources = [s for s in spans if s.role == "source"]
     by_cue: dict[TaggedSpan | None, list[TaggedSpan]] = {}
@@ -176,7 +169,7 @@ def link_spans(
             raw = float(np.mean([p.score for p in parts])) if cue is not None else 0.5 * min(p.score for p in pieces)
             results.append(
                 Attribution(
-                    type=_attribution_type(text, pieces),
+                    type=content_type([(p.start, p.end) for p in pieces], quotes, text),
                     content=TextSpan.from_ranges(text, [(p.start, p.end) for p in pieces]),
                     cue=TextSpan.from_ranges(text, [(cue.start, cue.end)]) if cue is not None else None,
                     source=TextSpan.from_ranges(text, [(source.start, source.end)]) if source is not None else None,

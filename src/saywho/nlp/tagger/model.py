@@ -25,7 +25,8 @@ class TaggerModel:
         try:
             import onnxruntime
         except ImportError as error:  # pragma: no cover - depends on the environment
-            raise SaywhoError(f"the model mode needs onnxruntime and tokenizers ({error})") from error
+            # Both are in saywho's base install: only a broken environment lacks them.
+            raise SaywhoError(f"the tagger needs onnxruntime and tokenizers ({error}): reinstall saywho, or use --engine rules") from error
         model_path = directory / "model.onnx"
         if not model_path.is_file():
             raise SaywhoError(f"no tagger model at {model_path}; train one with scripts/train_tagger.py")

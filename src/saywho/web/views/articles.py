@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from saywho.models import Article
 from saywho.web import display, render
-from saywho.web.deps import AuthDep, StoreDep
+from saywho.web.deps import AuthDep, StoreDep, UploadOptionsDep
 from saywho.web.pages import PAGE_SIZE, offset, page, pager
 from saywho.web.uploads import store_upload
 
@@ -77,6 +77,7 @@ def upload_form(
     request: Request,
     store: StoreDep,
     auth: AuthDep,
+    options: UploadOptionsDep,
     file: Annotated[UploadFile, File()],
     title: str = Form(""),
     published: str = Form(""),
@@ -84,5 +85,5 @@ def upload_form(
     csrf: str = Form(""),
 ):
     auth.require_form_writer(request, csrf)
-    stored = store_upload(store, file, title or None, published or None, publisher or None)
+    stored = store_upload(store, file, title or None, published or None, publisher or None, options)
     return RedirectResponse(f"/articles/{stored.id}", status_code=303)
