@@ -36,7 +36,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -671,6 +671,7 @@ class DevRun:
     tagged: list[tuple[str, np.ndarray, list, list]]  # text, probabilities, offsets, word ids
     by_rules: list[list]
     model: object
+    docs: list = field(default_factory=list)  # the pipeline's parse (combine reads it)
 
     def found(self, index: int, decoding: tagger.DecodingConfig | None = None) -> list:
         text, probs, offsets, words = self.tagged[index]
@@ -683,8 +684,8 @@ class DevRun:
     ) -> list[list]:
         found = found if found is not None else [self.found(i, decoding) for i in range(len(self.articles))]
         return [
-            tagger.combine(copy.deepcopy(f), copy.deepcopy(r), text, combining or self.model.config.combining)
-            for f, r, (text, *_) in zip(found, self.by_rules, self.tagged)
+            tagger.combine(copy.deepcopy(f), copy.deepcopy(r), text, combining or self.model.config.combining, doc)
+            for f, r, (text, *_), doc in zip(found, self.by_rules, self.tagged, self.docs)
         ]
 
 
@@ -702,11 +703,12 @@ def dev_run(args) -> DevRun:
         by_rules = original(doc, title=title)
         run.tagged.append((doc.text, *tagger.token_probabilities(model, doc.text, doc)))
         run.by_rules.append(by_rules)
+        run.docs.append(doc)
         return by_rules
 
     rules.find_attributions = both
     try:
-        run_saywho(run.articles)
+        run_saywho(run.articles, engine="rules")  # the rules path, patched above to tag as well
     finally:
         rules.find_attributions = original
     return run
