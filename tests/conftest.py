@@ -64,3 +64,20 @@ def new_target(request, tmp_path) -> Iterator:
         with psycopg.connect(PG_DSN, autocommit=True) as admin:
             for schema in schemas:
                 admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture
+def engines_run(monkeypatch) -> list[str]:
+    """The engine each article analysed in this process was given (``annotate``'s ``engine``),
+    in order: for tests that an option, a default or an upload reaches the analysis."""
+    import saywho.pipeline
+
+    seen: list[str] = []
+    annotate = saywho.pipeline.annotate
+
+    def recording(doc, **kwargs):
+        seen.append(kwargs["engine"])
+        return annotate(doc, **kwargs)
+
+    monkeypatch.setattr(saywho.pipeline, "annotate", recording)
+    return seen

@@ -207,22 +207,6 @@ def test_unknown_deprecated_mode_is_a_usage_error():
     assert run("extract", COUNCIL, "--mode", "magic").exit_code == 2
 
 
-@pytest.fixture
-def engines_run(monkeypatch):
-    """The engine each analysed article was given (analysis runs in this process with --jobs 1)."""
-    import saywho.pipeline
-
-    seen: list[str] = []
-    annotate = saywho.pipeline.annotate
-
-    def recording(doc, **kwargs):
-        seen.append(kwargs["engine"])
-        return annotate(doc, **kwargs)
-
-    monkeypatch.setattr(saywho.pipeline, "annotate", recording)
-    return seen
-
-
 @pytest.mark.parametrize("command", ["extract", "ingest"])
 @pytest.mark.parametrize(("flags", "engine"), [((), "tagger"), (("--engine", "rules"), "rules"), (("--engine", "tagger"), "tagger")])
 def test_the_tagger_is_the_default_engine_and_rules_is_asked_for_by_name(command, flags, engine, engines_run, tmp_path):

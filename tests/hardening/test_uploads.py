@@ -95,22 +95,6 @@ def test_an_empty_upload_is_a_400(client):
     assert response.status_code == 400 and "upload:empty.txt: empty" in response.json()["detail"]
 
 
-@pytest.fixture
-def engines_run(monkeypatch) -> list[str]:
-    """The engine each analysed upload was given."""
-    import saywho.pipeline
-
-    seen: list[str] = []
-    annotate = saywho.pipeline.annotate
-
-    def recording(doc, **kwargs):
-        seen.append(kwargs["engine"])
-        return annotate(doc, **kwargs)
-
-    monkeypatch.setattr(saywho.pipeline, "annotate", recording)
-    return seen
-
-
 def test_an_upload_is_analysed_by_the_default_engine_the_tagger(client, engines_run):
     article = stored_article(client, upload(client, "said.txt", SAID.encode()))
     assert engines_run == ["tagger"]
