@@ -20,7 +20,7 @@ DEFAULT_TIME_LIMIT = 180.0
 
 #: Which extractor finds the attributions. "tagger" (the default): the trained tagger
 #: combined with the parse-based rules, the more accurate on PolNeAR and on the speaker set;
-#: "rules": the rules alone, the fast mode (about 2.5x the tagger's throughput; docs/model.md).
+#: "rules": the rules alone, the fast mode (about 3x the tagger's throughput; docs/model.md).
 #: Not "model", which names the spaCy pipeline (``Options.model``, ``--model``).
 Engine = Literal["tagger", "rules"]
 ENGINES: tuple[Engine, ...] = get_args(Engine)
