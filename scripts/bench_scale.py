@@ -25,7 +25,6 @@ import argparse
 import asyncio
 import os
 import random
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -35,7 +34,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from loadtest import SEARCH_WORDS, Samples, client_loop, percentile, server_process
+from loadtest import SEARCH_WORDS, Samples, client_loop, latency_table, server_process, time_gets
 from saywho.store import SearchQuery, Store
 
 #: Words searched (a mix of common and rarer ones) and the date range of filtered searches.
@@ -127,20 +126,6 @@ def http_paths(base: str) -> dict[str, list[str]]:
     }
 
 
-def time_http_sequential(base: str, paths: dict[str, list[str]], repeat: int) -> dict[str, list[float]]:
-    out: dict[str, list[float]] = {}
-    with httpx.Client(base_url=base, timeout=120) as client:
-        for kind, kind_paths in paths.items():
-            for path in kind_paths:
-                for _ in range(repeat):
-                    started = time.perf_counter()
-                    response = client.get(path)
-                    out.setdefault(kind, []).append(time.perf_counter() - started)
-                    if response.status_code != 200:
-                        raise SystemExit(f"{path}: HTTP {response.status_code}")
-    return out
-
-
 async def time_http_concurrent(base: str, paths: dict[str, list[str]], clients: int, duration: float) -> Samples:
     samples = Samples()
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients, keepalive_expiry=2.0)
@@ -185,13 +170,6 @@ def database_bytes(store: Store, db: str) -> int:
         "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'm') AND n.nspname = current_schema()"))
 
 
-def table(rows: dict[str, list[float]]) -> str:
-    lines = ["| query | samples | p50 ms | p95 ms |", "|---|---:|---:|---:|"]
-    for kind, values in rows.items():
-        lines.append(f"| {kind} | {len(values)} | {1000 * statistics.median(values):.1f} | {1000 * percentile(values, 0.95):.1f} |")
-    return "\n".join(lines)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", required=True)
@@ -209,17 +187,17 @@ def main() -> int:
         dialect = store.dialect
     print(f"#### {dialect}: {counts['articles']:,} articles, {counts['attributions']:,} statements, "
           f"{counts['speakers']:,} speakers; {size / 2**20:,.0f} MiB, {size / max(1, counts['articles']) / 1024:.1f} KiB per article\n")
-    print(table(time_store(args.db, args.repeat)))
+    print(latency_table(time_store(args.db, args.repeat), "query", "p50 ms"))
     if args.no_http:
         return 0
     with server_process(args.db) as (base, process, log_path):
         paths = http_paths(base)
         print()
-        print(table({f"HTTP {k}": v for k, v in time_http_sequential(base, paths, 1).items()}))
+        print(latency_table({f"HTTP {k}": v for k, v in time_gets(base, paths, 1).items()}, "query", "p50 ms"))
         samples = asyncio.run(time_http_concurrent(base, paths, args.clients, args.duration))
         print(f"\n{args.clients} concurrent clients for {args.duration:.0f} s "
               f"({sum(len(v) for v in samples.latencies.values())} requests, {sum(samples.errors.values())} errors):\n")
-        print(table({f"HTTP {k}": v for k, v in samples.latencies.items()}))
+        print(latency_table({f"HTTP {k}": v for k, v in samples.latencies.items()}, "query", "p50 ms"))
         readings, paged = rss_while_paging(base, process.pid, args.pages)
         print(f"\nserve RSS while paging through {paged} pages of 100 ({PAGED_WORD!r}, every copy): "
               + " → ".join(f"{r:.0f} MiB" for r in readings))

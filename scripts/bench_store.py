@@ -12,28 +12,13 @@ plus the same queries timed in-process against the Store (no HTTP).
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 
 import httpx
 
-from loadtest import SEARCH_WORDS, percentile, running_server, target_paths
+from loadtest import SEARCH_WORDS, latency_table, running_server, target_paths, time_gets
 from saywho.store import SearchQuery, Store
-
-
-def time_http(base: str, paths: dict[str, list[str]], repeat: int) -> dict[str, list[float]]:
-    out: dict[str, list[float]] = {}
-    with httpx.Client(base_url=base, timeout=30) as client:
-        for kind, kind_paths in paths.items():
-            for path in kind_paths[:60]:
-                for _ in range(repeat):
-                    started = time.perf_counter()
-                    response = client.get(path)
-                    out.setdefault(kind, []).append(time.perf_counter() - started)
-                    if response.status_code != 200:
-                        raise SystemExit(f"{path}: HTTP {response.status_code}")
-    return out
 
 
 def time_store(db: str, repeat: int) -> dict[str, list[float]]:
@@ -56,13 +41,6 @@ def time_store(db: str, repeat: int) -> dict[str, list[float]]:
     return out
 
 
-def table(rows: dict[str, list[float]]) -> str:
-    lines = ["| what | samples | median ms | p95 ms |", "|---|---:|---:|---:|"]
-    for kind, values in rows.items():
-        lines.append(f"| {kind} | {len(values)} | {1000 * statistics.median(values):.1f} | {1000 * percentile(values, 0.95):.1f} |")
-    return "\n".join(lines)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", required=True)
@@ -72,12 +50,13 @@ def main() -> int:
         counts = store.counts()
         dialect = store.dialect
     print(f"#### {dialect}: {counts['articles']} articles, {counts['attributions']} statements, {counts['speakers']} speakers\n")
-    print(table(time_store(args.db, args.repeat)))
+    print(latency_table(time_store(args.db, args.repeat)))
     with running_server(args.db) as base:
         paths = target_paths(base)
         httpx.get(f"{base}/", timeout=30)  # warm up
         print()
-        print(table({f"HTTP {k} page": v for k, v in time_http(base, paths, args.repeat).items()}))
+        first = {kind: kind_paths[:60] for kind, kind_paths in paths.items()}
+        print(latency_table({f"HTTP {k} page": v for k, v in time_gets(base, first, args.repeat, timeout=30).items()}))
     return 0
 
 

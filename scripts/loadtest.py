@@ -168,6 +168,29 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
+def latency_table(rows: dict[str, list[float]], label: str = "what", middle: str = "median ms") -> str:
+    """A Markdown table of timings in seconds: samples, median and 95th percentile in ms."""
+    lines = [f"| {label} | samples | {middle} | p95 ms |", "|---|---:|---:|---:|"]
+    for kind, values in rows.items():
+        lines.append(f"| {kind} | {len(values)} | {1000 * statistics.median(values):.1f} | {1000 * percentile(values, 0.95):.1f} |")
+    return "\n".join(lines)
+
+
+def time_gets(base: str, paths: dict[str, list[str]], repeat: int, timeout: float = 120) -> dict[str, list[float]]:
+    """Seconds of each GET of ``paths`` (by kind), one request at a time; a non-200 stops the run."""
+    out: dict[str, list[float]] = {}
+    with httpx.Client(base_url=base, timeout=timeout) as client:
+        for kind, kind_paths in paths.items():
+            for path in kind_paths:
+                for _ in range(repeat):
+                    started = time.perf_counter()
+                    response = client.get(path)
+                    out.setdefault(kind, []).append(time.perf_counter() - started)
+                    if response.status_code != 200:
+                        raise SystemExit(f"{path}: HTTP {response.status_code}")
+    return out
+
+
 def report(samples: Samples, seconds: float, title: str) -> str:
     lines = [f"#### {title}", "", "| page | requests | req/s | p50 ms | p95 ms | p99 ms | errors |", "|---|---:|---:|---:|---:|---:|---:|"]
     everything: list[float] = []

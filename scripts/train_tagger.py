@@ -106,24 +106,34 @@ def gold_token_labels(article: PolnearArticle, offsets: list[tuple[int, int]]) -
     return labels
 
 
-def parse_articles(articles: list[PolnearArticle]) -> list:
-    """spaCy's parse of each article, by the pipeline's own model (``saywho.nlp.model.load_model``),
-    as saywho makes it before the tagger runs; a text given by several annotators is parsed once."""
+def parse_texts(texts: list[str]) -> list:
+    """spaCy's parse of each text, by the pipeline's own model (``saywho.nlp.model.load_model``),
+    as saywho makes it before the tagger runs."""
     from saywho.nlp.model import load_model
 
+    return list(load_model().pipe(texts, batch_size=16))
+
+
+def parse_articles(articles: list[PolnearArticle]) -> list:
+    """:func:`parse_texts` of each article; a text given by several annotators is parsed once."""
     texts = list(dict.fromkeys(a.text for a in articles))
-    parsed = dict(zip(texts, load_model().pipe(texts, batch_size=16)))
+    parsed = dict(zip(texts, parse_texts(texts)))
     return [parsed[a.text] for a in articles]
 
 
-def encode_corpus(articles: list[PolnearArticle], tokenizer, docs: list | None = None) -> list[tuple[list[int], np.ndarray, np.ndarray]]:
-    """Per article: word-piece ids, gold labels and features (``tagger.token_features``; with
-    ``docs``, the parse features too)."""
+def encode_corpus(
+    articles: list[PolnearArticle], tokenizer, docs: list | None = None, teacher: dict[str, dict] | None = None
+) -> list[tuple[list[int], np.ndarray, np.ndarray, np.ndarray | None]]:
+    """Per article: word-piece ids, gold labels, features (``tagger.token_features``; with
+    ``docs``, the parse features too) and, where ``teacher`` (:func:`load_distillation`) read
+    the text, its soft targets (else None)."""
     out = []
     for i, article in enumerate(articles):
         encoding = tokenizer.encode(article.text, add_special_tokens=False)
         features = tagger.token_features(article.text, encoding.offsets, docs[i] if docs else None)
-        out.append((encoding.ids, gold_token_labels(article, encoding.offsets), features))
+        read = (teacher or {}).get(article.text)
+        soft = None if read is None else soft_targets(read["offsets"], read["probs"], encoding.offsets)
+        out.append((encoding.ids, gold_token_labels(article, encoding.offsets), features, soft))
     return out
 
 
@@ -153,30 +163,18 @@ def load_distillation(folder: Path) -> dict[str, dict]:
     return out
 
 
-def distillation_corpus(encoded, articles, teacher: dict[str, dict], tokenizer, parse: bool, unlabeled: bool):
-    """``encoded`` with the teacher's soft targets added to each PolNeAR text, and, with
-    ``unlabeled``, the teacher's unlabeled news as texts with soft targets and no gold labels."""
+def unlabeled_corpus(teacher: dict[str, dict], tokenizer, parse: bool) -> list[tuple]:
+    """The teacher's unlabeled news as encoded texts with soft targets and no gold labels."""
+    texts = [t for t, entry in teacher.items() if entry["source"] != "polnear"]
+    docs = parse_texts(texts) if parse else [None] * len(texts)
     out = []
-    for (ids, labels, features), article in zip(encoded, articles):
-        soft = teacher.get(article.text)
-        offsets = tokenizer.encode(article.text, add_special_tokens=False).offsets
-        out.append((ids, labels, features, None if soft is None else soft_targets(soft["offsets"], soft["probs"], offsets)))
-    if unlabeled:
-        texts = [t for t, entry in teacher.items() if entry["source"] != "polnear"]
-        docs = parse_texts(texts) if parse else [None] * len(texts)
-        for text, doc in zip(texts, docs):
-            encoding = tokenizer.encode(text, add_special_tokens=False)
-            no_gold = np.full((len(encoding.ids), len(tagger.ROLES)), -100, dtype=np.int64)
-            features = tagger.token_features(text, encoding.offsets, doc)
-            soft = soft_targets(teacher[text]["offsets"], teacher[text]["probs"], encoding.offsets)
-            out.append((encoding.ids, no_gold, features, soft))
+    for text, doc in zip(texts, docs):
+        encoding = tokenizer.encode(text, add_special_tokens=False)
+        no_gold = np.full((len(encoding.ids), len(tagger.ROLES)), -100, dtype=np.int64)
+        features = tagger.token_features(text, encoding.offsets, doc)
+        soft = soft_targets(teacher[text]["offsets"], teacher[text]["probs"], encoding.offsets)
+        out.append((encoding.ids, no_gold, features, soft))
     return out
-
-
-def parse_texts(texts: list[str]) -> list:
-    from saywho.nlp.model import load_model
-
-    return list(load_model().pipe(texts, batch_size=16))
 
 
 # --- oracle: how far linking gets from gold tags ---------------------------------------------
@@ -351,10 +349,11 @@ def train(args) -> None:
     dev_articles = load_polnear(args.dev, args.dev_limit)
     parse = args.features and args.parse
     train_docs, dev_docs = (parse_articles(train_articles), parse_articles(dev_articles)) if parse else (None, None)
-    encoded = encode_corpus(train_articles, tokenizer, train_docs)
-    if args.distil:
-        teacher = load_distillation(args.distil)
-        encoded = distillation_corpus(encoded, train_articles, teacher, tokenizer, parse, args.unlabeled)
+    teacher = load_distillation(args.distil) if args.distil else None
+    encoded = encode_corpus(train_articles, tokenizer, train_docs, teacher)
+    if teacher is not None:
+        if args.unlabeled:
+            encoded += unlabeled_corpus(teacher, tokenizer, parse)
         print(f"distilling from {args.distil}: {sum(1 for e in encoded if e[3] is not None)} of {len(encoded)} texts with soft targets", flush=True)
     model = build_model(base, args.features, parse)
     if args.resume:  # continue from a checkpoint with a fresh learning-rate schedule
@@ -386,10 +385,10 @@ def train(args) -> None:
             labels = torch.full((len(batch), ids.shape[1], len(tagger.ROLES)), -100, dtype=torch.long)
             soft = torch.zeros((len(batch), ids.shape[1], len(tagger.ROLES), tagger.LABELS_PER_ROLE))
             has_soft = torch.zeros((len(batch), ids.shape[1]), dtype=torch.bool)
-            for row, (w, lab, *rest) in enumerate(batch):
+            for row, (w, lab, _, window_soft) in enumerate(batch):
                 labels[row, 1 : len(w) + 1] = torch.from_numpy(lab)
-                if rest[1:] and rest[1] is not None:
-                    soft[row, 1 : len(w) + 1] = torch.from_numpy(rest[1])
+                if window_soft is not None:
+                    soft[row, 1 : len(w) + 1] = torch.from_numpy(window_soft)
                     has_soft[row, 1 : len(w) + 1] = True
             # bf16 autocast: matrix products run on the CPU's bf16 units; weights and optimiser stay fp32.
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
@@ -552,17 +551,11 @@ def calibrate(args) -> None:
     plot in the docs use 2-fold cross-fitting (fit on half the articles, apply to
     the other half) so they do not flatter the calibration with its own data.
     """
-    from saywho.evaluate.scoring import match_attributions
-
     model = tagger.TaggerModel(args.out, threads=args.threads)
     model.calibration = tagger.Calibration()  # raw scores
     articles = load_polnear(args.dev, args.dev_limit)
     predictions = predict(model, articles, parse_articles(articles) if model.reads_parse else None)
-    raw: list[list[float]] = [[p.confidence for p in predicted] for predicted in predictions]
-    correct: list[list[int]] = []
-    for article, predicted in zip(articles, predictions):
-        matched = {p for _, p in match_attributions(article.text, article.gold, predicted, "overlap")}
-        correct.append([int(i in matched) for i in range(len(predicted))])
+    raw, correct = raw_and_correct(articles, predictions)
     shipped = _fit([x for xs in raw for x in xs], [y for ys in correct for y in ys])
     path = args.out / "calibration.json"
     _write_json(path, {"fitted_on": "PolNeAR dev: attribution matches gold (content and source overlap)", **shipped})
@@ -577,6 +570,19 @@ def calibrate(args) -> None:
     rows = _threshold_rows(articles, predictions)
     # The docs show the shipped model; a model trained elsewhere gets its table and plot beside it.
     _write_threshold_docs(rows, DOCS if args.out.resolve() == DEFAULT_OUT.resolve() else args.out)
+
+
+def raw_and_correct(articles, predictions) -> tuple[list[list[float]], list[list[int]]]:
+    """Per article, each prediction's raw confidence and whether it matches a gold
+    attribution (content and source overlap): what the calibration is fitted on."""
+    from saywho.evaluate.scoring import match_attributions
+
+    raw = [[p.confidence for p in predicted] for predicted in predictions]
+    correct = []
+    for article, predicted in zip(articles, predictions):
+        matched = {p for _, p in match_attributions(article.text, article.gold, predicted, "overlap")}
+        correct.append([int(i in matched) for i in range(len(predicted))])
+    return raw, correct
 
 
 def _fit(raw: list[float], correct: list[int]) -> dict[str, list[float]]:

@@ -185,6 +185,15 @@ def build_head(hidden: int = 192):
     return Head()
 
 
+def load_head(hidden: int):
+    """The head ``--steps head`` kept (its best epoch on dev), ready for inference."""
+    import torch
+
+    model = build_head(hidden)
+    model.load_state_dict(torch.load(WORK / "teacher-head.pt"))
+    return model.eval()
+
+
 def load_cache(text: str) -> dict:
     with np.load(WORK / "teacher-cache" / f"{text_key(text)}.npz") as data:
         return {k: data[k] for k in data.files}
@@ -225,15 +234,16 @@ class FrozenTeacher:
         import torch
 
         width = max(len(w) for w in windows)
-        known = dict(self._by_ids)
-        missing = [w for w in windows if np.asarray(w).tobytes() not in known]
+        keys = [np.asarray(w).tobytes() for w in windows]
+        missing = [w for w, key in zip(windows, keys) if key not in self._by_ids]
+        read_now: dict[bytes, np.ndarray] = {}
         if missing:  # a text outside the cache (unlabeled news): the encoder reads it now
             assert self.encoder is not None, "a window outside the cache and no encoder"
-            known.update((np.asarray(w).tobytes(), lay) for w, lay in zip(missing, self.encoder.layers(missing)))
+            read_now = {np.asarray(w).tobytes(): lay for w, lay in zip(missing, self.encoder.layers(missing))}
         layers = np.zeros((len(windows), width, len(LAYERS), 768), dtype=np.float32)
         feats = np.zeros((len(windows), width, 4), dtype=np.int64)
-        for row, window in enumerate(windows):
-            layers[row, : len(window)] = known[np.asarray(window).tobytes()]
+        for row, (window, key) in enumerate(zip(windows, keys)):
+            layers[row, : len(window)] = self._by_ids[key] if key in self._by_ids else read_now[key]
             feats[row, : len(window)] = features[row]
         with torch.no_grad():
             return self.head(torch.from_numpy(layers), torch.from_numpy(feats)).float().numpy()
@@ -304,25 +314,16 @@ def model_mode(args) -> None:
     shipped tagger is), then combined with the rules under the shipped thresholds."""
     import torch
 
-    from saywho.evaluate.scoring import match_attributions
-
     torch.set_num_threads(args.threads)
-    model = build_head(args.hidden)
-    model.load_state_dict(torch.load(WORK / "teacher-head.pt"))
-    model.eval()
-    teacher = FrozenTeacher(model, Encoder(args.threads))  # the pipeline's text may differ from the file's
+    teacher = FrozenTeacher(load_head(args.hidden), Encoder(args.threads))  # the pipeline's text may differ from the file's
     articles = load_polnear(args.dev, args.dev_limit)
     for article in articles:
         teacher.remember(article.text)
     docs = tt.parse_articles(articles)
     predictions = tt.predict(teacher, articles, docs)
     tt.print_scores("frozen teacher alone", articles, predictions)
-    raw, correct = [], []
-    for article, predicted in zip(articles, predictions):
-        matched = {p for _, p in match_attributions(article.text, article.gold, predicted, "overlap")}
-        raw += [p.confidence for p in predicted]
-        correct += [int(i in matched) for i in range(len(predicted))]
-    table = tt._fit(raw, correct)
+    raw, correct = tt.raw_and_correct(articles, predictions)
+    table = tt._fit([x for xs in raw for x in xs], [y for ys in correct for y in ys])
     teacher.calibration = tagger.Calibration(tuple(table["raw"]), tuple(table["calibrated"]))
     run = tt.dev_run(args, teacher)
     tt.print_scores("frozen teacher, model mode (combined with the rules)", run.articles, run.combined())
@@ -360,10 +361,7 @@ def probs(args) -> None:
         tuned.eval()
         teacher = tt.TorchTagger(tuned, tagger.load_tokenizer(MPNET / "tokenizer.json"))
     else:
-        model = build_head(args.hidden)
-        model.load_state_dict(torch.load(WORK / "teacher-head.pt"))
-        model.eval()
-        teacher = FrozenTeacher(model, Encoder(args.threads))
+        teacher = FrozenTeacher(load_head(args.hidden), Encoder(args.threads))
     train_texts = list(dict.fromkeys(a.text for a in load_polnear(args.train, args.limit, every_annotation=True)))
     items = [("polnear", t) for t in train_texts] + unlabeled_texts(args.unlabeled_limit)
     docs = tt.parse_texts([t for _, t in items])
